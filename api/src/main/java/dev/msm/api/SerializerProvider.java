@@ -1,0 +1,29 @@
+package dev.msm.api;
+
+import java.util.Set;
+
+/**
+ * Builds a {@link Serializer} from {@code <Manager>} attributes. Found with {@link java.util.ServiceLoader} (listed in
+ * {@code META-INF/services/dev.msm.api.SerializerProvider}) and chosen by {@link #name()} through the manager's
+ * {@code serializer} attribute.
+ */
+public interface SerializerProvider {
+
+    /**
+     * @return the short name users write in {@code serializer="..."}, e.g. {@code java}, {@code kryo}; it is also
+     *         written into every stored value so that a value written with another serializer is recognised
+     */
+    String name();
+
+    /**
+     * @return attribute names this serializer reads
+     */
+    Set<String> attributeNames();
+
+    /**
+     * @param settings the attributes the user set
+     * @return a new serializer
+     * @throws InvalidAttributeException when an attribute is malformed
+     */
+    Serializer create(Settings settings);
+}

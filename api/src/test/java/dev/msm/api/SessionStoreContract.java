@@ -1,0 +1,582 @@
+package dev.msm.api;
+
+import static dev.msm.api.Awaits.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The store conformance kit: every {@link SessionStore} implementation runs this suite by extending it and supplying
+ * its store (connected to a real server where there is one). It checks the contract the engine relies on, operation
+ * by operation, including failures: a node that dies fails fast within the operation timeout, and the store recovers
+ * by itself when the node returns.
+ *
+ * <p>After each test every key the test used is deleted and checked gone, so tests leave no stray keys or locks
+ * behind.
+ */
+public abstract class SessionStoreContract {
+
+    private final Set<String> usedKeys = ConcurrentHashMap.newKeySet();
+    private String testPrefix;
+
+    /**
+     * @return the store under test, connected, with an operation timeout of at most one second; the same instance
+     *         for every test of a class is fine
+     */
+    protected abstract SessionStore store();
+
+    /**
+     * @return {@code true} if {@link #kill} and {@link #restart} can stop and start the server behind a node
+     */
+    protected boolean canKill() {
+        return false;
+    }
+
+    /**
+     * Kills the server behind a node with SIGKILL.
+     *
+     * @param node a node id, or {@code null} for a store without explicit nodes
+     */
+    protected void kill(String node) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * Starts the server behind a node again, on the same address.
+     *
+     * @param node a node id, or {@code null}
+     */
+    protected void restart(String node) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * @return the operation timeout the store was created with
+     */
+    protected Duration operationTimeout() {
+        return Duration.ofSeconds(1);
+    }
+
+    @BeforeEach
+    void prefix(TestInfo info) {
+        testPrefix = "kit:" + info.getTestMethod().map(m -> m.getName()).orElse("t") + ":"
+                + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    @AfterEach
+    void noStrayKeys() {
+        for (String key : usedKeys) {
+            for (String node : nodeIds()) {
+                if (store().isAvailable(node)) {
+                    join(store().delete(node, key));
+                    assertNull(join(store().get(node, key)), "key [" + key + "] left behind on node " + node);
+                }
+            }
+        }
+        usedKeys.clear();
+    }
+
+    /** The first node, where most tests run. */
+    protected String node() {
+        return store().nodes().isEmpty() ? null : store().nodes().get(0).id();
+    }
+
+    private List<String> nodeIds() {
+        List<String> ids = new ArrayList<>();
+        if (store().nodes().isEmpty()) {
+            ids.add(null);
+        } else {
+            store().nodes().forEach(n -> ids.add(n.id()));
+        }
+        return ids;
+    }
+
+    /** A key unique to this test, deleted after it. */
+    protected String key(String name) {
+        String key = testPrefix + name;
+        usedKeys.add(key);
+        return key;
+    }
+
+    protected static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    protected <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(operationTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("future did not complete within the operation timeout + 5 s", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ get / set
+
+    @Test
+    void get_MissingKey_ReturnsNull() {
+        assertNull(join(store().get(node(), key("missing"))));
+    }
+
+    @Test
+    void set_ThenGet_ReturnsSameBytes() {
+        String k = key("a");
+        join(store().set(node(), k, bytes("hello"), 60));
+        assertArrayEquals(bytes("hello"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void set_ExistingKey_Overwrites() {
+        String k = key("a");
+        join(store().set(node(), k, bytes("one"), 60));
+        join(store().set(node(), k, bytes("two"), 60));
+        assertArrayEquals(bytes("two"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void set_EveryByteValue_RoundTrips() {
+        byte[] all = new byte[256 * 4];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        String k = key("bin");
+        join(store().set(node(), k, all, 60));
+        assertArrayEquals(all, join(store().get(node(), k)));
+        byte[] empty = new byte[0];
+        join(store().set(node(), k, empty, 60));
+        assertArrayEquals(empty, join(store().get(node(), k)));
+    }
+
+    @Test
+    void set_LargeValue_RoundTrips() {
+        int size = Math.min(store().maxValueBytes() - 4096, 900 * 1024);
+        byte[] large = new byte[size];
+        new Random(42).nextBytes(large);
+        String k = key("large");
+        join(store().set(node(), k, large, 60));
+        assertArrayEquals(large, join(store().get(node(), k)));
+    }
+
+    @Test
+    void set_AboveMaxValueBytes_IsRejected() {
+        byte[] tooLarge = new byte[store().maxValueBytes() + 1];
+        String k = key("too-large");
+        assertThrows(IllegalArgumentException.class, () -> join(store().set(node(), k, tooLarge, 60)));
+        assertNull(join(store().get(node(), k)));
+    }
+
+    @Test
+    void keys_EveryAllowedCharacterAndMaxLength_RoundTrip() {
+        String chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-";
+        StringBuilder sb = new StringBuilder(testPrefix);
+        while (sb.length() < SessionStore.MAX_KEY_LENGTH) {
+            sb.append(chars.charAt(sb.length() % chars.length()));
+        }
+        String k = sb.toString();
+        usedKeys.add(k);
+        join(store().set(node(), k, bytes("v"), 60));
+        assertArrayEquals(bytes("v"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void keys_WithSpacesOrLineBreaks_AreRejectedWithoutSideEffects() {
+        String victim = key("victim");
+        String[] hostile = {
+            victim + " 0 0 1\r\nx", victim + "\r\nset " + victim + " 0 0 1\r\nx\r\n", "", "a b",
+            "k\u0000", "k\u00e9", "x".repeat(SessionStore.MAX_KEY_LENGTH + 1)
+        };
+        for (String k : hostile) {
+            try {
+                join(store().set(node(), k, bytes("x"), 60));
+                fail("key [" + k.replace("\r", "\\r").replace("\n", "\\n") + "] was accepted");
+            } catch (IllegalArgumentException expected) {
+                // the only acceptable outcome
+            }
+        }
+        assertNull(join(store().get(node(), victim)), "a hostile key wrote another key");
+    }
+
+    // ------------------------------------------------------------------ time to live
+
+    @Test
+    void ttl_Elapsed_KeyIsGone() {
+        String k = key("ttl");
+        join(store().set(node(), k, bytes("v"), 1));
+        assertNotNull(join(store().get(node(), k)));
+        await(Duration.ofSeconds(6)).until(() -> join(store().get(node(), k)) == null);
+    }
+
+    @Test
+    void ttlZero_NeverExpires() {
+        String k = key("forever");
+        join(store().set(node(), k, bytes("v"), 0));
+        await(Duration.ofSeconds(5)).during(Duration.ofMillis(2500)).until(() -> join(store().get(node(), k)) != null);
+    }
+
+    @Test
+    void ttlAboveThirtyDays_IsARelativeTime() {
+        String k = key("long");
+        join(store().set(node(), k, bytes("v"), 31 * 24 * 3600));
+        assertArrayEquals(bytes("v"), join(store().get(node(), k)));
+        assertTrue(join(store().add(node(), key("long-add"), bytes("v"), 60 * 24 * 3600)));
+        assertNotNull(join(store().get(node(), key("long-add"))));
+    }
+
+    @Test
+    void ttl_Negative_IsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> join(store().set(node(), key("neg"), bytes("v"), -1)));
+    }
+
+    @Test
+    void getAndTouch_ExistingKey_ReturnsValueAndExtendsTtl() {
+        String k = key("gat");
+        join(store().set(node(), k, bytes("v"), 1));
+        assertArrayEquals(bytes("v"), join(store().getAndTouch(node(), k, 30)));
+        await(Duration.ofSeconds(6)).during(Duration.ofMillis(2500)).until(() -> join(store().get(node(), k)) != null);
+    }
+
+    @Test
+    void getAndTouch_ShortensTtl() {
+        String k = key("gat-short");
+        join(store().set(node(), k, bytes("v"), 0));
+        assertArrayEquals(bytes("v"), join(store().getAndTouch(node(), k, 1)));
+        await(Duration.ofSeconds(6)).until(() -> join(store().get(node(), k)) == null);
+    }
+
+    @Test
+    void getAndTouch_MissingKey_ReturnsNullAndCreatesNothing() {
+        String k = key("gat-missing");
+        assertNull(join(store().getAndTouch(node(), k, 30)));
+        assertNull(join(store().get(node(), k)));
+    }
+
+    @Test
+    void touch_ExistingKey_ExtendsTtl() {
+        String k = key("touch");
+        join(store().set(node(), k, bytes("v"), 1));
+        assertTrue(join(store().touch(node(), k, 30)));
+        await(Duration.ofSeconds(6)).during(Duration.ofMillis(2500)).until(() -> join(store().get(node(), k)) != null);
+        assertArrayEquals(bytes("v"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void touch_MissingKey_ReturnsFalse() {
+        String k = key("touch-missing");
+        assertFalse(join(store().touch(node(), k, 30)));
+        assertNull(join(store().get(node(), k)));
+    }
+
+    // ------------------------------------------------------------------ add / delete
+
+    @Test
+    void add_AbsentKey_Creates() {
+        String k = key("add");
+        assertTrue(join(store().add(node(), k, bytes("first"), 60)));
+        assertArrayEquals(bytes("first"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void add_PresentKey_FailsAndKeepsValue() {
+        String k = key("add");
+        join(store().set(node(), k, bytes("first"), 60));
+        assertFalse(join(store().add(node(), k, bytes("second"), 60)));
+        assertArrayEquals(bytes("first"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void add_ExpiredKey_Succeeds() {
+        String k = key("add-expired");
+        assertTrue(join(store().add(node(), k, bytes("first"), 1)));
+        await(Duration.ofSeconds(6)).until(() -> join(store().add(node(), k, bytes("second"), 60)));
+        assertArrayEquals(bytes("second"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void add_UnderContention_ExactlyOneWinner() throws Exception {
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String k = key("contended-" + round);
+                CyclicBarrier barrier = new CyclicBarrier(threads);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    byte[] token = bytes("owner-" + t);
+                    results.add(pool.submit(() -> {
+                        barrier.await(10, TimeUnit.SECONDS);
+                        return join(store().add(node(), k, token, 60));
+                    }));
+                }
+                int winners = 0;
+                for (Future<Boolean> r : results) {
+                    if (r.get(30, TimeUnit.SECONDS)) {
+                        winners++;
+                    }
+                }
+                assertEquals(1, winners, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void delete_ExistingKey_ReturnsTrueAndRemoves() {
+        String k = key("del");
+        join(store().set(node(), k, bytes("v"), 60));
+        assertTrue(join(store().delete(node(), k)));
+        assertNull(join(store().get(node(), k)));
+        assertFalse(join(store().delete(node(), k)));
+    }
+
+    @Test
+    void deleteIfEquals_MatchingValue_Deletes() {
+        String k = key("lock");
+        join(store().add(node(), k, bytes("owner-a"), 60));
+        assertTrue(join(store().deleteIfEquals(node(), k, bytes("owner-a"))));
+        assertNull(join(store().get(node(), k)));
+    }
+
+    @Test
+    void deleteIfEquals_OtherValue_LeavesKey() {
+        String k = key("lock");
+        join(store().add(node(), k, bytes("owner-a"), 60));
+        assertFalse(join(store().deleteIfEquals(node(), k, bytes("owner-b"))));
+        assertFalse(join(store().deleteIfEquals(node(), k, bytes("owner-a-longer"))));
+        assertArrayEquals(bytes("owner-a"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void deleteIfEquals_MissingKey_ReturnsFalse() {
+        assertFalse(join(store().deleteIfEquals(node(), key("none"), bytes("x"))));
+    }
+
+    @Test
+    void unlock_AfterExpiryAndRetakeByOther_LeavesOtherOwnersLock() {
+        String k = key("lock");
+        assertTrue(join(store().add(node(), k, bytes("owner-a"), 1)));
+        await(Duration.ofSeconds(6)).until(() -> join(store().add(node(), k, bytes("owner-b"), 60)));
+        assertFalse(join(store().deleteIfEquals(node(), k, bytes("owner-a"))));
+        assertArrayEquals(bytes("owner-b"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void deleteIfEquals_ConcurrentReleaseAndRetake_NeverDeletesForeignLock() throws Exception {
+        // many rounds of: A holds, A releases while B tries to take; B's lock must never be deleted by A
+        String k = key("lock-race");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 50; round++) {
+                byte[] a = bytes("a-" + round);
+                byte[] b = bytes("b-" + round);
+                assertTrue(join(store().add(node(), k, a, 60)));
+                CyclicBarrier barrier = new CyclicBarrier(2);
+                Future<Boolean> release = pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    return join(store().deleteIfEquals(node(), k, a));
+                });
+                Future<Boolean> take = pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (System.nanoTime() < end) {
+                        if (join(store().add(node(), k, b, 60))) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                assertTrue(release.get(30, TimeUnit.SECONDS));
+                assertTrue(take.get(30, TimeUnit.SECONDS));
+                assertArrayEquals(b, join(store().get(node(), k)));
+                assertTrue(join(store().deleteIfEquals(node(), k, b)));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ compare-and-set
+
+    @Test
+    void compareAndSet_CurrentVersion_Replaces() {
+        String k = key("cas");
+        join(store().set(node(), k, bytes("v1"), 60));
+        Versioned v = join(store().getVersioned(node(), k));
+        assertArrayEquals(bytes("v1"), v.value());
+        assertTrue(join(store().compareAndSet(node(), k, v.version(), bytes("v2"), 60)));
+        assertArrayEquals(bytes("v2"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void compareAndSet_StaleVersion_Fails() {
+        String k = key("cas");
+        join(store().set(node(), k, bytes("v1"), 60));
+        Versioned v = join(store().getVersioned(node(), k));
+        join(store().set(node(), k, bytes("v1"), 60)); // same bytes, new write: the version must change
+        Versioned again = join(store().getVersioned(node(), k));
+        assertNotEquals(v.version(), again.version(), "a write must change the version even with equal bytes");
+        assertFalse(join(store().compareAndSet(node(), k, v.version(), bytes("v2"), 60)));
+        assertArrayEquals(bytes("v1"), join(store().get(node(), k)));
+    }
+
+    @Test
+    void compareAndSet_MissingKey_Fails() {
+        String k = key("cas-missing");
+        assertNull(join(store().getVersioned(node(), k)));
+        assertFalse(join(store().compareAndSet(node(), k, 12345L, bytes("v"), 60)));
+        assertNull(join(store().get(node(), k)));
+    }
+
+    @Test
+    void compareAndSet_ConcurrentIncrements_NoLostUpdate() throws Exception {
+        String k = key("counter");
+        join(store().set(node(), k, bytes("0"), 60));
+        int threads = 8;
+        int increments = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < increments; i++) {
+                        while (true) {
+                            Versioned v = join(store().getVersioned(node(), k));
+                            int n = Integer.parseInt(new String(v.value(), StandardCharsets.UTF_8));
+                            if (join(store().compareAndSet(node(), k, v.version(), bytes(String.valueOf(n + 1)), 60))) {
+                                break;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(bytes(String.valueOf(threads * increments)), join(store().get(node(), k)));
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    @Test
+    void nodes_AreIndependentlyAddressed() {
+        List<StoreNode> nodes = store().nodes();
+        assumeTrue(nodes.size() > 1, "store has fewer than two explicit nodes");
+        String k = key("addressed");
+        join(store().set(nodes.get(0).id(), k, bytes("on-first"), 60));
+        join(store().set(nodes.get(1).id(), k, bytes("on-second"), 60));
+        assertArrayEquals(bytes("on-first"), join(store().get(nodes.get(0).id(), k)));
+        assertArrayEquals(bytes("on-second"), join(store().get(nodes.get(1).id(), k)));
+        join(store().delete(nodes.get(0).id(), k));
+        assertNull(join(store().get(nodes.get(0).id(), k)));
+        assertArrayEquals(bytes("on-second"), join(store().get(nodes.get(1).id(), k)));
+    }
+
+    @Test
+    void nodes_UnknownNodeId_IsRejected() {
+        assumeTrue(!store().nodes().isEmpty(), "store has no explicit nodes");
+        assertThrows(IllegalArgumentException.class, () -> join(store().get("no-such-node", key("x"))));
+    }
+
+    @Test
+    void nodes_AllAvailableWhenServersRun() {
+        for (String node : nodeIds()) {
+            assertTrue(store().isAvailable(node), "node " + node);
+        }
+        assertNotNull(store().describe());
+    }
+
+    // ------------------------------------------------------------------ outage
+
+    @Test
+    void outage_FailsFastWithinTimeout_ThenRecoversByItself() {
+        assumeTrue(canKill(), "fixture cannot kill servers");
+        String node = node();
+        String k = key("outage");
+        join(store().set(node, k, bytes("before"), 60));
+        List<String> events = new CopyOnWriteArrayList<>();
+        store().addNodeListener(new NodeListener() {
+            @Override
+            public void nodeUnavailable(String n) {
+                events.add("down " + n);
+            }
+
+            @Override
+            public void nodeAvailable(String n) {
+                events.add("up " + n);
+            }
+        });
+        kill(node);
+        try {
+            long bound = operationTimeout().toMillis() + 1500;
+            AtomicInteger failures = new AtomicInteger();
+            for (int i = 0; i < 10; i++) {
+                long start = System.nanoTime();
+                assertThrowsStoreException(() -> join(store().get(node, k)));
+                assertThrowsStoreException(() -> join(store().set(node, k, bytes("during"), 60)));
+                long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(elapsed < 2 * bound, "two operations took " + elapsed + " ms; bound " + 2 * bound + " ms");
+                failures.incrementAndGet();
+            }
+            await().until(() -> !store().isAvailable(node));
+            assertEquals(10, failures.get());
+        } finally {
+            restart(node);
+        }
+        await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
+        await(Duration.ofSeconds(30)).untilAsserted(() -> join(store().set(node, k, bytes("after"), 60)));
+        assertArrayEquals(bytes("after"), join(store().get(node, k)));
+        await().until(() -> events.contains("down " + node) && events.contains("up " + node));
+    }
+
+    private static void assertThrowsStoreException(Supplier<?> call) {
+        try {
+            call.get();
+            fail("operation succeeded on a dead node");
+        } catch (StoreException expected) {
+            // StoreUnavailableException, StoreTimeoutException or another StoreException: all are fine
+        }
+    }
+}
