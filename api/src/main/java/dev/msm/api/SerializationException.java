@@ -3,8 +3,9 @@ package dev.msm.api;
 /**
  * Session data could not be serialized, or stored bytes could not be turned back into a session (corrupt, truncated,
  * written by something else, or naming a class that is not allowed). The engine treats such stored data as absent.
+ * Not a {@link StoreException}: the store worked, the data is the problem, and callers handle the two differently.
  */
-public class SerializationException extends StoreException {
+public class SerializationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,201 @@
+package dev.msm.core;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.Settings;
+
+/**
+ * The manager's attributes, parsed and validated together at start. Each attribute's meaning, unit and default are
+ * documented on the setter of {@link MsmManagerBase} and in the README's attribute table.
+ *
+ * @param store                   the store provider name
+ * @param enabled                 {@code false}: sessions stay in this Tomcat's memory only
+ * @param sticky                  sticky (memory primary, store backup) or non-sticky (store primary)
+ * @param lockingMode             non-sticky locking
+ * @param lockUriPattern          the pattern of {@link LockingMode#URI_PATTERN}, else {@code null}
+ * @param lockExpiration          how long a lock lives in the store if its owner dies
+ * @param lockTimeout             how long a request waits for a lock
+ * @param onLockTimeout           what a request gets when the lock does not come in time
+ * @param onStoreUnavailable      what a non-sticky request gets when no store node answers
+ * @param operationTimeout        how long one store operation may take
+ * @param requestUriIgnorePattern requests whose URI matches neither load nor store sessions; {@code null} for none
+ * @param backupAsync             sticky: back up in the background (true) or before the response (false)
+ * @param backupTimeout           sticky, synchronous: how long a request waits for its backup
+ * @param backupInterval          sticky: minimum time between two backups of one session (changes in between
+ *                                coalesce)
+ * @param backupThreadCount       sticky: threads serializing and writing backups
+ * @param attributeFilter         only attributes whose name matches are stored; {@code null} for all
+ * @param storageKeyPrefix        MSM's prefix tokens, see {@link StorageKeys}
+ * @param serializer              the serializer provider name
+ * @param maxInactiveInterval     session timeout in seconds overriding the context's, or {@code null}
+ */
+public record ManagerConfig(
+        String store,
+        boolean enabled,
+        boolean sticky,
+        LockingMode lockingMode,
+        Pattern lockUriPattern,
+        Duration lockExpiration,
+        Duration lockTimeout,
+        FailureAction onLockTimeout,
+        FailureAction onStoreUnavailable,
+        Duration operationTimeout,
+        Pattern requestUriIgnorePattern,
+        boolean backupAsync,
+        Duration backupTimeout,
+        Duration backupInterval,
+        int backupThreadCount,
+        Pattern attributeFilter,
+        String storageKeyPrefix,
+        String serializer,
+        Integer maxInactiveInterval) {
+
+    /** Default of {@code operationTimeout}, as MSM. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMillis(1000);
+    /** Default of {@code lockExpiration}, as MSM. */
+    public static final Duration DEFAULT_LOCK_EXPIRATION = Duration.ofSeconds(5);
+    /** Default of {@code sessionBackupTimeout}, as MSM. */
+    public static final Duration DEFAULT_BACKUP_TIMEOUT = Duration.ofMillis(100);
+    /** Default of {@code sessionBackupInterval}. */
+    public static final Duration DEFAULT_BACKUP_INTERVAL = Duration.ofMillis(100);
+    /** Default of {@code storageKeyPrefix}, as MSM. */
+    public static final String DEFAULT_STORAGE_KEY_PREFIX = "webappVersion";
+
+    /** Attributes the manager itself reads (MSM's names where MSM had the attribute). */
+    static final Set<String> MANAGER_ATTRIBUTES = Set.of("store", "enabled", "sticky", "lockingMode",
+            "lockExpiration", "lockTimeout", "onLockTimeout", "onStoreUnavailable", "operationTimeout",
+            "requestUriIgnorePattern", "sessionBackupAsync", "sessionBackupTimeout", "sessionBackupInterval",
+            "backupThreadCount", "sessionAttributeFilter", "storageKeyPrefix", "serializer",
+            "transcoderFactoryClass", "maxInactiveInterval");
+
+    /** Attributes handed to the store (besides store-specific ones set through {@code setProperty}). */
+    static final Set<String> STORE_ATTRIBUTES = Set.of("memcachedNodes", "failoverNodes", "memcachedProtocol",
+            "username", "password");
+
+    /**
+     * Parses the manager's own attributes.
+     *
+     * @param raw attribute name to configured text (unset attributes absent or {@code null})
+     * @return the configuration
+     * @throws InvalidAttributeException naming the first bad attribute
+     */
+    static ManagerConfig parse(Map<String, String> raw) {
+        Settings s = new Settings(raw, DEFAULT_OPERATION_TIMEOUT, "");
+        boolean sticky = s.getBoolean("sticky", true);
+        boolean enabled = s.getBoolean("enabled", true);
+
+        LockingMode lockingMode = LockingMode.NONE;
+        Pattern lockUriPattern = null;
+        String lm = s.get("lockingMode");
+        if (lm != null) {
+            if (lm.regionMatches(true, 0, "uriPattern:", 0, "uriPattern:".length())) {
+                lockingMode = LockingMode.URI_PATTERN;
+                lockUriPattern = regex("lockingMode", lm.substring("uriPattern:".length()), lm);
+            } else {
+                try {
+                    lockingMode = LockingMode.valueOf(lm.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    lockingMode = null;
+                }
+                if (lockingMode == null || lockingMode == LockingMode.URI_PATTERN) {
+                    throw InvalidAttributeException.invalidValue("lockingMode", lm,
+                            "[none, all, auto, uriPattern:<regular expression>]");
+                }
+            }
+        }
+        Duration operationTimeout = s.getMillis("operationTimeout", DEFAULT_OPERATION_TIMEOUT, 1, 600_000);
+        Duration lockExpiration = Duration.ofSeconds(s.getInt("lockExpiration",
+                (int) DEFAULT_LOCK_EXPIRATION.toSeconds(), 1, 3600));
+        Duration lockTimeout = s.getMillis("lockTimeout", lockExpiration.plus(operationTimeout), 0, 3_600_000);
+        FailureAction onLockTimeout = s.getChoice("onLockTimeout", "fail", Set.of("fail", "proceed"))
+                .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;
+        FailureAction onStoreUnavailable = s.getChoice("onStoreUnavailable", "fail", Set.of("fail", "fresh"))
+                .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;
+
+        String ignore = s.get("requestUriIgnorePattern");
+        Pattern ignorePattern = ignore == null ? null : regex("requestUriIgnorePattern", ignore, ignore);
+        String filter = s.get("sessionAttributeFilter");
+        Pattern filterPattern = filter == null ? null : regex("sessionAttributeFilter", filter, filter);
+
+        boolean backupAsync = s.getBoolean("sessionBackupAsync", true);
+        Duration backupTimeout = s.getMillis("sessionBackupTimeout", DEFAULT_BACKUP_TIMEOUT, 1, 600_000);
+        Duration backupInterval = s.getMillis("sessionBackupInterval", DEFAULT_BACKUP_INTERVAL, 0, 600_000);
+        int backupThreads = s.getInt("backupThreadCount", Math.max(1, Runtime.getRuntime().availableProcessors()),
+                1, 256);
+
+        String keyPrefix = raw.containsKey("storageKeyPrefix") && raw.get("storageKeyPrefix") != null
+                ? raw.get("storageKeyPrefix") : DEFAULT_STORAGE_KEY_PREFIX;
+
+        String serializer = serializerName(s);
+        Integer maxInactive = null;
+        if (s.get("maxInactiveInterval") != null) {
+            maxInactive = s.getInt("maxInactiveInterval", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+        return new ManagerConfig(storeName(s), enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
+                lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
+                backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive);
+    }
+
+    /**
+     * Chooses the store: the {@code store} attribute, or from {@code memcachedNodes} as MSM users wrote it
+     * ({@code redis://...} for Redis, {@code http://...} or {@code couchbase://...} for Couchbase), else memcached.
+     */
+    private static String storeName(Settings s) {
+        String store = s.get("store");
+        if (store != null) {
+            return store.toLowerCase(Locale.ROOT);
+        }
+        String nodes = s.get("memcachedNodes");
+        if (nodes != null) {
+            String lower = nodes.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
+                return "redis";
+            }
+            if (lower.startsWith("http://") || lower.startsWith("couchbase://") || lower.startsWith("couchbases://")) {
+                return "couchbase";
+            }
+        }
+        return "memcached";
+    }
+
+    /** {@code serializer}, or MSM's {@code transcoderFactoryClass} mapped to a serializer name. */
+    private static String serializerName(Settings s) {
+        String serializer = s.get("serializer");
+        String transcoder = s.get("transcoderFactoryClass");
+        if (serializer != null && transcoder != null) {
+            throw new InvalidAttributeException("serializer", "Attributes [serializer] and [transcoderFactoryClass] "
+                    + "both choose the serializer; set only [serializer]");
+        }
+        if (serializer != null) {
+            return serializer.toLowerCase(Locale.ROOT);
+        }
+        if (transcoder == null) {
+            return "java";
+        }
+        if (transcoder.equals("de.javakaffee.web.msm.JavaSerializationTranscoderFactory")) {
+            return "java";
+        }
+        if (transcoder.equals("de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory")) {
+            return "kryo";
+        }
+        throw InvalidAttributeException.invalidValue("transcoderFactoryClass", transcoder,
+                "[de.javakaffee.web.msm.JavaSerializationTranscoderFactory, "
+                        + "de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory]; other MSM serializers have "
+                        + "no msm equivalent, use the [serializer] attribute");
+    }
+
+    private static Pattern regex(String attribute, String regex, String value) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw InvalidAttributeException.invalidValue(attribute, value,
+                    "a Java regular expression (" + e.getDescription() + " at index " + e.getIndex() + ")");
+        }
+    }
+}

@@ -1,0 +1,921 @@
+package dev.msm.core;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import jakarta.servlet.http.HttpSession;
+
+import org.apache.catalina.Container;
+import org.apache.catalina.Context;
+import org.apache.catalina.Host;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Session;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.session.ManagerBase;
+import org.apache.catalina.session.StandardSession;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.NodeListener;
+import dev.msm.api.SerializationException;
+import dev.msm.api.Serializer;
+import dev.msm.api.SerializerProvider;
+import dev.msm.api.SessionStore;
+import dev.msm.api.SessionStoreProvider;
+import dev.msm.api.Settings;
+import dev.msm.api.StoreNode;
+
+/**
+ * msm's Tomcat session manager: sessions kept in memcached (or another store) so that any Tomcat can serve any user
+ * and no single Tomcat or store node is a point of failure. {@code dev.msm.tomcat.MsmManager} in the Tomcat 10.1 and
+ * 11 bridges extends this class with what differs between the two versions.
+ *
+ * <p>Every attribute is set as text, kept as written, and parsed and validated together when the context starts: a
+ * bad value stops the context with a message naming the attribute, the value and what is accepted.
+ *
+ * <p>Two modes: <b>sticky</b> (default) keeps sessions in this Tomcat's memory and backs them up to the store after
+ * requests that changed them; <b>non-sticky</b> keeps them in the store, loads them when a request needs them and
+ * writes them back before the response completes, with optional cluster-wide locking.
+ */
+public abstract class MsmManagerBase extends ManagerBase {
+
+    private final Log log = LogFactory.getLog(MsmManagerBase.class);
+
+    private final Map<String, String> attributes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> extraAttributes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> closers = new ArrayList<>();
+
+    private volatile ManagerConfig config;
+    private volatile SessionStore store;
+    private volatile SessionIdFormat idFormat;
+    private volatile SessionStorage storage;
+    private volatile StickySessions sticky;
+    private volatile NonStickySessions nonSticky;
+    private volatile Statistics statistics = new Statistics();
+    private volatile ClassLoader webappLoader;
+    private volatile String writerId;
+    private volatile MsmSession.AttributeFilter attributeFilter = MsmSession.AttributeFilter.SERIALIZABLE;
+    private volatile boolean stopping;
+
+    // ==================================================================== attributes
+
+    /** @return a setter's value as written, or {@code null} */
+    private String attr(String name) {
+        return attributes.get(name);
+    }
+
+    private void attr(String name, String value) {
+        if (value == null) {
+            attributes.remove(name);
+        } else {
+            attributes.put(name, value);
+        }
+    }
+
+    /**
+     * Store-specific attributes (e.g. {@code redisUrl}, {@code couchbaseBucket}) and any attribute Tomcat found no
+     * setter for arrive here; they are handed to the chosen store or serializer, and an attribute neither accepts
+     * fails the start.
+     *
+     * @return {@code true}: the value is kept
+     */
+    public boolean setProperty(String name, String value) {
+        if (value == null) {
+            extraAttributes.remove(name);
+        } else {
+            extraAttributes.put(name, value);
+        }
+        return true;
+    }
+
+    /**
+     * @param name an attribute name
+     * @return the value of a store- or serializer-specific attribute, or {@code null}
+     */
+    public String getProperty(String name) {
+        return extraAttributes.get(name);
+    }
+
+    /**
+     * The store: {@code memcached} (default when {@code memcachedNodes} is set), {@code redis}, {@code couchbase} or
+     * {@code memory}; others when their jar is in {@code tomcat/lib}.
+     */
+    public void setStore(String value) {
+        attr("store", value);
+    }
+
+    public String getStore() {
+        return attr("store");
+    }
+
+    /** Memcached nodes, MSM's format: {@code n1:host1:11211 n2:host2:11211}, or one {@code host:port}. */
+    public void setMemcachedNodes(String value) {
+        attr("memcachedNodes", value);
+    }
+
+    public String getMemcachedNodes() {
+        return attr("memcachedNodes");
+    }
+
+    /** Node ids (among {@code memcachedNodes}) that take sessions only when no other node is available. */
+    public void setFailoverNodes(String value) {
+        attr("failoverNodes", value);
+    }
+
+    public String getFailoverNodes() {
+        return attr("failoverNodes");
+    }
+
+    /** {@code binary} (default) or {@code text}. */
+    public void setMemcachedProtocol(String value) {
+        attr("memcachedProtocol", value);
+    }
+
+    public String getMemcachedProtocol() {
+        return attr("memcachedProtocol");
+    }
+
+    /** SASL user name for memcached (binary protocol), or the store's user name. */
+    public void setUsername(String value) {
+        attr("username", value);
+    }
+
+    public String getUsername() {
+        return attr("username");
+    }
+
+    /** SASL password for memcached, or the store's password. */
+    public void setPassword(String value) {
+        attr("password", value);
+    }
+
+    /** {@code true} (default): sessions live in memory, backed up to the store; {@code false}: non-sticky. */
+    public void setSticky(String value) {
+        attr("sticky", value);
+    }
+
+    public String getSticky() {
+        return attr("sticky");
+    }
+
+    /** Non-sticky locking: {@code none} (default), {@code all}, {@code auto} or {@code uriPattern:<regex>}. */
+    public void setLockingMode(String value) {
+        attr("lockingMode", value);
+    }
+
+    public String getLockingMode() {
+        return attr("lockingMode");
+    }
+
+    /** Seconds a lock lives in the store if its owner dies (default 5). */
+    public void setLockExpiration(String value) {
+        attr("lockExpiration", value);
+    }
+
+    public String getLockExpiration() {
+        return attr("lockExpiration");
+    }
+
+    /** Milliseconds a request waits for a lock (default: {@code lockExpiration} + {@code operationTimeout}). */
+    public void setLockTimeout(String value) {
+        attr("lockTimeout", value);
+    }
+
+    public String getLockTimeout() {
+        return attr("lockTimeout");
+    }
+
+    /** {@code fail} (default: HTTP 503) or {@code proceed} (unlocked) when a lock does not come in time. */
+    public void setOnLockTimeout(String value) {
+        attr("onLockTimeout", value);
+    }
+
+    public String getOnLockTimeout() {
+        return attr("onLockTimeout");
+    }
+
+    /** Non-sticky: {@code fail} (default: HTTP 503) or {@code fresh} when no store node answers. */
+    public void setOnStoreUnavailable(String value) {
+        attr("onStoreUnavailable", value);
+    }
+
+    public String getOnStoreUnavailable() {
+        return attr("onStoreUnavailable");
+    }
+
+    /** Milliseconds one store operation may take (default 1000). */
+    public void setOperationTimeout(String value) {
+        attr("operationTimeout", value);
+    }
+
+    public String getOperationTimeout() {
+        return attr("operationTimeout");
+    }
+
+    /** Regular expression; requests whose URI (with context path, without query) matches never load or store. */
+    public void setRequestUriIgnorePattern(String value) {
+        attr("requestUriIgnorePattern", value);
+    }
+
+    public String getRequestUriIgnorePattern() {
+        return attr("requestUriIgnorePattern");
+    }
+
+    /** Sticky: back up in the background ({@code true}, default) or before the response ({@code false}). */
+    public void setSessionBackupAsync(String value) {
+        attr("sessionBackupAsync", value);
+    }
+
+    public String getSessionBackupAsync() {
+        return attr("sessionBackupAsync");
+    }
+
+    /** Sticky, synchronous backups: milliseconds a request waits for its backup (default 100). */
+    public void setSessionBackupTimeout(String value) {
+        attr("sessionBackupTimeout", value);
+    }
+
+    public String getSessionBackupTimeout() {
+        return attr("sessionBackupTimeout");
+    }
+
+    /** Sticky: minimum milliseconds between two backups of one session (default 100, 0 = after every change). */
+    public void setSessionBackupInterval(String value) {
+        attr("sessionBackupInterval", value);
+    }
+
+    public String getSessionBackupInterval() {
+        return attr("sessionBackupInterval");
+    }
+
+    /** Sticky: threads serializing and writing backups (default: number of cores). */
+    public void setBackupThreadCount(String value) {
+        attr("backupThreadCount", value);
+    }
+
+    public String getBackupThreadCount() {
+        return attr("backupThreadCount");
+    }
+
+    /** Regular expression; only attributes whose name matches are stored. */
+    public void setSessionAttributeFilter(String value) {
+        attr("sessionAttributeFilter", value);
+    }
+
+    public String getSessionAttributeFilter() {
+        return attr("sessionAttributeFilter");
+    }
+
+    /** MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... */
+    public void setStorageKeyPrefix(String value) {
+        attr("storageKeyPrefix", value);
+    }
+
+    public String getStorageKeyPrefix() {
+        return attr("storageKeyPrefix");
+    }
+
+    /** {@code java} (default) or {@code kryo}. */
+    public void setSerializer(String value) {
+        attr("serializer", value);
+    }
+
+    public String getSerializer() {
+        return attr("serializer");
+    }
+
+    /** MSM's way to choose the serializer; mapped to {@code serializer}. */
+    public void setTranscoderFactoryClass(String value) {
+        attr("transcoderFactoryClass", value);
+    }
+
+    public String getTranscoderFactoryClass() {
+        return attr("transcoderFactoryClass");
+    }
+
+    /** {@code false}: sessions stay in this Tomcat's memory only (like Tomcat's own manager). Default {@code true}. */
+    public void setEnabled(String value) {
+        attr("enabled", value);
+    }
+
+    public String getEnabled() {
+        return attr("enabled");
+    }
+
+    /** Session timeout in seconds overriding the context's {@code session-timeout}; &lt;= 0 never expires. */
+    public void setMaxInactiveInterval(String value) {
+        attr("maxInactiveInterval", value);
+    }
+
+    public String getMaxInactiveInterval() {
+        return attr("maxInactiveInterval");
+    }
+
+    // ==================================================================== lifecycle
+
+    @Override
+    protected void startInternal() throws LifecycleException {
+        super.startInternal();
+        Context context = getContext();
+        try {
+            start(context);
+        } catch (InvalidAttributeException e) {
+            closeAll();
+            throw new LifecycleException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll();
+            throw new LifecycleException("msm cannot start for context [" + context.getName() + "]: " + e, e);
+        }
+        setState(LifecycleState.STARTING);
+    }
+
+    private void start(Context context) {
+        Map<String, String> raw;
+        synchronized (attributes) {
+            raw = new HashMap<>(attributes);
+        }
+        ManagerConfig cfg = ManagerConfig.parse(raw);
+        this.config = cfg;
+        this.statistics = new Statistics();
+        this.webappLoader = context.getLoader() != null ? context.getLoader().getClassLoader()
+                : Thread.currentThread().getContextClassLoader();
+        String route = getJvmRoute();
+        if (route != null && !route.isEmpty() && !SessionIdFormat.isRoute(route)) {
+            throw new InvalidAttributeException("jvmRoute", "Invalid jvmRoute [" + route + "] of the Engine; msm "
+                    + "accepts 1 to 32 characters of [A-Za-z0-9_.-]");
+        }
+        this.writerId = route != null && !route.isEmpty() ? route
+                : "i" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name = context.getName().isEmpty() ? "ROOT" : context.getName();
+
+        ClassLoader msmLoader = MsmManagerBase.class.getClassLoader();
+        SessionStoreProvider storeProvider = Plugins.store(cfg.store(), msmLoader);
+        SerializerProvider serializerProvider = Plugins.serializer(cfg.serializer(), msmLoader);
+        Map<String, String> storeAttrs = new LinkedHashMap<>();
+        Map<String, String> serializerAttrs = new LinkedHashMap<>();
+        Plugins.split(raw, extraAttributes, storeProvider, serializerProvider, storeAttrs, serializerAttrs);
+
+        if (cfg.sticky() && attr("lockingMode") != null) {
+            log.warn("Attribute [lockingMode] has no effect in sticky mode (context [" + name + "])");
+        }
+        if (!cfg.sticky() && cfg.attributeFilter() != null) {
+            log.warn("Attribute [sessionAttributeFilter] in non-sticky mode: attributes it filters out are lost "
+                    + "after each request (context [" + name + "])");
+        }
+
+        Serializer serializer = serializerProvider.create(new Settings(serializerAttrs, cfg.operationTimeout(),
+                name));
+        MsmSession.AttributeFilter serializable = "java".equals(serializerProvider.name())
+                ? MsmSession.AttributeFilter.SERIALIZABLE : (n, v) -> true;
+        this.attributeFilter = cfg.attributeFilter() == null ? serializable
+                : (n, v) -> (n.startsWith("org.apache.catalina.") || n.equals("(principal)")
+                        || cfg.attributeFilter().matcher(n).matches()) && serializable.keep(n, v);
+
+        if (!cfg.enabled()) {
+            log.info("msm is disabled for context [" + name + "]: sessions stay in this Tomcat's memory");
+            return;
+        }
+        SessionStore s = storeProvider.create(new Settings(storeAttrs, cfg.operationTimeout(), name));
+        this.store = s;
+        closers.add(s::close);
+        Set<String> nodeIds = new java.util.HashSet<>();
+        for (StoreNode n : s.nodes()) {
+            nodeIds.add(n.id());
+        }
+        this.idFormat = new SessionIdFormat(nodeIds);
+        Host host = context.getParent() instanceof Host h ? h : null;
+        StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
+                context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
+        NodeSelector nodes = new NodeSelector(s);
+        SessionCodec codec = new SessionCodec(serializer, serializerProvider.name());
+        this.storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId, cfg.operationTimeout(),
+                !cfg.sticky());
+        if (cfg.sticky()) {
+            if (route == null || route.isEmpty()) {
+                log.warn("Sticky sessions without a jvmRoute on the Engine (context [" + name + "]): a session "
+                        + "served by another Tomcat in between cannot be detected as moved; set jvmRoute");
+            }
+            StickySessions st = new StickySessions(this, storage, cfg, name);
+            this.sticky = st;
+            closers.add(st::close);
+        } else {
+            NonStickySessions ns = new NonStickySessions(this, storage, cfg, name);
+            this.nonSticky = ns;
+            closers.add(ns::close);
+        }
+        s.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeUnavailable(String node) {
+                log.warn("Store node [" + (node == null ? s.describe() : node) + "] is unavailable (context ["
+                        + name + "])");
+            }
+
+            @Override
+            public void nodeAvailable(String node) {
+                log.info("Store node [" + (node == null ? s.describe() : node) + "] is available again (context ["
+                        + name + "])");
+                StickySessions st = sticky;
+                if (st != null) {
+                    st.nodeAvailable(node);
+                }
+                NonStickySessions ns = nonSticky;
+                if (ns != null) {
+                    ns.nodeAvailable(node);
+                }
+            }
+        });
+        Container parent = context.getParent();
+        MsmValve valve = new MsmValve(this, context);
+        parent.getPipeline().addValve(valve);
+        closers.add(() -> parent.getPipeline().removeValve(valve));
+        log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
+                + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
+                + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]");
+    }
+
+    @Override
+    protected void stopInternal() throws LifecycleException {
+        setState(LifecycleState.STOPPING);
+        stopping = true;
+        try {
+            StickySessions st = sticky;
+            if (st != null) {
+                st.stop();
+            }
+            NonStickySessions ns = nonSticky;
+            if (ns != null) {
+                ns.stop();
+            }
+            if (store == null) {
+                // disabled: behave as Tomcat's manager without persistence: expire without notification
+                for (Session session : findSessions()) {
+                    if (session.isValid()) {
+                        session.expire();
+                    }
+                }
+            }
+        } finally {
+            closeAll();
+            sticky = null;
+            nonSticky = null;
+            store = null;
+            storage = null;
+            stopping = false;
+        }
+        super.stopInternal();
+    }
+
+    private void closeAll() {
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            try {
+                closers.get(i).run();
+            } catch (RuntimeException e) {
+                log.warn("Error while stopping msm: " + e, e);
+            }
+        }
+        closers.clear();
+    }
+
+    @Override
+    public void load() {
+        // sessions are loaded from the store when requests need them
+    }
+
+    @Override
+    public void unload() {
+        // sessions are in the store
+    }
+
+    // ==================================================================== sessions
+
+    @Override
+    protected StandardSession getNewSession() {
+        return newSession();
+    }
+
+    /**
+     * Creates an empty session object. The Tomcat 11 bridge returns its own subclass.
+     *
+     * @return a new, empty session
+     */
+    protected MsmSession newSession() {
+        return new MsmSession(this);
+    }
+
+    @Override
+    protected String generateSessionId() {
+        String generated = super.generateSessionId();
+        SessionIdFormat format = idFormat;
+        SessionStorage st = storage;
+        if (format == null || st == null) {
+            return generated;
+        }
+        return format.create(generated, st.nodes.nodeForNewSession()).full();
+    }
+
+    @Override
+    public Session createSession(String sessionId) {
+        String id = sessionId;
+        if (id != null && idFormat != null && idFormat.parse(id) == null) {
+            id = null; // a client-provided id we cannot use as a store key
+        }
+        Session session = super.createSession(id);
+        ManagerConfig cfg = config;
+        if (cfg != null && cfg.maxInactiveInterval() != null) {
+            session.setMaxInactiveInterval(cfg.maxInactiveInterval());
+        }
+        if (session instanceof MsmSession s) {
+            StickySessions st = sticky;
+            NonStickySessions ns = nonSticky;
+            if (st != null) {
+                st.created(s);
+            } else if (ns != null) {
+                ns.created(s);
+            }
+        }
+        return session;
+    }
+
+    @Override
+    public Session findSession(String id) throws IOException {
+        if (id == null) {
+            return null;
+        }
+        StickySessions st = sticky;
+        if (st != null) {
+            return st.findSession(id);
+        }
+        NonStickySessions ns = nonSticky;
+        if (ns != null) {
+            return ns.findSession(id);
+        }
+        return super.findSession(id);
+    }
+
+    /** Removes only this very session object: a detached copy with the same id must not remove the live one. */
+    @Override
+    public void remove(Session session, boolean update) {
+        String id = session.getIdInternal();
+        if (id == null || sessions.get(id) == session) {
+            super.remove(session, update);
+        } else if (update) {
+            expiredSessions.incrementAndGet();
+        }
+    }
+
+    @Override
+    protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
+            boolean notifyContainerListeners) {
+        String oldId = session.getIdInternal();
+        super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+        if (session instanceof MsmSession s) {
+            StickySessions st = sticky;
+            NonStickySessions ns = nonSticky;
+            if (st != null) {
+                st.idChanged(s, oldId);
+            } else if (ns != null) {
+                ns.idChanged(s, oldId);
+            }
+        }
+    }
+
+    /** Called by {@link MsmSession#expire(boolean)} instead of Tomcat's expiry. */
+    void expiring(MsmSession session, boolean notify) {
+        StickySessions st = sticky;
+        NonStickySessions ns = nonSticky;
+        if (stopping || (st == null && ns == null)) {
+            session.expireLocally(notify);
+        } else if (st != null) {
+            st.expiring(session, notify);
+        } else {
+            ns.expiring(session, notify);
+        }
+    }
+
+    @Override
+    public void backgroundProcess() {
+        super.backgroundProcess();
+        StickySessions st = sticky;
+        if (st != null) {
+            st.refreshTtls();
+        }
+    }
+
+    @Override
+    public void processExpires() {
+        NonStickySessions ns = nonSticky;
+        if (ns != null) {
+            long start = System.currentTimeMillis();
+            ns.processExpires();
+            processingTime += System.currentTimeMillis() - start;
+        } else {
+            super.processExpires();
+        }
+    }
+
+    // ==================================================================== request bracket (called by MsmValve)
+
+    RequestState beginRequest(Request request) {
+        String uri = request.getDecodedRequestURI();
+        ManagerConfig cfg = config;
+        boolean ignored = cfg != null && cfg.requestUriIgnorePattern() != null && uri != null
+                && cfg.requestUriIgnorePattern().matcher(uri).matches();
+        RequestState state = new RequestState(request, ignored, uri);
+        statistics.count(ignored ? Statistics.Counter.REQUESTS_IGNORED : Statistics.Counter.REQUESTS);
+        StickySessions st = sticky;
+        NonStickySessions ns = nonSticky;
+        if (st != null && !ignored) {
+            st.begin(state);
+        } else if (ns != null) {
+            ns.begin(state);
+        }
+        return state;
+    }
+
+    void endRequest(RequestState state) {
+        StickySessions st = sticky;
+        NonStickySessions ns = nonSticky;
+        if (st != null) {
+            if (!state.ignored) {
+                st.end(state);
+            }
+        } else if (ns != null) {
+            ns.end(state);
+        }
+    }
+
+    /**
+     * Runs {@code task} with the session of {@code id} as a request would: loaded, locked where the locking mode
+     * says so, stored and unlocked afterwards. Used by Servlet 6.1's {@code HttpSession.Accessor} on Tomcat 11.
+     *
+     * @throws IllegalStateException when the session does not exist (any more)
+     */
+    protected void access(String id, Consumer<HttpSession> task) {
+        NonStickySessions ns = nonSticky;
+        if (ns != null) {
+            ns.access(id, task);
+            return;
+        }
+        Session session;
+        try {
+            session = findSession(id);
+        } catch (IOException e) {
+            throw new IllegalStateException("Session [" + id + "] cannot be found: " + e, e);
+        }
+        if (session == null || !session.isValid()) {
+            throw new IllegalStateException("Session [" + id + "] is no longer valid");
+        }
+        session.access();
+        try {
+            task.accept(session.getSession());
+        } finally {
+            session.endAccess();
+            StickySessions st = sticky;
+            if (st != null && session instanceof MsmSession s && s.isMaybeDirty()) {
+                st.backupLater(s);
+            }
+        }
+    }
+
+    // ==================================================================== helpers for the modes
+
+    SessionId parseId(String id) {
+        SessionIdFormat format = idFormat;
+        return format == null ? null : format.parse(id);
+    }
+
+    Map<String, Session> sessionMap() {
+        return sessions;
+    }
+
+    ManagerConfig config() {
+        return config;
+    }
+
+    String writerId() {
+        return writerId;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * @return the session timeout new sessions get, in seconds
+     */
+    int defaultMaxInactive() {
+        ManagerConfig cfg = config;
+        if (cfg != null && cfg.maxInactiveInterval() != null) {
+            return cfg.maxInactiveInterval();
+        }
+        return getContext().getSessionTimeout() * 60;
+    }
+
+    /**
+     * Serializes a session's state.
+     *
+     * @throws SerializationException when it cannot be serialized
+     * @throws java.util.ConcurrentModificationException when it changed while being serialized
+     */
+    SessionCodec.Encoded encode(MsmSession s) {
+        Object[] graph = s.captureState(attributeFilter);
+        long last = s.getLastAccessedTimeInternal();
+        return storage.codec.encode(graph, s.getCreationTimeInternal(), last, s.getMaxInactiveInterval(), writerId);
+    }
+
+    /**
+     * Builds a session object from a stored value, with the given id; the session is added to the manager.
+     *
+     * @return the session, or {@code null} when the value cannot be read (logged once, counted)
+     */
+    MsmSession sessionFrom(SessionStorage.Read read, String fullId) {
+        return sessionFrom(read, fullId, true, true);
+    }
+
+    /**
+     * @param register add the session to the manager's sessions (else a detached copy)
+     * @param activate fire the activation events (sticky: the session moves into this Tomcat's memory)
+     */
+    MsmSession sessionFrom(SessionStorage.Read read, String fullId, boolean register, boolean activate) {
+        Object graph;
+        ClassLoader loader = webappLoader;
+        long start = System.nanoTime();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            thread.setContextClassLoader(loader);
+            graph = storage.codec.decode(read.value(), read.header(), loader);
+        } catch (SerializationException e) {
+            storage.unreadable(read.id(), e);
+            return null;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        MsmSession s = (MsmSession) createEmptySession();
+        try {
+            s.restoreState(graph);
+        } catch (SerializationException e) {
+            storage.unreadable(read.id(), e);
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        SessionCodec.Header h = read.header();
+        s.loaded(h.creationTime(), h.lastAccessedTime(), h.maxInactiveInterval(), now);
+        s.stored(SessionCodec.hash(SessionCodec.payload(read.value(), read.header())), now);
+        s.clearChangeFlags();
+        if (register) {
+            s.setId(fullId, false);
+        } else {
+            s.setIdDetached(fullId);
+        }
+        statistics.count(Statistics.Counter.LOADS);
+        statistics.time(Statistics.Timer.LOAD, start);
+        if (activate) {
+            s.activate();
+        }
+        return s;
+    }
+
+    void reportUnserializable(MsmSession s, SerializationException e) {
+        if (reported.add("serialize:" + e.getMessage())) {
+            contextLog().warn("Session [" + s.getIdInternal() + "] cannot be stored: " + e.getMessage()
+                    + " (reported once per cause)");
+        }
+    }
+
+    void reportTooLarge(MsmSession s, int bytes, IllegalArgumentException e) {
+        if (reported.add("size:" + s.getIdInternal())) {
+            Map<String, Integer> sizes = new HashMap<>();
+            for (String name : Collections.list(s.getAttributeNames())) {
+                Object v = s.attributeValue(name);
+                sizes.put(name, v instanceof Serializable ? estimate(v) : -1);
+            }
+            List<Map.Entry<String, Integer>> largest = new ArrayList<>(sizes.entrySet());
+            largest.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
+            contextLog().warn("Session [" + s.getIdInternal() + "] of [" + bytes + "] bytes is not stored: "
+                    + e.getMessage() + "; largest attributes: "
+                    + largest.subList(0, Math.min(5, largest.size())));
+        }
+    }
+
+    private int estimate(Object value) {
+        try {
+            return storage.codec.encode(new Object[] {Map.of("v", value), null, null, Map.of()}, 0, 0, 0, "")
+                    .value().length;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Logs a store problem at WARN once until the store works again, then at DEBUG. */
+    void storeProblem(String what, Exception e) {
+        String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reported.add("store")) {
+            contextLog().warn(what + ": " + cause + " (further store failures are logged at debug level until "
+                    + "the store recovers)");
+        } else if (log.isDebugEnabled()) {
+            log.debug(what + ": " + cause);
+        }
+    }
+
+    /** The store works again: the next problem is logged at WARN again. */
+    void storeRecovered() {
+        reported.remove("store");
+    }
+
+    /** Logs a message once per key at WARN. */
+    void warnOnce(String key, String message) {
+        if (reported.size() < 10_000 && reported.add(key)) {
+            contextLog().warn(message);
+        }
+    }
+
+    Log contextLog() {
+        Context context = getContext();
+        return context != null && context.getLogger() != null ? context.getLogger() : log;
+    }
+
+    MsmSession.AttributeFilter attributeFilter() {
+        return attributeFilter;
+    }
+
+    // ==================================================================== statistics (JMX)
+
+    /**
+     * @return the live statistics of this manager
+     */
+    public Statistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * @return a description of the store, e.g. {@code memcached [n1 127.0.0.1:11211]}, or {@code disabled}
+     */
+    public String getStoreDescription() {
+        SessionStore s = store;
+        return s == null ? "disabled" : s.describe();
+    }
+
+    /**
+     * @return the ids of the store nodes that are available now, space separated
+     */
+    public String getAvailableNodes() {
+        SessionStore s = store;
+        if (s == null) {
+            return "";
+        }
+        Set<String> up = new TreeSet<>();
+        for (StoreNode n : s.nodes()) {
+            if (s.isAvailable(n.id())) {
+                up.add(n.id());
+            }
+        }
+        return String.join(" ", up);
+    }
+
+    /**
+     * @return sticky backups queued or running now
+     */
+    public int pendingBackups() {
+        StickySessions st = sticky;
+        return st == null ? 0 : st.pendingBackups();
+    }
+
+    /**
+     * @return non-sticky repairs of session copies (after a store node came back) queued or running now
+     */
+    public int pendingRepairs() {
+        NonStickySessions ns = nonSticky;
+        return ns == null ? 0 : ns.pendingRepairs();
+    }
+
+    /** Sets every statistic back to zero. */
+    public void resetStatistics() {
+        statistics.reset();
+    }
+
+    @Override
+    public String getName() {
+        return "MsmManager";
+    }
+
+    Valve[] hostValves() {
+        Container parent = getContext().getParent();
+        return parent.getPipeline().getValves();
+    }
+}

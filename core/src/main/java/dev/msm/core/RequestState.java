@@ -1,0 +1,68 @@
+package dev.msm.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.catalina.connector.Request;
+
+/**
+ * What msm knows about one request: whether it is ignored, whether it locks, which sessions it uses. Kept as a
+ * request note across async dispatches, and in a thread-local while the request runs on a container thread so that
+ * the manager's {@code findSession}/{@code createSession} know which request asks.
+ */
+final class RequestState {
+
+    /** Request note under which the state is kept. */
+    static final String NOTE = "dev.msm.RequestState";
+
+    private static final ThreadLocal<RequestState> CURRENT = new ThreadLocal<>();
+
+    final Request request;
+    final boolean ignored;
+    final String uri;
+    final long startNanos = System.nanoTime();
+    /** Non-sticky: the uses of active sessions this request holds, released at its end. */
+    final List<NonStickySessions.Use> uses = new ArrayList<>(1);
+    /** Sticky: the session the request used. */
+    volatile MsmSession stickySession;
+    /** Set when the request must be answered with 503. */
+    volatile SessionUnavailableException refused;
+    /** Set while the end processing looks at the request's session: no loading then. */
+    boolean ending;
+    boolean asyncListenerAdded;
+    boolean ended;
+    /** Non-sticky {@code auto} locking: whether this request modified a session. */
+    boolean modified;
+
+    RequestState(Request request, boolean ignored, String uri) {
+        this.request = request;
+        this.ignored = ignored;
+        this.uri = uri;
+    }
+
+    /**
+     * @return the state of the request running on this thread, or {@code null} outside a request
+     */
+    static RequestState current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Makes {@code state} the current request's state.
+     *
+     * @return the previous value, for {@link #leave}
+     */
+    static RequestState enter(RequestState state) {
+        RequestState previous = CURRENT.get();
+        CURRENT.set(state);
+        return previous;
+    }
+
+    static void leave(RequestState previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.msm.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+import dev.msm.api.SerializationException;
+import dev.msm.api.SessionStore;
+import dev.msm.api.StoreException;
+import dev.msm.api.StoreNode;
+import dev.msm.api.StoreTimeoutException;
+import dev.msm.api.StoreUnavailableException;
+
+/**
+ * Where a session's stored copies are and how they are read and written: the primary copy on the node named in the
+ * session id, the backup copy ({@code bak:}) on the next available node, tombstones left behind when a session
+ * moves. Both modes use it; it holds no per-session state.
+ */
+final class SessionStorage {
+
+    private static final Log log = LogFactory.getLog(SessionStorage.class);
+
+    /** A stored value read from the store. */
+    record Read(SessionId id, byte[] value, SessionCodec.Header header, boolean fromBackup) {
+    }
+
+    final SessionStore store;
+    final NodeSelector nodes;
+    final StorageKeys keys;
+    final SessionCodec codec;
+    final Statistics stats;
+    final String writer;
+    private final Duration waitBound;
+    private final boolean shadowOnSameNode;
+    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param shadowOnSameNode non-sticky: when no other node is available, keep the backup copy on the session's own
+     *                         node (expiry events need a copy that outlives the primary)
+     */
+    SessionStorage(SessionStore store, NodeSelector nodes, StorageKeys keys, SessionCodec codec, Statistics stats,
+            String writer, Duration operationTimeout, boolean shadowOnSameNode) {
+        this.store = store;
+        this.nodes = nodes;
+        this.keys = keys;
+        this.codec = codec;
+        this.stats = stats;
+        this.writer = writer;
+        this.waitBound = operationTimeout.plusMillis(250);
+        this.shadowOnSameNode = shadowOnSameNode;
+    }
+
+    // ------------------------------------------------------------------ time to live
+
+    /** Primary copy: lives as long as the session may stay idle. */
+    static int primaryTtl(int maxInactiveSeconds) {
+        return maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds;
+    }
+
+    /**
+     * Extra life of the backup copy beyond the primary's: covers reads that only refresh the primary and leaves
+     * time to process the session's expiry after the primary is gone.
+     */
+    static int backupExtra(int maxInactiveSeconds) {
+        return Math.max(120, maxInactiveSeconds / 2);
+    }
+
+    int backupTtl(int maxInactiveSeconds) {
+        if (maxInactiveSeconds <= 0) {
+            return 0;
+        }
+        return shadowOnSameNode ? maxInactiveSeconds + backupExtra(maxInactiveSeconds) : maxInactiveSeconds;
+    }
+
+    /**
+     * @return the node for the backup copy of a session on {@code primary}, {@code null} for none
+     */
+    String backupNode(String primary) {
+        String b = nodes.backupOf(primary);
+        if (b == null && shadowOnSameNode) {
+            return primary;
+        }
+        return b;
+    }
+
+    /**
+     * @return whether a session on {@code primary} gets a backup copy at all
+     */
+    boolean hasBackup(String primary) {
+        return backupNode(primary) != null || (!nodes.hasNodes() && shadowOnSameNode);
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /**
+     * Writes both copies. Returns the primary's future; the backup is written in parallel (another node) and its
+     * failure only logged, the primary's is the caller's to handle.
+     */
+    CompletableFuture<Void> write(SessionId id, byte[] value, int maxInactive) {
+        stats.count(Statistics.Counter.WRITES);
+        stats.size(value.length);
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
+        writeBackup(id, value, maxInactive);
+        return primary;
+    }
+
+    /** Writes the backup copy only; failures are logged at debug level. */
+    CompletableFuture<Void> writeBackup(SessionId id, byte[] value, int maxInactive) {
+        if (!hasBackup(id.node())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String node = nodes.hasNodes() ? backupNode(id.node()) : null;
+        CompletableFuture<Void> f = store.set(node, keys.backup(id), value, backupTtl(maxInactive));
+        f.whenComplete((r, e) -> {
+            if (e != null && log.isDebugEnabled()) {
+                log.debug("Backup of session [" + id + "] on node [" + node + "] failed: " + e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Leaves a pointer under the old backup key of a session that moved to another node, so that a request that
+     * still carries the old id finds the session.
+     */
+    void leaveTombstone(SessionId oldId, SessionId newId, int maxInactive) {
+        byte[] moved = codec.moved(newId, maxInactive, writer);
+        List<String> targets = new ArrayList<>();
+        if (nodes.hasNodes()) {
+            for (StoreNode n : store.nodes()) {
+                if (!n.id().equals(oldId.node()) && nodes.isAvailable(n.id()) && !n.id().equals(newId.node())) {
+                    targets.add(n.id());
+                }
+            }
+            String newPrimary = newId.node();
+            if (targets.isEmpty() && newPrimary != null) {
+                targets.add(newPrimary);
+            }
+        }
+        int ttl = backupTtl(maxInactive);
+        for (String node : targets) {
+            store.set(node, keys.backup(oldId), moved, ttl == 0 ? 0 : ttl);
+        }
+    }
+
+    /** Deletes both copies (invalidation, expiry); fire and forget. */
+    void delete(SessionId id) {
+        if (nodes.isAvailable(id.node())) {
+            store.delete(id.node(), keys.session(id));
+        }
+        if (nodes.hasNodes()) {
+            for (StoreNode n : store.nodes()) {
+                if (nodes.isAvailable(n.id())) {
+                    store.delete(n.id(), keys.backup(id));
+                }
+            }
+        } else if (shadowOnSameNode) {
+            store.delete(null, keys.backup(id));
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Decodes a value read for {@code id}; follows a tombstone once. Unreadable values are logged once (per
+     * reason), counted, deleted, and treated as absent.
+     *
+     * @return the read, or {@code null} when there is no usable session
+     */
+    Read decodeRead(SessionId id, byte[] value, boolean fromBackup, boolean follow) {
+        if (value == null) {
+            return null;
+        }
+        SessionCodec.Header header;
+        try {
+            header = SessionCodec.header(value);
+        } catch (SerializationException e) {
+            unreadable(id, e);
+            store.delete(fromBackup ? backupNode(id.node()) : id.node(),
+                    fromBackup ? keys.backup(id) : keys.session(id));
+            return null;
+        }
+        if (header.kind() == SessionCodec.KIND_MOVED) {
+            if (!follow) {
+                return null;
+            }
+            String base = SessionCodec.movedTo(value, header);
+            SessionId target = parseBase(base, id);
+            if (target == null || !nodes.isAvailable(target.node())) {
+                return null;
+            }
+            byte[] moved = await(store.get(target.node(), keys.session(target)));
+            return decodeRead(target, moved, false, false);
+        }
+        return new Read(id, value, header, fromBackup);
+    }
+
+    private SessionId parseBase(String base, SessionId like) {
+        int dash = base.lastIndexOf('-');
+        if (nodes.hasNodes()) {
+            if (dash < 0) {
+                return null;
+            }
+            String node = base.substring(dash + 1);
+            for (StoreNode n : store.nodes()) {
+                if (n.id().equals(node)) {
+                    return new SessionId(base.substring(0, dash), node, like.route());
+                }
+            }
+            return null;
+        }
+        return new SessionId(base, null, like.route());
+    }
+
+    /**
+     * Looks for the backup copy of a session: on the node that normally holds it, then on every other available node
+     * (the backup node depends on which nodes were up when it was written).
+     *
+     * @return the read, or {@code null}
+     */
+    Read readBackup(SessionId id) {
+        List<String> candidates = new ArrayList<>();
+        if (nodes.hasNodes()) {
+            String usual = nodes.backupOf(id.node());
+            if (usual != null) {
+                candidates.add(usual);
+            }
+            for (StoreNode n : store.nodes()) {
+                if (!candidates.contains(n.id()) && nodes.isAvailable(n.id())) {
+                    candidates.add(n.id());
+                }
+            }
+        } else if (shadowOnSameNode) {
+            candidates.add(null);
+        }
+        for (String node : candidates) {
+            byte[] value;
+            try {
+                value = await(store.get(node, keys.backup(id)));
+            } catch (StoreException e) {
+                continue;
+            }
+            Read read = decodeRead(id, value, true, true);
+            if (read != null) {
+                stats.count(Statistics.Counter.BACKUP_LOADS);
+                return read;
+            }
+        }
+        return null;
+    }
+
+    void unreadable(SessionId id, SerializationException e) {
+        stats.count(Statistics.Counter.UNREADABLE_VALUES);
+        String reason = e.rejectedClass() != null ? e.rejectedClass() : e.getMessage();
+        if (reportedUnreadable.size() < 1000 && reportedUnreadable.add(reason)) {
+            log.warn("Stored session [" + id + "] cannot be read and is treated as absent: " + e.getMessage()
+                    + " (reported once per cause)");
+        } else if (log.isDebugEnabled()) {
+            log.debug("Stored session [" + id + "] cannot be read: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /**
+     * Waits for a store operation, bounded by the operation timeout (plus a margin; stores enforce the timeout
+     * themselves).
+     *
+     * @throws StoreException when the operation failed or did not complete in time
+     */
+    <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(waitBound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StoreException se) {
+                throw se;
+            }
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new StoreException("Store operation failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new StoreTimeoutException(null, "store [" + store.describe() + "]", waitBound, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException(null, "Interrupted while waiting for the store", e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.msm.core;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters and latency histograms of one manager, read as numbers over JMX. Updating is lock-free and cheap enough
+ * for every request.
+ */
+public final class Statistics {
+
+    /** What is counted. */
+    public enum Counter {
+        /** Requests that passed the manager's valve (not ignored). */
+        REQUESTS,
+        /** Requests matching {@code requestUriIgnorePattern}. */
+        REQUESTS_IGNORED,
+        /** Sessions read from the store (primary or backup copy). */
+        LOADS,
+        /** Loads that found no stored session. */
+        LOAD_MISSES,
+        /** Sessions read from their backup copy because the primary was missing or its node was down. */
+        BACKUP_LOADS,
+        /** Session writes (primary copy). */
+        WRITES,
+        /** Requests that used a session without changing it, so nothing was written. */
+        WRITES_SKIPPED_UNCHANGED,
+        /** Writes that failed. */
+        WRITE_FAILURES,
+        /** Touches refreshing a stored session's time to live without a write. */
+        TOUCHES,
+        /** Sticky backups that replaced a queued backup instead of adding a write. */
+        BACKUPS_COALESCED,
+        /** Locks obtained. */
+        LOCKS,
+        /** Lock attempts that found the session locked by someone else and waited. */
+        LOCK_WAITS,
+        /** Requests that did not get their lock within {@code lockTimeout}. */
+        LOCK_TIMEOUTS,
+        /** Sessions taken over from another Tomcat (jvmRoute changed). */
+        TOMCAT_FAILOVERS,
+        /** Sessions moved to another store node because theirs was down. */
+        NODE_FAILOVERS,
+        /** Requests refused (HTTP 503) by the configured failure mode. */
+        REQUESTS_REFUSED,
+        /** Stored values that could not be read (corrupt, foreign, forbidden class). */
+        UNREADABLE_VALUES,
+        /** Sessions whose expiry this Tomcat processed (listeners fired). */
+        EXPIRIES,
+        /** Session ids from requests that were malformed or named an unknown node. */
+        INVALID_IDS
+    }
+
+    /** What is timed. */
+    public enum Timer {
+        /** Reading a session from the store, including deserialization. */
+        LOAD,
+        /** Writing a session, including serialization. */
+        WRITE,
+        /** Waiting for a lock. */
+        LOCK_WAIT,
+        /** Serializing a session. */
+        SERIALIZATION
+    }
+
+    private final LongAdder[] counters = new LongAdder[Counter.values().length];
+    private final Histogram[] timers = new Histogram[Timer.values().length];
+    private final Histogram sizes = new Histogram();
+
+    Statistics() {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = new Histogram();
+        }
+    }
+
+    void count(Counter c) {
+        counters[c.ordinal()].increment();
+    }
+
+    void time(Timer t, long startNanos) {
+        timers[t.ordinal()].record((System.nanoTime() - startNanos) / 1000);
+    }
+
+    void size(int bytes) {
+        sizes.record(bytes);
+    }
+
+    /**
+     * @return the counter's value since start or the last {@link #reset()}
+     */
+    public long get(Counter c) {
+        return counters[c.ordinal()].sum();
+    }
+
+    /**
+     * @param t          what was timed
+     * @param percentile from 0 to 100
+     * @return an upper bound of the percentile in microseconds (within a factor of 1.19), 0 when nothing was timed
+     */
+    public long percentileMicros(Timer t, double percentile) {
+        return timers[t.ordinal()].percentile(percentile);
+    }
+
+    /**
+     * @return how many times the timer ran
+     */
+    public long count(Timer t) {
+        return timers[t.ordinal()].count();
+    }
+
+    /**
+     * @param percentile from 0 to 100
+     * @return an upper bound of the percentile of serialized session sizes in bytes
+     */
+    public long sizePercentile(double percentile) {
+        return sizes.percentile(percentile);
+    }
+
+    /** Sets every counter and histogram back to zero. */
+    public void reset() {
+        for (LongAdder c : counters) {
+            c.reset();
+        }
+        for (Histogram h : timers) {
+            h.reset();
+        }
+        sizes.reset();
+    }
+
+    /**
+     * A log-linear histogram of non-negative values: 4 sub-buckets per power of two, so a percentile is known within
+     * a factor of 2^(1/4).
+     */
+    static final class Histogram {
+        private static final int SUB = 4;
+        private final AtomicLongArray buckets = new AtomicLongArray(64 * SUB);
+
+        void record(long value) {
+            buckets.incrementAndGet(bucket(Math.max(0, value)));
+        }
+
+        static int bucket(long v) {
+            if (v < SUB) {
+                return (int) v;
+            }
+            int exp = 63 - Long.numberOfLeadingZeros(v);
+            int sub = (int) ((v >>> (exp - 2)) & (SUB - 1));
+            return Math.min(exp * SUB + sub, 64 * SUB - 1);
+        }
+
+        static long upperBound(int bucket) {
+            if (bucket < SUB) {
+                return bucket;
+            }
+            int exp = bucket / SUB;
+            int sub = bucket % SUB;
+            return ((long) (SUB + sub + 1) << (exp - 2)) - 1;
+        }
+
+        long count() {
+            long n = 0;
+            for (int i = 0; i < buckets.length(); i++) {
+                n += buckets.get(i);
+            }
+            return n;
+        }
+
+        long percentile(double p) {
+            long total = count();
+            if (total == 0) {
+                return 0;
+            }
+            long rank = (long) Math.ceil(total * Math.min(100, Math.max(0, p)) / 100.0);
+            rank = Math.max(rank, 1);
+            long seen = 0;
+            for (int i = 0; i < buckets.length(); i++) {
+                seen += buckets.get(i);
+                if (seen >= rank) {
+                    return upperBound(i);
+                }
+            }
+            return upperBound(buckets.length() - 1);
+        }
+
+        void reset() {
+            for (int i = 0; i < buckets.length(); i++) {
+                buckets.set(i, 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package dev.msm.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.apache.catalina.Session;
+import org.apache.catalina.connector.Request;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+import dev.msm.api.SerializationException;
+import dev.msm.api.StoreException;
+
+/**
+ * Sticky mode: sessions live in this Tomcat's memory and are backed up to the store after requests that changed
+ * them. The store copy is for failover:
+ * <ul>
+ * <li>a request whose session id names another Tomcat's jvmRoute (that Tomcat failed) loads the session from the
+ * store and continues it here under this Tomcat's route;</li>
+ * <li>a request whose session lives on a store node that is down moves the session to another node (new id, cookie
+ * sent again) and backs it up there;</li>
+ * <li>after a restart, sessions come back from the store on their first request.</li>
+ * </ul>
+ * Reads cost no store operation: time to live is refreshed in the background, at most once a minute per session.
+ */
+final class StickySessions {
+
+    private static final Log log = LogFactory.getLog(StickySessions.class);
+
+    private final MsmManagerBase manager;
+    private final SessionStorage storage;
+    private final ManagerConfig config;
+    private final StickyBackups backups;
+    private final String route;
+
+    StickySessions(MsmManagerBase manager, SessionStorage storage, ManagerConfig config, String name) {
+        this.manager = manager;
+        this.storage = storage;
+        this.config = config;
+        this.backups = new StickyBackups(manager, storage, storage.stats, config.backupInterval(),
+                config.backupThreadCount(), name);
+        String r = manager.getJvmRoute();
+        this.route = r == null || r.isEmpty() ? null : r;
+    }
+
+    // ------------------------------------------------------------------ request bracket
+
+    /**
+     * Before the application runs: take over a session of another Tomcat, or move a session off a dead node.
+     */
+    void begin(RequestState state) {
+        Request request = state.request;
+        String requested = request.getRequestedSessionId();
+        if (requested == null) {
+            return;
+        }
+        SessionId sid = manager.parseId(requested);
+        if (sid == null) {
+            storage.stats.count(Statistics.Counter.INVALID_IDS);
+            return;
+        }
+        MsmSession session;
+        if (!Objects.equals(sid.route(), route)) {
+            session = takeOver(sid);
+            if (session == null) {
+                return;
+            }
+        } else {
+            Session local = manager.sessionMap().get(requested);
+            session = local instanceof MsmSession s ? s : null;
+            if (session == null) {
+                return;
+            }
+        }
+        SessionId current = session.sessionId();
+        if (current != null && storage.nodes.hasNodes() && !storage.nodes.isAvailable(current.node())) {
+            relocate(session, current);
+        }
+        if (!session.getIdInternal().equals(requested)) {
+            changeRequestSessionId(request, session.getIdInternal());
+        }
+    }
+
+    /** After the application (and its error pages) ran: schedule a backup if the session may have changed. */
+    void end(RequestState state) {
+        MsmSession s = state.stickySession;
+        if (s == null) {
+            state.ending = true;
+            try {
+                Session held = state.request.getSessionInternal(false);
+                s = held instanceof MsmSession m ? m : null;
+            } finally {
+                state.ending = false;
+            }
+        }
+        if (s == null || !s.isValidInternalState() || s.isTransientCopy()) {
+            return;
+        }
+        if (!s.isMaybeDirty()) {
+            return;
+        }
+        if (config.backupAsync()) {
+            backups.schedule(s);
+        } else {
+            backups.backupNow(s, config.backupTimeout());
+        }
+    }
+
+    /** Schedules a backup outside a request (Tomcat 11 session accessor). */
+    void backupLater(MsmSession s) {
+        backups.schedule(s);
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    Session findSession(String id) {
+        RequestState state = RequestState.current();
+        Session local = manager.sessionMap().get(id);
+        if (local != null) {
+            if (state != null && local instanceof MsmSession s) {
+                state.stickySession = s;
+            }
+            return local;
+        }
+        if (state != null && (state.ending || state.ignored)) {
+            return null;
+        }
+        SessionId sid = manager.parseId(id);
+        if (sid == null) {
+            return null;
+        }
+        // not in memory: this Tomcat restarted, or the context was reloaded; the store has it
+        MsmSession loaded = load(sid, sid.withRoute(route));
+        if (loaded != null && state != null) {
+            state.stickySession = loaded;
+            if (!loaded.getIdInternal().equals(id)) {
+                changeRequestSessionId(state.request, loaded.getIdInternal());
+            }
+        }
+        return loaded;
+    }
+
+    void created(MsmSession s) {
+        RequestState state = RequestState.current();
+        if (state != null) {
+            state.stickySession = s;
+        }
+    }
+
+    /** The session of another Tomcat (a different jvmRoute): read it from the store and continue it here. */
+    private MsmSession takeOver(SessionId sid) {
+        SessionId mine = sid.withRoute(route);
+        Session stale = manager.sessionMap().get(mine.full());
+        MsmSession loaded = load(sid, mine);
+        if (loaded != null) {
+            storage.stats.count(Statistics.Counter.TOMCAT_FAILOVERS);
+            if (stale instanceof MsmSession old && old != loaded) {
+                discardQuietly(old);
+                manager.sessionMap().put(loaded.getIdInternal(), loaded);
+            }
+            // this Tomcat owns the session now: its next backup says so
+            loaded.markDirty();
+            return loaded;
+        }
+        return stale instanceof MsmSession s ? s : null;
+    }
+
+    /**
+     * Reads a session from the store (primary, else backup; moving it if its node is down) and adds it to memory.
+     *
+     * @param sid  the id the request asked for
+     * @param want the id the session gets here (this Tomcat's route)
+     */
+    private MsmSession load(SessionId sid, SessionId want) {
+        SessionStorage.Read read;
+        try {
+            read = read(sid);
+        } catch (StoreException e) {
+            manager.storeProblem("Session [" + sid + "] could not be read from the store", e);
+            return null;
+        }
+        if (read == null) {
+            storage.stats.count(Statistics.Counter.LOAD_MISSES);
+            return null;
+        }
+        SessionId id = read.id().withRoute(route);
+        MsmSession s = manager.sessionFrom(read, id.full());
+        if (s == null) {
+            return null;
+        }
+        if (read.fromBackup() || !read.id().base().equals(want.base())) {
+            s.stored(null, 0); // the primary copy is missing or elsewhere: write both copies
+        }
+        return s;
+    }
+
+    private SessionStorage.Read read(SessionId sid) {
+        if (storage.nodes.hasNodes() && !storage.nodes.isAvailable(sid.node())) {
+            String target = storage.nodes.relocationTarget(sid.node());
+            if (target == null) {
+                return null;
+            }
+            SessionId moved = sid.withNode(target);
+            SessionStorage.Read already = storage.decodeRead(moved,
+                    storage.await(storage.store.get(target, storage.keys.session(moved))), false, true);
+            if (already != null) {
+                return already;
+            }
+            SessionStorage.Read backup = storage.readBackup(sid);
+            if (backup == null) {
+                return null;
+            }
+            storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
+            return new SessionStorage.Read(moved, backup.value(), backup.header(), true);
+        }
+        byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+        SessionStorage.Read read = storage.decodeRead(sid, value, false, true);
+        if (read != null) {
+            return read;
+        }
+        return storage.readBackup(sid);
+    }
+
+    /** The session's node is down: give it an id on another node; it is written there at the end of the request. */
+    private void relocate(MsmSession session, SessionId current) {
+        String target = storage.nodes.relocationTarget(current.node());
+        if (target == null) {
+            return; // every node is down: keep serving from memory, back up when a node returns
+        }
+        SessionId moved = current.withNode(target);
+        manager.changeSessionId(session, moved.full());
+        storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
+        if (log.isDebugEnabled()) {
+            log.debug("Session [" + current + "] moved to node [" + target + "] as [" + moved + "]");
+        }
+    }
+
+    private void changeRequestSessionId(Request request, String newId) {
+        try {
+            request.changeSessionId(newId);
+        } catch (IllegalStateException e) {
+            // response committed: the cookie stays as it is and the next request comes back to the same session
+            if (log.isDebugEnabled()) {
+                log.debug("Session id of the request could not be changed to [" + newId + "]: " + e);
+            }
+        }
+    }
+
+    void idChanged(MsmSession s, String oldId) {
+        SessionId old = manager.parseId(oldId);
+        SessionId now = s.sessionId();
+        s.stored(null, 0);
+        s.markDirty();
+        if (old != null && (now == null || !old.base().equals(now.base()))) {
+            try {
+                storage.delete(old);
+            } catch (RuntimeException e) {
+                log.debug("Old copies of session [" + old + "] not deleted: " + e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    /**
+     * A session expires (timeout) or is invalidated. A timed-out copy that another Tomcat took over since is stale:
+     * it goes away quietly, without events, and the store copy (the other Tomcat's) is kept.
+     */
+    void expiring(MsmSession s, boolean notify) {
+        SessionId sid = s.sessionId();
+        if (sid != null && !s.isTransientCopy()) {
+            boolean timedOut = s.getMaxInactiveInterval() > 0
+                    && System.currentTimeMillis() - s.getThisAccessedTimeInternal()
+                            >= s.getMaxInactiveInterval() * 1000L;
+            if (timedOut && ownedElsewhere(sid)) {
+                discardQuietly(s);
+                return;
+            }
+            try {
+                storage.delete(sid);
+            } catch (RuntimeException e) {
+                log.debug("Copies of session [" + sid + "] not deleted: " + e);
+            }
+        }
+        s.expireLocally(notify);
+    }
+
+    private boolean ownedElsewhere(SessionId sid) {
+        try {
+            byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+            if (value == null) {
+                return false;
+            }
+            SessionCodec.Header h = SessionCodec.header(value);
+            return !h.writer().equals(storage.writer);
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    private void discardQuietly(MsmSession s) {
+        s.setTransientCopy(true);
+        s.expireLocally(false);
+    }
+
+    // ------------------------------------------------------------------ background
+
+    /** Refreshes the time to live of stored copies of sessions that were read (not changed) since their last write. */
+    void refreshTtls() {
+        long now = System.currentTimeMillis();
+        for (Session session : manager.findSessions()) {
+            if (!(session instanceof MsmSession s) || !s.isValidInternalState() || s.isTransientCopy()) {
+                continue;
+            }
+            SessionId sid = s.sessionId();
+            int maxInactive = s.getMaxInactiveInterval();
+            if (sid == null || maxInactive <= 0 || s.storeRefreshedAt() == 0) {
+                continue;
+            }
+            long interval = Math.min(60_000L, maxInactive * 1000L / 4);
+            if (s.getThisAccessedTimeInternal() > s.storeRefreshedAt() && now - s.storeRefreshedAt() >= interval) {
+                s.refreshed(now);
+                int ttl = SessionStorage.primaryTtl(maxInactive);
+                storage.stats.count(Statistics.Counter.TOUCHES);
+                if (storage.nodes.isAvailable(sid.node())) {
+                    storage.store.touch(sid.node(), storage.keys.session(sid), ttl);
+                }
+                String backupNode = storage.backupNode(sid.node());
+                if (backupNode != null && storage.nodes.isAvailable(backupNode)) {
+                    storage.store.touch(backupNode, storage.keys.backup(sid), storage.backupTtl(maxInactive));
+                }
+            }
+            if (s.isDirty() && s.backupState.get() == 0 && s.storedHash() != null) {
+                backups.schedule(s); // a backup failed earlier: try again
+            }
+        }
+    }
+
+    /** A node is back (maybe empty after a restart): write every session that has a copy there. */
+    void nodeAvailable(String node) {
+        manager.storeRecovered();
+        for (Session session : manager.findSessions()) {
+            if (session instanceof MsmSession s && s.isValidInternalState() && !s.isTransientCopy()) {
+                SessionId sid = s.sessionId();
+                if (sid == null) {
+                    continue;
+                }
+                if (node == null || node.equals(sid.node()) || node.equals(storage.backupNode(sid.node()))
+                        || s.isDirty()) {
+                    s.stored(null, 0);
+                    backups.schedule(s);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /**
+     * Context stop or reload: every session is passivated and written, then dropped from memory without events; the
+     * store keeps it for the next start.
+     */
+    void stop() {
+        Duration wait = config.operationTimeout().multipliedBy(2);
+        for (Session session : manager.findSessions()) {
+            if (!(session instanceof MsmSession s) || !s.isValidInternalState()) {
+                continue;
+            }
+            try {
+                s.passivate();
+                if (!s.isTransientCopy() && s.isMaybeDirty()) {
+                    backups.backupNow(s, wait);
+                }
+            } catch (SerializationException | StoreException e) {
+                log.warn("Session [" + s.getIdInternal() + "] not stored at stop: " + e.getMessage());
+            }
+            manager.sessionMap().remove(s.getIdInternal());
+        }
+        backups.shutdown(wait);
+    }
+
+    int pendingBackups() {
+        return backups.pending();
+    }
+
+    void close() {
+        backups.shutdown(Duration.ZERO);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.msm.core;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.servlet.http.HttpServlet;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * An embedded Tomcat on a free port of 127.0.0.1 running {@link TestApp} at {@code /app} with an msm manager
+ * configured from a map of attributes (as {@code context.xml} would). Version-neutral: the Tomcat 10.1 and 11 test
+ * suites run it against their own Tomcat.
+ */
+public final class EmbeddedTomcat implements AutoCloseable {
+
+    private final Tomcat tomcat = new Tomcat();
+    private final MsmManagerBase manager;
+    private final Context context;
+    private final File base;
+    private int port;
+
+    /**
+     * @param managers   creates the manager (the bridge's {@code MsmManager})
+     * @param jvmRoute   the Engine's jvmRoute, or {@code null}
+     * @param cluster    names the event counters of {@link TestApp}
+     * @param attributes manager attributes, as in {@code context.xml}
+     */
+    public EmbeddedTomcat(Supplier<? extends MsmManagerBase> managers, String jvmRoute, String cluster,
+            Map<String, String> attributes) {
+        try {
+            base = Files.createTempDirectory("msm-tomcat-").toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tomcat.setBaseDir(base.getAbsolutePath());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        if (jvmRoute != null) {
+            tomcat.getEngine().setJvmRoute(jvmRoute);
+        }
+        tomcat.getEngine().setBackgroundProcessorDelay(1);
+        context = tomcat.addContext("/app", base.getAbsolutePath());
+        context.addParameter("cluster", cluster);
+        context.addApplicationListener(TestApp.Events.class.getName());
+        manager = managers.get();
+        manager.setProcessExpiresFrequency(1);
+        attributes.forEach((k, v) -> {
+            if (!setAttribute(manager, k, v)) {
+                manager.setProperty(k, v);
+            }
+        });
+        context.setManager(manager);
+        servlet("count", new TestApp.Count(), "/count");
+        servlet("read", new TestApp.Read(), "/read");
+        servlet("list", new TestApp.ListAdd(), "/list");
+        servlet("setget", new TestApp.SetGet(), "/set", "/get");
+        servlet("bound", new TestApp.Bound(), "/bound");
+        servlet("invalidate", new TestApp.Invalidate(), "/invalidate");
+        servlet("nosession", new TestApp.NoSession(), "/nosession", "/static/*");
+        servlet("id", new TestApp.Id(), "/id");
+        servlet("timeout", new TestApp.Timeout(), "/timeout");
+    }
+
+    /** Sets an attribute the way Tomcat's digester does: a String setter if there is one. */
+    static boolean setAttribute(Object target, String name, String value) {
+        String setter = "set" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        try {
+            target.getClass().getMethod(setter, String.class).invoke(target, value);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void servlet(String name, HttpServlet servlet, String... patterns) {
+        Tomcat.addServlet(context, name, servlet);
+        for (String p : patterns) {
+            context.addServletMappingDecoded(p, name);
+        }
+    }
+
+    /**
+     * Starts Tomcat.
+     *
+     * @return this
+     * @throws LifecycleException when the context fails to start (e.g. a bad attribute)
+     */
+    public EmbeddedTomcat start() throws LifecycleException {
+        tomcat.start();
+        port = tomcat.getConnector().getLocalPort();
+        return this;
+    }
+
+    /**
+     * @return whether the context is running (a bad manager attribute leaves it stopped)
+     */
+    public boolean contextAvailable() {
+        return context.getState().isAvailable();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * @return {@code http://127.0.0.1:port/app}
+     */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/app";
+    }
+
+    public MsmManagerBase manager() {
+        return manager;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    /** Reloads the web application (its sessions go through the store). */
+    public void reload() {
+        context.reload();
+    }
+
+    /** Stops Tomcat gracefully. */
+    public void stop() {
+        try {
+            if (tomcat.getServer().getState().isAvailable()) {
+                tomcat.stop();
+            }
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(base);
+    }
+
+    private static void deleteRecursively(File f) {
+        File[] children = f.listFiles();
+        if (children != null) {
+            for (File c : children) {
+                deleteRecursively(c);
+            }
+        }
+        f.delete();
+    }
+}

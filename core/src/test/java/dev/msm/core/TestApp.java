@@ -1,0 +1,202 @@
+package dev.msm.core;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+
+/**
+ * The web application the scenario tests run: servlets that count, read, mutate in place, invalidate and ignore the
+ * session, and a listener that counts session events per cluster (the {@code cluster} context parameter).
+ */
+public final class TestApp {
+
+    /** Session events per cluster name: created, destroyed, unbound. */
+    public static final Map<String, AtomicInteger> EVENTS = new ConcurrentHashMap<>();
+
+    private TestApp() {
+    }
+
+    public static int events(String cluster, String kind) {
+        AtomicInteger n = EVENTS.get(cluster + ":" + kind);
+        return n == null ? 0 : n.get();
+    }
+
+    static void event(String cluster, String kind) {
+        EVENTS.computeIfAbsent(cluster + ":" + kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static void text(HttpServletResponse resp, String body) throws IOException {
+        resp.setContentType("text/plain");
+        resp.getWriter().write(body);
+    }
+
+    /** {@code /count}: increments the {@code count} attribute, creating the session if needed. */
+    public static final class Count extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(true);
+            Integer n = (Integer) session.getAttribute("count");
+            int next = n == null ? 1 : n + 1;
+            String delay = req.getParameter("sleep");
+            if (delay != null) {
+                try {
+                    Thread.sleep(Long.parseLong(delay)); // the application is slow, not the test waiting
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            session.setAttribute("count", next);
+            text(resp, "count=" + next);
+        }
+    }
+
+    /** {@code /read}: reads {@code count} without changing anything; {@code none} without a session. */
+    public static final class Read extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(false);
+            text(resp, session == null ? "none" : "count=" + session.getAttribute("count"));
+        }
+    }
+
+    /** {@code /list}: appends to a list attribute in place, without calling setAttribute again. */
+    public static final class ListAdd extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(true);
+            List<Integer> list = (List<Integer>) session.getAttribute("list");
+            if (list == null) {
+                list = new ArrayList<>();
+                session.setAttribute("list", list);
+            }
+            list.add(list.size());
+            text(resp, "size=" + list.size());
+        }
+    }
+
+    /** {@code /set?name=&value=}: sets a string attribute; {@code /get?name=} reads it. */
+    public static final class SetGet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String name = req.getParameter("name");
+            if (req.getServletPath().equals("/set")) {
+                req.getSession(true).setAttribute(name, req.getParameter("value"));
+                text(resp, "ok");
+            } else {
+                HttpSession session = req.getSession(false);
+                text(resp, session == null ? "none" : String.valueOf(session.getAttribute(name)));
+            }
+        }
+    }
+
+    /** {@code /bound}: binds a value that counts its unbinding. */
+    public static final class Bound extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getSession(true).setAttribute("bound", new Unbound(req.getServletContext().getInitParameter(
+                    "cluster")));
+            text(resp, "ok");
+        }
+    }
+
+    /** {@code /invalidate}. */
+    public static final class Invalidate extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(false);
+            if (session != null) {
+                session.invalidate();
+            }
+            text(resp, "ok");
+        }
+    }
+
+    /** {@code /nosession} and {@code /static/*}: never touch the session. */
+    public static final class NoSession extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            text(resp, "ok");
+        }
+    }
+
+    /** {@code /id}: the session id, or {@code none}. */
+    public static final class Id extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(false);
+            text(resp, session == null ? "none" : session.getId());
+        }
+    }
+
+    /** {@code /timeout?s=}: sets the session timeout. */
+    public static final class Timeout extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getSession(true).setMaxInactiveInterval(Integer.parseInt(req.getParameter("s")));
+            text(resp, "ok");
+        }
+    }
+
+    /** Counts unbinding per cluster. */
+    public static final class Unbound implements HttpSessionBindingListener, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String cluster;
+
+        public Unbound(String cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public void valueUnbound(HttpSessionBindingEvent event) {
+            event("" + cluster, "unbound");
+        }
+    }
+
+    /** Counts session creation and destruction per cluster. */
+    public static final class Events implements HttpSessionListener {
+        @Override
+        public void sessionCreated(HttpSessionEvent se) {
+            event(se.getSession().getServletContext().getInitParameter("cluster"), "created");
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent se) {
+            if (Boolean.getBoolean("msm.debugEvents")) {
+                new Throwable("destroyed " + se.getSession().getId()).printStackTrace();
+            }
+            event(se.getSession().getServletContext().getInitParameter("cluster"), "destroyed");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.msm.tomcat;
+
+import java.util.Map;
+
+import dev.msm.core.ManagerScenarios;
+import dev.msm.core.MsmManagerBase;
+import dev.msm.core.memory.MemoryStoreProvider;
+
+/** The scenarios on an embedded Tomcat 11 with the in-JVM store (nodes switched off to simulate failures). */
+class Tomcat11MemoryScenariosTest extends ManagerScenarios {
+
+    @Override
+    protected MsmManagerBase newManager() {
+        return new MsmManager();
+    }
+
+    @Override
+    protected Map<String, String> storeAttributes() {
+        return Map.of("store", "memory", "memoryName", cluster, "memoryNodes", "n1 n2");
+    }
+
+    @Override
+    protected void killNode(String node) {
+        MemoryStoreProvider.setAvailable(cluster, node, false, false);
+    }
+
+    @Override
+    protected void restartNode(String node) {
+        MemoryStoreProvider.setAvailable(cluster, node, true, true);
+    }
+}
