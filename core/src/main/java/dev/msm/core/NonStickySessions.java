@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,8 +57,11 @@ final class NonStickySessions {
         volatile String base;
         /** Requests holding a {@link Use}; guarded by the map's compute. */
         int users;
-        /** Serializes this Tomcat's locking requests for the session. */
-        final ReentrantLock jvmLock = new ReentrantLock(true);
+        /**
+         * Serializes this Tomcat's locking requests for the session. A semaphore, not a lock: an async request
+         * releases it on another thread than the one that took it.
+         */
+        final Semaphore jvmLock = new Semaphore(1, true);
         /** One load at a time for unlocked requests. */
         final ReentrantLock loadLock = new ReentrantLock();
         volatile MsmSession session;
@@ -273,7 +277,7 @@ final class NonStickySessions {
         long waitStart = System.nanoTime();
         boolean got;
         try {
-            got = a.jvmLock.tryLock(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            got = a.jvmLock.tryAcquire(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             got = false;
@@ -651,7 +655,7 @@ final class NonStickySessions {
                     a.lockRenewedAt = System.currentTimeMillis();
                     storage.store.touch(a.lockedId.node(), storage.keys.lock(a.lockedId), lockSeconds);
                 }
-                a.jvmLock.unlock();
+                a.jvmLock.release();
             }
             boolean[] last = {false};
             active.compute(a.base, (k, v) -> {

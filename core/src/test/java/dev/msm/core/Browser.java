@@ -46,6 +46,26 @@ public final class Browser {
     }
 
     /**
+     * Posts a form.
+     *
+     * @param form already URL-encoded, e.g. {@code j_username=alice&j_password=secret}
+     * @return status and body (redirects are not followed)
+     */
+    public Response post(String url, String form) {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * @return the body, asserting status 200
      */
     public String body(String url) {

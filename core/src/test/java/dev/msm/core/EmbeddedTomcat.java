@@ -13,6 +13,9 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
 /**
  * An embedded Tomcat on a free port of 127.0.0.1 running {@link TestApp} at {@code /app} with an msm manager
@@ -70,6 +73,33 @@ public final class EmbeddedTomcat implements AutoCloseable {
         servlet("nosession", new TestApp.NoSession(), "/nosession", "/static/*");
         servlet("id", new TestApp.Id(), "/id");
         servlet("timeout", new TestApp.Timeout(), "/timeout");
+        servlet("fail", new TestApp.Fail(), "/fail");
+        org.apache.catalina.Wrapper async = Tomcat.addServlet(context, "async", new TestApp.AsyncCount());
+        async.setAsyncSupported(true);
+        context.addServletMappingDecoded("/async", "async");
+        servlet("login", new TestApp.Login(), "/login", "/loginerror", "/secure/*");
+        formLogin();
+    }
+
+    /** FORM login for {@code /secure/*}: user {@code alice}, password {@code secret}, role {@code user}. */
+    private void formLogin() {
+        tomcat.addUser("alice", "secret");
+        tomcat.addRole("alice", "user");
+        SecurityConstraint constraint =
+                new SecurityConstraint();
+        constraint.addAuthRole("user");
+        SecurityCollection collection =
+                new SecurityCollection();
+        collection.addPatternDecoded("/secure/*");
+        constraint.addCollection(collection);
+        context.addConstraint(constraint);
+        context.addSecurityRole("user");
+        LoginConfig login = new LoginConfig();
+        login.setAuthMethod("FORM");
+        login.setLoginPage("/login");
+        login.setErrorPage("/loginerror");
+        context.setLoginConfig(login);
+        context.getPipeline().addValve(new org.apache.catalina.authenticator.FormAuthenticator());
     }
 
     /** Sets an attribute the way Tomcat's digester does: a String setter if there is one. */

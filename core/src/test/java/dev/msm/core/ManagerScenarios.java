@@ -50,6 +50,36 @@ public abstract class ManagerScenarios {
     /** Starts the server behind a node again, empty. */
     protected abstract void restartNode(String node);
 
+    /** @return a client of the same store and key space as the managers, for checks and injected faults */
+    protected abstract dev.msm.api.SessionStore directStore();
+
+    /** @return the storage key prefix the fixture's attributes give ({@code ""} for none) */
+    protected String keyPrefix() {
+        return "";
+    }
+
+    private String base(String sessionId) {
+        return sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
+    }
+
+    /** @return the lock key of a session */
+    protected String lockKey(String sessionId) {
+        return "lock:" + keyPrefix() + base(sessionId);
+    }
+
+    /** @return the primary key of a session */
+    protected String sessionKey(String sessionId) {
+        return keyPrefix() + base(sessionId);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        return f.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     /** @return whether the store of a node is up again as seen by a manager */
     protected boolean nodeAvailable(MsmManagerBase m, String node) {
         return (" " + m.getAvailableNodes() + " ").contains(" " + node + " ");
@@ -100,6 +130,197 @@ public abstract class ManagerScenarios {
     private static int count(String body) {
         assertTrue(body.startsWith("count="), body);
         return Integer.parseInt(body.substring("count=".length()).trim());
+    }
+
+    // ==================================================================== locking
+
+    @Test
+    void lock_HeldByCrashedTomcat_BlocksAtMostLockExpiration() {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "2");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        Browser user = new Browser();
+        assertEquals(1, count(user.body(a.url() + "/count")));
+        String id = user.sessionId();
+        // a Tomcat that died holding the lock left this behind
+        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("dead-owner"), 2)));
+        long start = System.nanoTime();
+        assertEquals(2, count(user.body(a.url() + "/count")));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited < 2000 + 2000, "waited " + waited + " ms for a lock that expires after 2 s");
+        assertTrue(a.manager().statistics().get(Statistics.Counter.LOCK_WAITS) > 0, "the request did not wait");
+    }
+
+    @Test
+    void lock_NotObtainedInTime_Answers503_ThenRecovers() {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "30",
+                "lockTimeout", "300");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
+        Browser.Response refused = user.get(a.url() + "/count");
+        assertEquals(503, refused.status());
+        assertTrue(join(directStore().deleteIfEquals(node(id), lockKey(id), ascii("other-owner"))));
+        assertEquals(2, count(user.body(a.url() + "/count")), "the refused request must not have changed it");
+        assertEquals(1, a.manager().statistics().get(Statistics.Counter.LOCK_TIMEOUTS));
+    }
+
+    @Test
+    void lock_TimeoutWithProceed_ServesUnlocked() {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "30",
+                "lockTimeout", "200", "onLockTimeout", "proceed");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
+        assertEquals(2, count(user.body(a.url() + "/count")));
+        assertEquals("other-owner", new String(join(directStore().get(node(id), lockKey(id))),
+                java.nio.charset.StandardCharsets.US_ASCII), "someone else's lock must stay");
+    }
+
+    @Test
+    void lock_ReleasedWhenApplicationThrows() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        assertEquals(500, user.get(a.url() + "/fail").status());
+        assertEquals(null, join(directStore().get(node(id), lockKey(id))), "lock left behind");
+        assertEquals(2, count(user.body(a.url() + "/count")));
+    }
+
+    @Test
+    void lock_AsyncRequest_HoldsLockUntilComplete() throws Exception {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        TestApp.PENDING.clear();
+        java.util.concurrent.CompletableFuture<Browser.Response> async = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> user.get(a.url() + "/async"));
+        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+        assertNotNull(pending);
+        assertNotNull(join(directStore().get(node(id), lockKey(id))), "lock released while async is running");
+        pending.complete();
+        assertEquals(200, async.get(20, TimeUnit.SECONDS).status());
+        await().until(() -> join(directStore().get(node(id), lockKey(id))) == null);
+        assertEquals(3, count(user.body(a.url() + "/count")));
+    }
+
+    @Test
+    void lock_ParallelRequestsOnOneTomcat_ShareLockAndInstance() throws Exception {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        Browser first = new Browser();
+        first.body(a.url() + "/count");
+        String id = first.sessionId();
+        int clients = 6;
+        int increments = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                all.add(pool.submit(() -> {
+                    Browser u = new Browser();
+                    u.setSessionId(id);
+                    for (int i = 0; i < increments; i++) {
+                        u.body(a.url() + "/count");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("count=" + (1 + clients * increments), first.body(a.url() + "/read"));
+        long locks = a.manager().statistics().get(Statistics.Counter.LOCKS);
+        assertTrue(locks < 1 + clients * increments + 1, "every request took the store lock itself: " + locks);
+    }
+
+    // ==================================================================== store down
+
+    @Test
+    void allNodesDown_FailMode_AnswersFastWith503_ThenRecovers() {
+        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "operationTimeout", "500"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        killNode("n1");
+        killNode("n2");
+        await().until(() -> a.manager().getAvailableNodes().isEmpty());
+        for (int i = 0; i < 100; i++) {
+            long start = System.nanoTime();
+            Browser.Response r = user.get(a.url() + "/read");
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(503, r.status(), "request " + i);
+            assertTrue(took < 500 + 1500, "request " + i + " took " + took + " ms");
+        }
+        assertEquals("ok", new Browser().body(a.url() + "/nosession"));
+        restartNode("n1");
+        restartNode("n2");
+        await().until(() -> a.manager().getAvailableNodes().split(" ").length == 2);
+        Browser fresh = new Browser();
+        assertEquals(1, count(fresh.body(a.url() + "/count")));
+        assertEquals(2, count(fresh.body(a.url() + "/count")));
+    }
+
+    @Test
+    void allNodesDown_FreshMode_ServesTransientSession() {
+        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "onStoreUnavailable", "fresh"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        killNode("n1");
+        killNode("n2");
+        await().until(() -> a.manager().getAvailableNodes().isEmpty());
+        assertEquals(1, count(user.body(a.url() + "/count")));
+        assertEquals(id, user.sessionId(), "the cookie must not change");
+    }
+
+    @Test
+    void sticky_AllNodesDown_ServesFromMemory_BacksUpWhenNodeReturns() {
+        EmbeddedTomcat a = tomcat("a", sticky());
+        EmbeddedTomcat b = tomcat("b", sticky());
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        killNode("n1");
+        killNode("n2");
+        await().until(() -> a.manager().getAvailableNodes().isEmpty());
+        for (int i = 2; i <= 5; i++) {
+            assertEquals(i, count(user.body(a.url() + "/count")));
+        }
+        restartNode("n1");
+        restartNode("n2");
+        await().until(() -> a.manager().getAvailableNodes().split(" ").length == 2);
+        await().until(() -> {
+            byte[] stored = join(directStore().get(node(user.sessionId()), sessionKey(user.sessionId())));
+            return stored != null && a.manager().pendingBackups() == 0;
+        });
+        assertEquals(6, count(user.body(b.url() + "/count")));
+    }
+
+    // ==================================================================== authentication
+
+    @Test
+    void formLogin_OnOneTomcat_IsHonouredOnTheOther_AndLoginChangesTheId() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
+        Browser user = new Browser();
+        assertEquals("login-form", user.body(a.url() + "/secure/hello"));
+        String before = user.sessionId();
+        assertNotNull(before);
+        Browser.Response login = user.post(b.url() + "/j_security_check", "j_username=alice&j_password=secret");
+        assertEquals(303, login.status(), login.body());
+        String after = user.sessionId();
+        assertNotEquals(before, after, "no new session id after login (session fixation)");
+        assertEquals("hello alice", user.body(a.url() + "/secure/hello"));
+        assertEquals("hello alice", user.body(b.url() + "/secure/hello"));
+        assertEquals(null, join(directStore().get(node(before), sessionKey(before))),
+                "the session is still stored under its id from before the login");
     }
 
     private static String node(String sessionId) {

@@ -169,6 +169,58 @@ public final class TestApp {
         }
     }
 
+    /** {@code /fail}: touches the session, then throws. */
+    public static final class Fail extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            req.getSession(true).setAttribute("failed", Boolean.TRUE);
+            throw new IllegalStateException("application failure (expected by the test)");
+        }
+    }
+
+    /** Completes the async requests of {@link AsyncCount}, on demand. */
+    public static final java.util.concurrent.BlockingQueue<jakarta.servlet.AsyncContext> PENDING =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /** {@code /async}: increments {@code count}, then goes async; the test completes it via {@link #PENDING}. */
+    public static final class AsyncCount extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(true);
+            Integer n = (Integer) session.getAttribute("count");
+            session.setAttribute("count", n == null ? 1 : n + 1);
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            async.setTimeout(60_000);
+            PENDING.add(async);
+        }
+    }
+
+    /** {@code /login}, {@code /loginerror} and {@code /secure/hello} for FORM authentication. */
+    public static final class Login extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String path = req.getServletPath();
+            if (path.equals("/login")) {
+                text(resp, "login-form");
+            } else if (path.equals("/loginerror")) {
+                text(resp, "login-error");
+            } else {
+                text(resp, "hello " + req.getRemoteUser());
+            }
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            doGet(req, resp);
+        }
+    }
+
     /** Counts unbinding per cluster. */
     public static final class Unbound implements HttpSessionBindingListener, Serializable {
         private static final long serialVersionUID = 1L;

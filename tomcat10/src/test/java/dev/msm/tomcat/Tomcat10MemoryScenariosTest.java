@@ -1,7 +1,10 @@
 package dev.msm.tomcat;
 
+import java.time.Duration;
 import java.util.Map;
 
+import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
 import dev.msm.core.ManagerScenarios;
 import dev.msm.core.MsmManagerBase;
 import dev.msm.core.memory.MemoryStoreProvider;
@@ -17,6 +20,11 @@ class Tomcat10MemoryScenariosTest extends ManagerScenarios {
     @Override
     protected Map<String, String> storeAttributes() {
         return Map.of("store", "memory", "memoryName", cluster, "memoryNodes", "n1 n2");
+    }
+
+    @Override
+    protected SessionStore directStore() {
+        return new MemoryStoreProvider().create(new Settings(storeAttributes(), Duration.ofSeconds(1), "test"));
     }
 
     @Override
