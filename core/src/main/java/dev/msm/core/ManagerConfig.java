@@ -34,6 +34,9 @@ import dev.msm.api.Settings;
  * @param storageKeyPrefix        MSM's prefix tokens, see {@link StorageKeys}
  * @param serializer              the serializer provider name
  * @param maxInactiveInterval     session timeout in seconds overriding the context's, or {@code null}
+ * @param compressionThreshold    compress serialized sessions of at least this many bytes; 0 never
+ * @param cipher                  encrypts stored values; {@code null} when no keys are configured
+ * @param maxSessionBytes         largest stored value; 0 for the store's limit
  */
 public record ManagerConfig(
         String store,
@@ -54,7 +57,10 @@ public record ManagerConfig(
         Pattern attributeFilter,
         String storageKeyPrefix,
         String serializer,
-        Integer maxInactiveInterval) {
+        Integer maxInactiveInterval,
+        int compressionThreshold,
+        SessionCipher cipher,
+        int maxSessionBytes) {
 
     /** Default of {@code operationTimeout}, as MSM. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMillis(1000);
@@ -72,7 +78,8 @@ public record ManagerConfig(
             "lockExpiration", "lockTimeout", "onLockTimeout", "onStoreUnavailable", "operationTimeout",
             "requestUriIgnorePattern", "sessionBackupAsync", "sessionBackupTimeout", "sessionBackupInterval",
             "backupThreadCount", "sessionAttributeFilter", "storageKeyPrefix", "serializer",
-            "transcoderFactoryClass", "maxInactiveInterval");
+            "transcoderFactoryClass", "maxInactiveInterval", "compressionThreshold", "encryptionKeys",
+            "encryptionKeyFile", "maxSessionBytes");
 
     /** Attributes handed to the store (besides store-specific ones set through {@code setProperty}). */
     static final Set<String> STORE_ATTRIBUTES = Set.of("memcachedNodes", "failoverNodes", "memcachedProtocol",
@@ -137,9 +144,13 @@ public record ManagerConfig(
         if (s.get("maxInactiveInterval") != null) {
             maxInactive = s.getInt("maxInactiveInterval", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
+        int compression = s.getInt("compressionThreshold", 0, 0, Integer.MAX_VALUE);
+        SessionCipher cipher = SessionCipher.of(s.get("encryptionKeys"), s.get("encryptionKeyFile"));
+        int maxSessionBytes = s.getInt("maxSessionBytes", 0, 0, Integer.MAX_VALUE);
         return new ManagerConfig(storeName(s), enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
                 lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
-                backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive);
+                backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive,
+                compression, cipher, maxSessionBytes);
     }
 
     /**

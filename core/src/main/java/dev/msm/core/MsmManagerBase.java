@@ -317,6 +317,41 @@ public abstract class MsmManagerBase extends ManagerBase {
         return attr("enabled");
     }
 
+    /** Serialized sessions of at least this many bytes are stored compressed (deflate); 0 (default) never. */
+    public void setCompressionThreshold(String value) {
+        attr("compressionThreshold", value);
+    }
+
+    public String getCompressionThreshold() {
+        return attr("compressionThreshold");
+    }
+
+    /**
+     * AES keys for authenticated encryption of stored sessions: {@code id:base64key, ...}, newest first (it
+     * encrypts; all decrypt). Not readable back over JMX.
+     */
+    public void setEncryptionKeys(String value) {
+        attr("encryptionKeys", value);
+    }
+
+    /** A file with one {@code id:base64key} per line, newest first; instead of {@code encryptionKeys}. */
+    public void setEncryptionKeyFile(String value) {
+        attr("encryptionKeyFile", value);
+    }
+
+    public String getEncryptionKeyFile() {
+        return attr("encryptionKeyFile");
+    }
+
+    /** Largest serialized session stored, in bytes (default: the store's limit, 1 MiB for memcached). */
+    public void setMaxSessionBytes(String value) {
+        attr("maxSessionBytes", value);
+    }
+
+    public String getMaxSessionBytes() {
+        return attr("maxSessionBytes");
+    }
+
     /** Session timeout in seconds overriding the context's {@code session-timeout}; &lt;= 0 never expires. */
     public void setMaxInactiveInterval(String value) {
         attr("maxInactiveInterval", value);
@@ -402,9 +437,12 @@ public abstract class MsmManagerBase extends ManagerBase {
         StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
                 context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
         NodeSelector nodes = new NodeSelector(s);
-        SessionCodec codec = new SessionCodec(serializer, serializerProvider.name());
+        SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
+                cfg.cipher());
+        int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
+                s.maxValueBytes());
         this.storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId, cfg.operationTimeout(),
-                !cfg.sticky());
+                !cfg.sticky(), maxBytes);
         if (cfg.sticky()) {
             if (route == null || route.isEmpty()) {
                 log.warn("Sticky sessions without a jvmRoute on the Engine (context [" + name + "]): a session "
@@ -735,7 +773,9 @@ public abstract class MsmManagerBase extends ManagerBase {
     SessionCodec.Encoded encode(MsmSession s) {
         Object[] graph = s.captureState(attributeFilter);
         long last = s.getLastAccessedTimeInternal();
-        return storage.codec.encode(graph, s.getCreationTimeInternal(), last, s.getMaxInactiveInterval(), writerId);
+        SessionId sid = s.sessionId();
+        return storage.codec.encode(graph, sid == null ? s.getIdInternal() : sid.base(), s.getCreationTimeInternal(),
+                last, s.getMaxInactiveInterval(), writerId);
     }
 
     /**
@@ -753,15 +793,20 @@ public abstract class MsmManagerBase extends ManagerBase {
      */
     MsmSession sessionFrom(SessionStorage.Read read, String fullId, boolean register, boolean activate) {
         Object graph;
+        byte[] plain;
         ClassLoader loader = webappLoader;
         long start = System.nanoTime();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         try {
             thread.setContextClassLoader(loader);
-            graph = storage.codec.decode(read.value(), read.header(), loader);
+            plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
+            graph = storage.codec.decode(plain, read.header(), loader);
         } catch (SerializationException e) {
             storage.unreadable(read.id(), e);
+            if (e.rejectedClass() == null) {
+                storage.deleteUnreadable(read); // corrupt or foreign: remove it; a refused class may be allowed later
+            }
             return null;
         } finally {
             thread.setContextClassLoader(previous);
@@ -776,7 +821,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         long now = System.currentTimeMillis();
         SessionCodec.Header h = read.header();
         s.loaded(h.creationTime(), h.lastAccessedTime(), h.maxInactiveInterval(), now);
-        s.stored(SessionCodec.hash(SessionCodec.payload(read.value(), read.header())), now);
+        s.stored(SessionCodec.hash(plain), now);
         s.clearChangeFlags();
         if (register) {
             s.setId(fullId, false);
@@ -815,7 +860,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     private int estimate(Object value) {
         try {
-            return storage.codec.encode(new Object[] {Map.of("v", value), null, null, Map.of()}, 0, 0, 0, "")
+            return storage.codec.encode(new Object[] {Map.of("v", value), null, null, Map.of()}, "x", 0, 0, 0, "")
                     .value().length;
         } catch (RuntimeException e) {
             return -1;

@@ -10,99 +10,151 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
 
 /**
- * The stored value of a session: a versioned envelope around the serializer's bytes.
+ * The stored value of a session: a versioned envelope around the serializer's bytes, optionally compressed and
+ * encrypted.
  *
  * <pre>
  * offset size  field
  * 0      2     magic 'M' 'S'
  * 2      1     format version (1)
  * 3      1     kind: 1 session, 2 moved (payload is the session's new id)
- * 4      1     flags (bit 0 compressed, bit 1 encrypted; reserved, 0 in format 1)
+ * 4      1     flags: bit 0 compressed (deflate, payload starts with the 4-byte inflated length),
+ *              bit 1 encrypted (AES-GCM, payload is IV || ciphertext || tag)
  * 5      1+n   serializer name (length byte, ASCII)
  * ...    8     creation time (ms since the epoch)
  * ...    8     last accessed time (ms)
  * ...    4     max inactive interval (s, &lt;= 0 never expires)
  * ...    8     written at (ms)
  * ...    1+n   writer: the jvmRoute (or instance id) of the Tomcat that wrote it (length byte, ASCII)
+ * ...    1+n   key id, only when encrypted (length byte, ASCII)
  * ...    4     payload length
- * ...    n     payload: the serializer's bytes
+ * ...    n     payload
  * </pre>
  *
- * Lengths are checked against the value's size before anything is allocated, so a corrupt or hostile value cannot
- * make a reader allocate more than the value itself.
+ * Every length is checked against what follows before anything is allocated, so a corrupt or hostile value cannot
+ * make a reader allocate more than the value itself (inflation is bounded too). With encryption configured, the
+ * session's id and all header bytes are authenticated; values without encryption are then refused.
  */
 final class SessionCodec {
 
     static final byte KIND_SESSION = 1;
     static final byte KIND_MOVED = 2;
+    static final int FLAG_COMPRESSED = 1;
+    static final int FLAG_ENCRYPTED = 2;
+    /** Largest inflated payload accepted. */
+    static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
     private static final byte M = 'M';
     private static final byte S = 'S';
     private static final byte FORMAT = 1;
 
     /** The envelope's metadata. */
-    record Header(byte kind, String serializer, long creationTime, long lastAccessedTime, int maxInactiveInterval,
-            long writtenAt, String writer, int payloadOffset, int payloadLength) {
+    record Header(byte kind, int flags, String serializer, long creationTime, long lastAccessedTime,
+            int maxInactiveInterval, long writtenAt, String writer, String keyId, int payloadOffset,
+            int payloadLength) {
+    }
+
+    /** The result of {@link #encode}: the value and the hash of the serialized bytes, for change detection. */
+    record Encoded(byte[] value, byte[] payloadHash) {
     }
 
     private final Serializer serializer;
     private final String serializerName;
+    private final int compressionThreshold;
+    private final SessionCipher cipher;
 
-    SessionCodec(Serializer serializer, String serializerName) {
+    /**
+     * @param compressionThreshold compress payloads of at least this many bytes; 0 never
+     * @param cipher               encrypts values; {@code null} for none
+     */
+    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
         this.serializer = serializer;
         this.serializerName = serializerName;
+        this.compressionThreshold = compressionThreshold;
+        this.cipher = cipher;
     }
 
-    /** The result of {@link #encode}: the value and the hash of its payload for change detection. */
-    record Encoded(byte[] value, byte[] payloadHash) {
+    SessionCodec(Serializer serializer, String serializerName) {
+        this(serializer, serializerName, 0, null);
     }
 
     /**
      * Serializes a session's graph into a stored value.
      *
+     * @param baseId the session's id without route, bound to the value when encrypting
      * @throws SerializationException when the serializer fails
      */
-    Encoded encode(Object graph, long creationTime, long lastAccessedTime, int maxInactiveInterval, String writer) {
+    Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
+            String writer) {
         byte[] payload = serializer.serialize(graph);
-        return new Encoded(envelope(KIND_SESSION, payload, creationTime, lastAccessedTime, maxInactiveInterval,
-                writer), hash(payload));
+        return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
+                maxInactiveInterval, writer), hash(payload));
     }
 
     /**
      * @return the value left under a session's old key when it moved to another node
      */
-    byte[] moved(SessionId newId, int maxInactiveInterval, String writer) {
+    byte[] moved(SessionId oldId, SessionId newId, int maxInactiveInterval, String writer) {
         long now = System.currentTimeMillis();
-        return envelope(KIND_MOVED, newId.base().getBytes(StandardCharsets.US_ASCII), now, now, maxInactiveInterval,
-                writer);
+        return envelope(KIND_MOVED, newId.base().getBytes(StandardCharsets.US_ASCII), oldId.base(), now, now,
+                maxInactiveInterval, writer);
     }
 
-    private byte[] envelope(byte kind, byte[] payload, long creationTime, long lastAccessedTime,
+    private byte[] envelope(byte kind, byte[] payload, String baseId, long creationTime, long lastAccessedTime,
             int maxInactiveInterval, String writer) {
+        int flags = 0;
+        byte[] body = payload;
+        if (compressionThreshold > 0 && payload.length >= compressionThreshold && kind == KIND_SESSION) {
+            byte[] deflated = deflate(payload);
+            if (deflated.length < payload.length) {
+                body = deflated;
+                flags |= FLAG_COMPRESSED;
+            }
+        }
+        if (cipher != null) {
+            flags |= FLAG_ENCRYPTED;
+        }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 96);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(M);
             out.writeByte(S);
             out.writeByte(FORMAT);
             out.writeByte(kind);
-            out.writeByte(0);
+            out.writeByte(flags);
             writeShortString(out, serializerName);
             out.writeLong(creationTime);
             out.writeLong(lastAccessedTime);
             out.writeInt(maxInactiveInterval);
             out.writeLong(System.currentTimeMillis());
             writeShortString(out, writer);
-            out.writeInt(payload.length);
-            out.write(payload);
+            if (cipher != null) {
+                writeShortString(out, cipher.currentKeyId());
+                out.flush();
+                body = cipher.encrypt(body, associatedData(bytes.toByteArray(), baseId));
+            }
+            out.writeInt(body.length);
+            out.write(body);
+            out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static byte[] associatedData(byte[] headerBytes, String baseId) {
+        byte[] id = baseId.getBytes(StandardCharsets.US_ASCII);
+        byte[] aad = Arrays.copyOf(id, id.length + 1 + headerBytes.length);
+        aad[id.length] = 0;
+        System.arraycopy(headerBytes, 0, aad, id.length + 1, headerBytes.length);
+        return aad;
     }
 
     private static void writeShortString(DataOutputStream out, String s) throws IOException {
@@ -131,11 +183,11 @@ final class SessionCodec {
                         + "reads format [" + FORMAT + "]", null);
             }
             byte kind = in.get();
-            byte flags = in.get();
+            int flags = in.get();
             if (kind != KIND_SESSION && kind != KIND_MOVED) {
                 throw new SerializationException("Unknown msm value kind [" + kind + "]", null);
             }
-            if (flags != 0) {
+            if ((flags & ~(FLAG_COMPRESSED | FLAG_ENCRYPTED)) != 0) {
                 throw new SerializationException("Unsupported msm value flags [" + flags + "]", null);
             }
             String serializer = readShortString(in);
@@ -144,12 +196,13 @@ final class SessionCodec {
             int maxInactive = in.getInt();
             long writtenAt = in.getLong();
             String writer = readShortString(in);
+            String keyId = (flags & FLAG_ENCRYPTED) != 0 ? readShortString(in) : null;
             int length = in.getInt();
             if (length < 0 || length != in.remaining()) {
                 throw new SerializationException("Corrupt msm value: payload length [" + length + "] but ["
                         + in.remaining() + "] bytes follow", null);
             }
-            return new Header(kind, serializer, creation, lastAccessed, maxInactive, writtenAt, writer,
+            return new Header(kind, flags, serializer, creation, lastAccessed, maxInactive, writtenAt, writer, keyId,
                     in.position(), length);
         } catch (BufferUnderflowException e) {
             throw new SerializationException("Truncated msm value of [" + value.length + "] bytes", e);
@@ -158,10 +211,10 @@ final class SessionCodec {
 
     private static String readShortString(ByteBuffer in) {
         int length = in.get() & 0xff;
-        byte[] b = new byte[Math.min(length, in.remaining())];
-        if (b.length < length) {
+        if (length > in.remaining()) {
             throw new BufferUnderflowException();
         }
+        byte[] b = new byte[length];
         in.get(b);
         for (byte c : b) {
             if (c < 0x20 || c > 0x7e) {
@@ -172,10 +225,38 @@ final class SessionCodec {
     }
 
     /**
+     * Returns the payload as the serializer wrote it: authenticated and decrypted, inflated.
+     *
+     * @param baseId the id of the session the value was read for
+     * @throws SerializationException when the value fails authentication, is not encrypted although encryption is
+     *                                configured (or the other way round), or does not inflate
+     */
+    byte[] plainPayload(byte[] value, Header header, String baseId) {
+        byte[] body = Arrays.copyOfRange(value, header.payloadOffset(), header.payloadOffset()
+                + header.payloadLength());
+        boolean encrypted = (header.flags() & FLAG_ENCRYPTED) != 0;
+        if (cipher != null && !encrypted) {
+            throw new SerializationException("Value is not encrypted, but encryption is configured", null);
+        }
+        if (cipher == null && encrypted) {
+            throw new SerializationException("Value is encrypted (key [" + header.keyId() + "]), but no "
+                    + "[encryptionKeys] are configured", null);
+        }
+        if (encrypted) {
+            body = cipher.decrypt(header.keyId(), body, associatedData(Arrays.copyOf(value,
+                    header.payloadOffset() - 4), baseId));
+        }
+        if ((header.flags() & FLAG_COMPRESSED) != 0) {
+            body = inflate(body);
+        }
+        return body;
+    }
+
+    /**
      * @return the new base id a {@link #KIND_MOVED} value points to
      */
-    static String movedTo(byte[] value, Header header) {
-        return new String(value, header.payloadOffset(), header.payloadLength(), StandardCharsets.US_ASCII);
+    String movedTo(byte[] value, Header header, String baseId) {
+        return new String(plainPayload(value, header, baseId), StandardCharsets.US_ASCII);
     }
 
     /**
@@ -183,16 +264,69 @@ final class SessionCodec {
      *
      * @throws SerializationException when the value was written by another serializer or cannot be read
      */
-    Object decode(byte[] value, Header header, ClassLoader loader) {
+    Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
         if (!serializerName.equals(header.serializer())) {
             throw new SerializationException("Value written with serializer [" + header.serializer()
                     + "], but this manager uses [" + serializerName + "]", null);
         }
-        return serializer.deserialize(payload(value, header), loader);
+        return serializer.deserialize(plainPayload, loader);
     }
 
-    static byte[] payload(byte[] value, Header header) {
-        return Arrays.copyOfRange(value, header.payloadOffset(), header.payloadOffset() + header.payloadLength());
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 16);
+            out.write(data.length >>> 24);
+            out.write(data.length >>> 16);
+            out.write(data.length >>> 8);
+            out.write(data.length);
+            byte[] buf = new byte[8192];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(buf);
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] data) {
+        if (data.length < 4) {
+            throw new SerializationException("Corrupt compressed value", null);
+        }
+        int length = ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+        if (length < 0 || length > MAX_INFLATED_BYTES) {
+            throw new SerializationException("Compressed value claims [" + length + "] bytes; the limit is ["
+                    + MAX_INFLATED_BYTES + "]", null);
+        }
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(data, 4, data.length - 4);
+            // grow with what actually inflates, not with what the header claims
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length, data.length * 4 + 64));
+            byte[] buf = new byte[8192];
+            while (!inflater.finished()) {
+                int r = inflater.inflate(buf, 0, Math.min(buf.length, length - out.size() + 1));
+                if (r == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                out.write(buf, 0, r);
+                if (out.size() > length) {
+                    break;
+                }
+            }
+            if (out.size() != length || !inflater.finished()) {
+                throw new SerializationException("Corrupt compressed value", null);
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new SerializationException("Corrupt compressed value: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
     }
 
     /**

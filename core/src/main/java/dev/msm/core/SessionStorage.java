@@ -41,6 +41,7 @@ final class SessionStorage {
     final String writer;
     private final Duration waitBound;
     private final boolean shadowOnSameNode;
+    private final int maxValueBytes;
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     /**
@@ -48,7 +49,7 @@ final class SessionStorage {
      *                         node (expiry events need a copy that outlives the primary)
      */
     SessionStorage(SessionStore store, NodeSelector nodes, StorageKeys keys, SessionCodec codec, Statistics stats,
-            String writer, Duration operationTimeout, boolean shadowOnSameNode) {
+            String writer, Duration operationTimeout, boolean shadowOnSameNode, int maxValueBytes) {
         this.store = store;
         this.nodes = nodes;
         this.keys = keys;
@@ -57,6 +58,7 @@ final class SessionStorage {
         this.writer = writer;
         this.waitBound = operationTimeout.plusMillis(250);
         this.shadowOnSameNode = shadowOnSameNode;
+        this.maxValueBytes = maxValueBytes;
     }
 
     // ------------------------------------------------------------------ time to live
@@ -106,6 +108,10 @@ final class SessionStorage {
      * failure only logged, the primary's is the caller's to handle.
      */
     CompletableFuture<Void> write(SessionId id, byte[] value, int maxInactive) {
+        if (value.length > maxValueBytes) {
+            throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
+                    + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
+        }
         stats.count(Statistics.Counter.WRITES);
         stats.size(value.length);
         CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
@@ -133,7 +139,7 @@ final class SessionStorage {
      * still carries the old id finds the session.
      */
     void leaveTombstone(SessionId oldId, SessionId newId, int maxInactive) {
-        byte[] moved = codec.moved(newId, maxInactive, writer);
+        byte[] moved = codec.moved(oldId, newId, maxInactive, writer);
         List<String> targets = new ArrayList<>();
         if (nodes.hasNodes()) {
             for (StoreNode n : store.nodes()) {
@@ -193,7 +199,13 @@ final class SessionStorage {
             if (!follow) {
                 return null;
             }
-            String base = SessionCodec.movedTo(value, header);
+            String base;
+            try {
+                base = codec.movedTo(value, header, id.base());
+            } catch (SerializationException e) {
+                unreadable(id, e);
+                return null;
+            }
             SessionId target = parseBase(base, id);
             if (target == null || !nodes.isAvailable(target.node())) {
                 return null;
@@ -256,6 +268,14 @@ final class SessionStorage {
             }
         }
         return null;
+    }
+
+    /** Deletes a stored value that could not be read (corrupt or written by something else). */
+    void deleteUnreadable(Read read) {
+        String node = read.fromBackup() ? backupNode(read.id().node()) : read.id().node();
+        if (nodes.isAvailable(node)) {
+            store.delete(node, read.fromBackup() ? keys.backup(read.id()) : keys.session(read.id()));
+        }
     }
 
     void unreadable(SessionId id, SerializationException e) {

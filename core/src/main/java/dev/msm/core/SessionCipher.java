@@ -1,0 +1,157 @@
+package dev.msm.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.SerializationException;
+
+/**
+ * Authenticated encryption of stored session values (AES-GCM, 96-bit random IV, 128-bit tag). The session's id and
+ * the value's header are bound as associated data: a value altered, truncated, or copied under another session's key
+ * is rejected.
+ *
+ * <p>Keys rotate: the newest key (first in the list) encrypts, every listed key decrypts; the key id travels in the
+ * value's header. Keys come from {@code encryptionKeys} ({@code id:base64, id:base64, ...}) or
+ * {@code encryptionKeyFile} (one {@code id:base64} per line, newest first, {@code #} comments), 128, 192 or 256 bit.
+ */
+final class SessionCipher {
+
+    static final String ACCEPTED = "a comma-separated list of <keyId>:<base64 AES key of 16, 24 or 32 bytes>, "
+            + "newest first; key ids are 1 to 32 characters of [A-Za-z0-9._-]";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final Map<String, SecretKeySpec> keys;
+    private final String currentId;
+    private final SecureRandom random = new SecureRandom();
+
+    private SessionCipher(Map<String, SecretKeySpec> keys, String currentId) {
+        this.keys = keys;
+        this.currentId = currentId;
+    }
+
+    /**
+     * @param keysAttribute the {@code encryptionKeys} attribute, or {@code null}
+     * @param keyFile       the {@code encryptionKeyFile} attribute, or {@code null}
+     * @return the cipher, or {@code null} when neither attribute is set
+     * @throws InvalidAttributeException when a key is malformed, the file unreadable, or both attributes are set
+     */
+    static SessionCipher of(String keysAttribute, String keyFile) {
+        if (keysAttribute != null && keyFile != null) {
+            throw new InvalidAttributeException("encryptionKeys", "Attributes [encryptionKeys] and "
+                    + "[encryptionKeyFile] both configure the keys; set only one");
+        }
+        if (keysAttribute != null) {
+            return parse("encryptionKeys", List.of(keysAttribute.split(",")), "***");
+        }
+        if (keyFile != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(keyFile), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidAttributeException("encryptionKeyFile", "Cannot read key file [" + keyFile
+                        + "] of attribute [encryptionKeyFile]: " + e);
+            }
+            List<String> entries = new ArrayList<>();
+            for (String line : lines) {
+                String l = line.trim();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    entries.add(l);
+                }
+            }
+            return parse("encryptionKeyFile", entries, keyFile);
+        }
+        return null;
+    }
+
+    private static SessionCipher parse(String attribute, List<String> entries, String shown) {
+        Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+        String current = null;
+        for (String raw : entries) {
+            String entry = raw.trim();
+            int colon = entry.indexOf(':');
+            String id = colon < 0 ? "" : entry.substring(0, colon);
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(entry.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                key = null;
+            }
+            if (!id.matches("[A-Za-z0-9._-]{1,32}") || key == null
+                    || (key.length != 16 && key.length != 24 && key.length != 32) || keys.containsKey(id)) {
+                throw InvalidAttributeException.invalidValue(attribute, shown, ACCEPTED);
+            }
+            keys.put(id, new SecretKeySpec(key, "AES"));
+            if (current == null) {
+                current = id;
+            }
+        }
+        if (current == null) {
+            throw InvalidAttributeException.invalidValue(attribute, shown, ACCEPTED);
+        }
+        return new SessionCipher(keys, current);
+    }
+
+    /**
+     * @return the id of the key that encrypts
+     */
+    String currentKeyId() {
+        return currentId;
+    }
+
+    /**
+     * @return {@code iv || ciphertext-with-tag}
+     */
+    byte[] encrypt(byte[] plain, byte[] associatedData) {
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentId), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(associatedData);
+            byte[] sealed = cipher.doFinal(plain);
+            byte[] out = new byte[IV_BYTES + sealed.length];
+            System.arraycopy(iv, 0, out, 0, IV_BYTES);
+            System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new SerializationException("Encryption failed: " + e, e);
+        }
+    }
+
+    /**
+     * @throws SerializationException when the key is unknown or the value fails authentication
+     */
+    byte[] decrypt(String keyId, byte[] ivAndSealed, byte[] associatedData) {
+        SecretKeySpec key = keys.get(keyId);
+        if (key == null) {
+            throw new SerializationException("Value encrypted with unknown key [" + keyId + "]", null);
+        }
+        if (ivAndSealed.length < IV_BYTES + TAG_BITS / 8) {
+            throw new SerializationException("Encrypted value too short", null);
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ivAndSealed, 0, IV_BYTES));
+            cipher.updateAAD(associatedData);
+            return cipher.doFinal(ivAndSealed, IV_BYTES, ivAndSealed.length - IV_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new SerializationException("Value failed authentication (altered, truncated, or stored under "
+                    + "another session id)", e);
+        }
+    }
+}

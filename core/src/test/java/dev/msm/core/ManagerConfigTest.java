@@ -1,0 +1,89 @@
+package dev.msm.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.msm.api.InvalidAttributeException;
+
+class ManagerConfigTest {
+
+    private static String error(Map<String, String> raw) {
+        return assertThrows(InvalidAttributeException.class, () -> ManagerConfig.parse(raw)).getMessage();
+    }
+
+    @Test
+    void defaults_AsDocumented() {
+        ManagerConfig c = ManagerConfig.parse(Map.of());
+        assertEquals("memcached", c.store());
+        assertTrue(c.sticky());
+        assertTrue(c.enabled());
+        assertEquals(LockingMode.NONE, c.lockingMode());
+        assertEquals(Duration.ofSeconds(5), c.lockExpiration());
+        assertEquals(Duration.ofMillis(6000), c.lockTimeout());
+        assertEquals(FailureAction.FAIL, c.onLockTimeout());
+        assertEquals(FailureAction.FAIL, c.onStoreUnavailable());
+        assertEquals(Duration.ofMillis(1000), c.operationTimeout());
+        assertTrue(c.backupAsync());
+        assertEquals(Duration.ofMillis(100), c.backupTimeout());
+        assertEquals(Duration.ofMillis(100), c.backupInterval());
+        assertEquals("webappVersion", c.storageKeyPrefix());
+        assertEquals("java", c.serializer());
+        assertNull(c.maxInactiveInterval());
+        assertNull(c.cipher());
+        assertEquals(0, c.compressionThreshold());
+    }
+
+    @Test
+    void badValues_NameAttributeValueAndAccepted() {
+        assertEquals("Invalid value [ture] for attribute [sticky]; accepted values are [true, false]",
+                error(Map.of("sticky", "ture")));
+        assertEquals("Invalid value [sometimes] for attribute [lockingMode]; accepted values are [none, all, auto, "
+                + "uriPattern:<regular expression>]", error(Map.of("lockingMode", "sometimes")));
+        assertEquals("Invalid value [fast] for attribute [operationTimeout]; accepted is a number of milliseconds "
+                + "from 1 to 600000", error(Map.of("operationTimeout", "fast")));
+        assertEquals("Invalid value [0] for attribute [lockExpiration]; accepted is an integer from 1 to 3600",
+                error(Map.of("lockExpiration", "0")));
+        assertTrue(error(Map.of("requestUriIgnorePattern", "(")).startsWith(
+                "Invalid value [(] for attribute [requestUriIgnorePattern]; accepted is a Java regular expression"));
+        assertTrue(error(Map.of("onLockTimeout", "retry")).contains("[fail, proceed]")
+                || error(Map.of("onLockTimeout", "retry")).contains("[proceed, fail]"));
+        assertTrue(error(Map.of("encryptionKeys", "k1:notbase64!")).startsWith(
+                "Invalid value [***] for attribute [encryptionKeys]"), "the key itself must not be echoed");
+        assertTrue(error(Map.of("serializer", "java", "transcoderFactoryClass", "x"))
+                .contains("[serializer] and [transcoderFactoryClass]"));
+    }
+
+    @Test
+    void msmNamesAndForms_Accepted() {
+        ManagerConfig c = ManagerConfig.parse(Map.of("sticky", "FALSE", "lockingMode", "uriPattern:/cart/.*",
+                "transcoderFactoryClass", "de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory",
+                "memcachedNodes", "redis://127.0.0.1:6379"));
+        assertFalse(c.sticky());
+        assertEquals(LockingMode.URI_PATTERN, c.lockingMode());
+        assertTrue(c.lockUriPattern().matcher("/cart/add").matches());
+        assertEquals("kryo", c.serializer());
+        assertEquals("redis", c.store());
+        assertEquals("couchbase", ManagerConfig.parse(Map.of("memcachedNodes", "http://h:8091/pools")).store());
+        assertEquals(LockingMode.AUTO, ManagerConfig.parse(Map.of("lockingMode", "Auto")).lockingMode());
+    }
+
+    @Test
+    void encryptionKeys_NewestFirst() {
+        String k1 = Base64.getEncoder().encodeToString(new byte[16]);
+        String k2 = Base64.getEncoder().encodeToString(new byte[32]);
+        ManagerConfig c = ManagerConfig.parse(Map.of("encryptionKeys", "2026b:" + k2 + ", 2026a:" + k1));
+        assertEquals("2026b", c.cipher().currentKeyId());
+        assertTrue(error(Map.of("encryptionKeys", "a:" + k1 + ",a:" + k2)).contains("encryptionKeys"));
+        assertTrue(error(Map.of("encryptionKeys", "a:" + Base64.getEncoder().encodeToString(new byte[15])))
+                .contains("16, 24 or 32 bytes"));
+    }
+}
