@@ -949,6 +949,163 @@ public abstract class MsmManagerBase extends ManagerBase {
         return ns == null ? 0 : ns.pendingRepairs();
     }
 
+    /** @return requests that passed msm's valve (not ignored); since start or reset */
+    public long getStatRequests() {
+        return statistics.get(Statistics.Counter.REQUESTS);
+    }
+
+    /** @return requests matching requestUriIgnorePattern; since start or reset */
+    public long getStatRequestsIgnored() {
+        return statistics.get(Statistics.Counter.REQUESTS_IGNORED);
+    }
+
+    /** @return sessions read from the store; since start or reset */
+    public long getStatLoads() {
+        return statistics.get(Statistics.Counter.LOADS);
+    }
+
+    /** @return loads that found no stored session; since start or reset */
+    public long getStatLoadMisses() {
+        return statistics.get(Statistics.Counter.LOAD_MISSES);
+    }
+
+    /** @return sessions read from their backup copy; since start or reset */
+    public long getStatBackupLoads() {
+        return statistics.get(Statistics.Counter.BACKUP_LOADS);
+    }
+
+    /** @return session writes (each writes the primary and the backup copy); since start or reset */
+    public long getStatWrites() {
+        return statistics.get(Statistics.Counter.WRITES);
+    }
+
+    /** @return sessions serialized but unchanged, so not written; since start or reset */
+    public long getStatWritesSkippedUnchanged() {
+        return statistics.get(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
+    }
+
+    /** @return writes that failed; since start or reset */
+    public long getStatWriteFailures() {
+        return statistics.get(Statistics.Counter.WRITE_FAILURES);
+    }
+
+    /** @return time-to-live refreshes without a write; since start or reset */
+    public long getStatTouches() {
+        return statistics.get(Statistics.Counter.TOUCHES);
+    }
+
+    /** @return sticky: changes folded into a backup already queued or running; since start or reset */
+    public long getStatBackupsCoalesced() {
+        return statistics.get(Statistics.Counter.BACKUPS_COALESCED);
+    }
+
+    /** @return store locks obtained; since start or reset */
+    public long getStatLocks() {
+        return statistics.get(Statistics.Counter.LOCKS);
+    }
+
+    /** @return lock attempts that found the session locked elsewhere; since start or reset */
+    public long getStatLockWaits() {
+        return statistics.get(Statistics.Counter.LOCK_WAITS);
+    }
+
+    /** @return requests that did not get their lock within lockTimeout; since start or reset */
+    public long getStatLockTimeouts() {
+        return statistics.get(Statistics.Counter.LOCK_TIMEOUTS);
+    }
+
+    /** @return sessions taken over from another Tomcat; since start or reset */
+    public long getStatTomcatFailovers() {
+        return statistics.get(Statistics.Counter.TOMCAT_FAILOVERS);
+    }
+
+    /** @return sessions moved to another store node; since start or reset */
+    public long getStatNodeFailovers() {
+        return statistics.get(Statistics.Counter.NODE_FAILOVERS);
+    }
+
+    /** @return requests answered with 503 by the configured failure action; since start or reset */
+    public long getStatRequestsRefused() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED);
+    }
+
+    /** @return stored values that could not be read (corrupt, foreign, refused class); since start or reset */
+    public long getStatUnreadableValues() {
+        return statistics.get(Statistics.Counter.UNREADABLE_VALUES);
+    }
+
+    /** @return non-sticky: session expiries this Tomcat processed (listeners fired); since start or reset */
+    public long getStatExpiries() {
+        return statistics.get(Statistics.Counter.EXPIRIES);
+    }
+
+    /** @return requested session ids that were malformed or named an unknown node; since start or reset */
+    public long getStatInvalidIds() {
+        return statistics.get(Statistics.Counter.INVALID_IDS);
+    }
+
+    /** @return the 50th percentile of load times, microseconds (upper bound, within 19%) */
+    public long getStatLoadMicrosP50() {
+        return statistics.percentileMicros(Statistics.Timer.LOAD, 50);
+    }
+
+    /** @return the 99th percentile of load times, microseconds (upper bound, within 19%) */
+    public long getStatLoadMicrosP99() {
+        return statistics.percentileMicros(Statistics.Timer.LOAD, 99);
+    }
+
+    /** @return the 50th percentile of write times, microseconds (upper bound, within 19%) */
+    public long getStatWriteMicrosP50() {
+        return statistics.percentileMicros(Statistics.Timer.WRITE, 50);
+    }
+
+    /** @return the 99th percentile of write times, microseconds (upper bound, within 19%) */
+    public long getStatWriteMicrosP99() {
+        return statistics.percentileMicros(Statistics.Timer.WRITE, 99);
+    }
+
+    /** @return the 50th percentile of lockwait times, microseconds (upper bound, within 19%) */
+    public long getStatLockWaitMicrosP50() {
+        return statistics.percentileMicros(Statistics.Timer.LOCK_WAIT, 50);
+    }
+
+    /** @return the 99th percentile of lockwait times, microseconds (upper bound, within 19%) */
+    public long getStatLockWaitMicrosP99() {
+        return statistics.percentileMicros(Statistics.Timer.LOCK_WAIT, 99);
+    }
+
+    /** @return the 50th percentile of serialization times, microseconds (upper bound, within 19%) */
+    public long getStatSerializationMicrosP50() {
+        return statistics.percentileMicros(Statistics.Timer.SERIALIZATION, 50);
+    }
+
+    /** @return the 99th percentile of serialization times, microseconds (upper bound, within 19%) */
+    public long getStatSerializationMicrosP99() {
+        return statistics.percentileMicros(Statistics.Timer.SERIALIZATION, 99);
+    }
+
+    /** @return the 50th percentile of session sizes, bytes (upper bound, within 19%) */
+    public long getStatSessionBytesP50() {
+        return statistics.sizePercentile(50);
+    }
+
+    /** @return the 99th percentile of session sizes, bytes (upper bound, within 19%) */
+    public long getStatSessionBytesP99() {
+        return statistics.sizePercentile(99);
+    }
+
+    /** @return how many store nodes are configured (0 for stores that route keys themselves) */
+    public int getNodeCount() {
+        SessionStore s = store;
+        return s == null ? 0 : s.nodes().size();
+    }
+
+    /** @return how many store nodes are available now */
+    public int getAvailableNodeCount() {
+        String up = getAvailableNodes();
+        return up.isEmpty() ? 0 : up.split(" ").length;
+    }
+
     /** Sets every statistic back to zero. */
     public void resetStatistics() {
         statistics.reset();

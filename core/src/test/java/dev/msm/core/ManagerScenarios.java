@@ -303,6 +303,32 @@ public abstract class ManagerScenarios {
         assertEquals(6, count(user.body(b.url() + "/count")));
     }
 
+    // ==================================================================== operations
+
+    @Test
+    void jmx_StatisticsAreNumbers_AndResettable() throws Exception {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        user.body(a.url() + "/read");
+        javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = null;
+        for (javax.management.ObjectName n : mbs.queryNames(
+                new javax.management.ObjectName("*:type=Manager,context=/app,*"), null)) {
+            if (Long.valueOf(a.port()).equals(0L) || mbs.isRegistered(n)) {
+                name = n;
+            }
+        }
+        assertNotNull(name, "manager MBean not registered");
+        Object requests = mbs.getAttribute(name, "statRequests");
+        assertTrue(requests instanceof Long, "statRequests is " + requests);
+        assertTrue((Long) requests >= 2, "statRequests " + requests);
+        assertTrue(mbs.getAttribute(name, "statLoadMicrosP99") instanceof Long);
+        assertEquals(2, mbs.getAttribute(name, "availableNodeCount"));
+        mbs.invoke(name, "resetStatistics", null, null);
+        assertEquals(0L, mbs.getAttribute(name, "statRequests"));
+    }
+
     // ==================================================================== authentication
 
     @Test
