@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import jakarta.servlet.http.HttpSession;
@@ -61,11 +62,10 @@ public abstract class MsmManagerBase extends ManagerBase {
     private final List<Runnable> closers = new ArrayList<>();
 
     private volatile ManagerConfig config;
-    private volatile SessionStore store;
-    private volatile SessionIdFormat idFormat;
-    private volatile SessionStorage storage;
-    private volatile StickySessions sticky;
-    private volatile NonStickySessions nonSticky;
+    /** What is built from the store attributes; {@code null} while disabled or stopped. */
+    private volatile Layer layer;
+    private final ReentrantLock reconfiguring = new ReentrantLock();
+    private volatile Context startedContext;
     private volatile Statistics statistics = new Statistics();
     private volatile ClassLoader webappLoader;
     private volatile String writerId;
@@ -95,10 +95,23 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return {@code true}: the value is kept
      */
     public boolean setProperty(String name, String value) {
+        String previous = extraAttributes.get(name);
         if (value == null) {
             extraAttributes.remove(name);
         } else {
             extraAttributes.put(name, value);
+        }
+        if (getState() == LifecycleState.STARTED) {
+            try {
+                reconfigure(name, previous);
+            } catch (IllegalArgumentException e) {
+                if (previous == null) {
+                    extraAttributes.remove(name);
+                } else {
+                    extraAttributes.put(name, previous);
+                }
+                throw e;
+            }
         }
         return true;
     }
@@ -125,7 +138,9 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** Memcached nodes, MSM's format: {@code n1:host1:11211 n2:host2:11211}, or one {@code host:port}. */
     public void setMemcachedNodes(String value) {
+        String previous = attr("memcachedNodes");
         attr("memcachedNodes", value);
+        reconfigure("memcachedNodes", previous);
     }
 
     public String getMemcachedNodes() {
@@ -134,7 +149,9 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** Node ids (among {@code memcachedNodes}) that take sessions only when no other node is available. */
     public void setFailoverNodes(String value) {
+        String previous = attr("failoverNodes");
         attr("failoverNodes", value);
+        reconfigure("failoverNodes", previous);
     }
 
     public String getFailoverNodes() {
@@ -310,7 +327,9 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** {@code false}: sessions stay in this Tomcat's memory only (like Tomcat's own manager). Default {@code true}. */
     public void setEnabled(String value) {
+        String previous = attr("enabled");
         attr("enabled", value);
+        reconfigure("enabled", previous);
     }
 
     public String getEnabled() {
@@ -380,12 +399,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     }
 
     private void start(Context context) {
-        Map<String, String> raw;
-        synchronized (attributes) {
-            raw = new HashMap<>(attributes);
-        }
-        ManagerConfig cfg = ManagerConfig.parse(raw);
-        this.config = cfg;
+        this.startedContext = context;
         this.statistics = new Statistics();
         this.webappLoader = context.getLoader() != null ? context.getLoader().getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
@@ -396,6 +410,27 @@ public abstract class MsmManagerBase extends ManagerBase {
         }
         this.writerId = route != null && !route.isEmpty() ? route
                 : "i" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        this.layer = buildLayer(context, Set.of(), true);
+        Container parent = context.getParent();
+        MsmValve valve = new MsmValve(this, context);
+        parent.getPipeline().addValve(valve);
+        closers.add(() -> parent.getPipeline().removeValve(valve));
+    }
+
+    /**
+     * Builds store, storage and mode from the current attributes.
+     *
+     * @param retired node ids sessions may still name although they are no longer configured (moved on next use)
+     * @return the layer, or {@code null} when msm is disabled
+     */
+    private Layer buildLayer(Context context, Set<String> retired, boolean logDetails) {
+        Map<String, String> raw;
+        synchronized (attributes) {
+            raw = new HashMap<>(attributes);
+        }
+        ManagerConfig cfg = ManagerConfig.parse(raw);
+        this.config = cfg;
+        String route = getJvmRoute();
         String name = context.getName().isEmpty() ? "ROOT" : context.getName();
 
         ClassLoader msmLoader = MsmManagerBase.class.getClassLoader();
@@ -403,14 +438,19 @@ public abstract class MsmManagerBase extends ManagerBase {
         SerializerProvider serializerProvider = Plugins.serializer(cfg.serializer(), msmLoader);
         Map<String, String> storeAttrs = new LinkedHashMap<>();
         Map<String, String> serializerAttrs = new LinkedHashMap<>();
-        Plugins.split(raw, extraAttributes, storeProvider, serializerProvider, storeAttrs, serializerAttrs);
-
-        if (cfg.sticky() && attr("lockingMode") != null) {
-            log.warn("Attribute [lockingMode] has no effect in sticky mode (context [" + name + "])");
-        }
-        if (!cfg.sticky() && cfg.attributeFilter() != null) {
-            log.warn("Attribute [sessionAttributeFilter] in non-sticky mode: attributes it filters out are lost "
-                    + "after each request (context [" + name + "])");
+        List<String> warnings = new ArrayList<>();
+        Plugins.split(raw, extraAttributes, storeProvider, serializerProvider, storeAttrs, serializerAttrs, warnings);
+        if (logDetails) {
+            for (String w : warnings) {
+                log.warn(w + " (context [" + name + "])");
+            }
+            if (cfg.sticky() && attr("lockingMode") != null) {
+                log.warn("Attribute [lockingMode] has no effect in sticky mode (context [" + name + "])");
+            }
+            if (!cfg.sticky() && cfg.attributeFilter() != null) {
+                log.warn("Attribute [sessionAttributeFilter] in non-sticky mode: attributes it filters out are lost "
+                        + "after each request (context [" + name + "])");
+            }
         }
 
         Serializer serializer = serializerProvider.create(new Settings(serializerAttrs, cfg.operationTimeout(),
@@ -423,83 +463,145 @@ public abstract class MsmManagerBase extends ManagerBase {
 
         if (!cfg.enabled()) {
             log.info("msm is disabled for context [" + name + "]: sessions stay in this Tomcat's memory");
-            return;
+            return null;
+        }
+        if (logDetails && cfg.sticky() && (route == null || route.isEmpty())) {
+            log.warn("Sticky sessions without a jvmRoute on the Engine (context [" + name + "]): a session "
+                    + "served by another Tomcat in between cannot be detected as moved; set jvmRoute");
         }
         SessionStore s = storeProvider.create(new Settings(storeAttrs, cfg.operationTimeout(), name));
-        this.store = s;
-        closers.add(s::close);
-        Set<String> nodeIds = new java.util.HashSet<>();
-        for (StoreNode n : s.nodes()) {
-            nodeIds.add(n.id());
-        }
-        this.idFormat = new SessionIdFormat(nodeIds);
-        Host host = context.getParent() instanceof Host h ? h : null;
-        StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
-                context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
-        NodeSelector nodes = new NodeSelector(s);
-        SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
-                cfg.cipher());
-        int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
-                s.maxValueBytes());
-        this.storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId, cfg.operationTimeout(),
-                !cfg.sticky(), maxBytes);
-        if (cfg.sticky()) {
-            if (route == null || route.isEmpty()) {
-                log.warn("Sticky sessions without a jvmRoute on the Engine (context [" + name + "]): a session "
-                        + "served by another Tomcat in between cannot be detected as moved; set jvmRoute");
+        try {
+            Set<String> nodeIds = new java.util.HashSet<>();
+            for (StoreNode n : s.nodes()) {
+                nodeIds.add(n.id());
             }
-            StickySessions st = new StickySessions(this, storage, cfg, name);
-            this.sticky = st;
-            closers.add(st::close);
-        } else {
-            NonStickySessions ns = new NonStickySessions(this, storage, cfg, name);
-            this.nonSticky = ns;
-            closers.add(ns::close);
-        }
-        s.addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String node) {
-                log.warn("Store node [" + (node == null ? s.describe() : node) + "] is unavailable (context ["
-                        + name + "])");
-            }
+            Set<String> stillRetired = new java.util.HashSet<>(retired);
+            stillRetired.removeAll(nodeIds);
+            Set<String> known = new java.util.HashSet<>(nodeIds);
+            known.addAll(stillRetired);
+            SessionIdFormat idFormat = new SessionIdFormat(known);
+            Host host = context.getParent() instanceof Host h ? h : null;
+            StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
+                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
+            NodeSelector nodes = new NodeSelector(s, stillRetired);
+            SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
+                    cfg.cipher());
+            int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
+                    s.maxValueBytes());
+            SessionStorage storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId,
+                    cfg.operationTimeout(), !cfg.sticky(), maxBytes);
+            StickySessions st = cfg.sticky() ? new StickySessions(this, storage, cfg, name) : null;
+            NonStickySessions ns = cfg.sticky() ? null : new NonStickySessions(this, storage, cfg, name);
+            Layer built = new Layer(s, idFormat, storage, st, ns, stillRetired);
+            s.addNodeListener(new NodeListener() {
+                @Override
+                public void nodeUnavailable(String node) {
+                    log.warn("Store node [" + (node == null ? s.describe() : node) + "] is unavailable (context ["
+                            + name + "])");
+                }
 
-            @Override
-            public void nodeAvailable(String node) {
-                log.info("Store node [" + (node == null ? s.describe() : node) + "] is available again (context ["
-                        + name + "])");
-                StickySessions st = sticky;
-                if (st != null) {
-                    st.nodeAvailable(node);
+                @Override
+                public void nodeAvailable(String node) {
+                    log.info("Store node [" + (node == null ? s.describe() : node) + "] is available again (context ["
+                            + name + "])");
+                    if (built.sticky != null) {
+                        built.sticky.nodeAvailable(node);
+                    }
+                    if (built.nonSticky != null) {
+                        built.nonSticky.nodeAvailable(node);
+                    }
                 }
-                NonStickySessions ns = nonSticky;
-                if (ns != null) {
-                    ns.nodeAvailable(node);
-                }
+            });
+            log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
+                    + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
+                    + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]"
+                    + (stillRetired.isEmpty() ? "" : ", sessions on removed nodes " + stillRetired
+                            + " move on their next use"));
+            return built;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Rebuilds the store layer after {@code memcachedNodes}, {@code failoverNodes} or {@code enabled} changed while
+     * running (e.g. over JMX). Requests in flight finish with the layer they started with; sessions on a node that
+     * was removed move to another node on their next use (from their backup copy); the old store is closed once
+     * they are done.
+     *
+     * @throws IllegalArgumentException with the attribute's message when the new value is invalid (the old
+     *                                  configuration stays)
+     */
+    private void reconfigure(String attribute, String previous) {
+        if (getState() != LifecycleState.STARTED || startedContext == null) {
+            return;
+        }
+        reconfiguring.lock();
+        try {
+            Layer old = layer;
+            Set<String> retired = new java.util.HashSet<>();
+            if (old != null) {
+                old.store.nodes().forEach(n -> retired.add(n.id()));
+                retired.addAll(old.retired);
             }
-        });
-        Container parent = context.getParent();
-        MsmValve valve = new MsmValve(this, context);
-        parent.getPipeline().addValve(valve);
-        closers.add(() -> parent.getPipeline().removeValve(valve));
-        log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
-                + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
-                + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]");
+            Layer fresh;
+            try {
+                fresh = buildLayer(startedContext, retired, false);
+            } catch (RuntimeException e) {
+                if (!extraAttributes.containsKey(attribute)) {
+                    attr(attribute, previous);
+                }
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (old != null && fresh != null && old.nonSticky != null && fresh.nonSticky != null) {
+                fresh.nonSticky.adopt(old.nonSticky);
+            }
+            layer = fresh;
+            if (old != null) {
+                retire(old);
+            }
+            String now = extraAttributes.containsKey(attribute) ? extraAttributes.get(attribute) : attr(attribute);
+            contextLog().info("msm reconfigured at runtime: [" + attribute + "] is now [" + now + "]");
+        } finally {
+            reconfiguring.unlock();
+        }
+    }
+
+    /** Closes a replaced layer once requests that use it are done (bounded by the lock and operation timeouts). */
+    private void retire(Layer old) {
+        ManagerConfig cfg = config;
+        long grace = cfg.lockTimeout().plus(cfg.operationTimeout().multipliedBy(4)).toMillis();
+        Thread t = new Thread(() -> {
+            try {
+                if (old.sticky != null) {
+                    old.sticky.close();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(grace * 1_000_000L);
+                if (old.nonSticky != null) {
+                    old.nonSticky.close();
+                }
+            } finally {
+                old.store.close();
+            }
+        }, "msm-retire-store");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
         stopping = true;
+        Layer l = layer;
         try {
-            StickySessions st = sticky;
-            if (st != null) {
-                st.stop();
+            if (l != null && l.sticky != null) {
+                l.sticky.stop();
             }
-            NonStickySessions ns = nonSticky;
-            if (ns != null) {
-                ns.stop();
+            if (l != null && l.nonSticky != null) {
+                l.nonSticky.stop();
             }
-            if (store == null) {
+            if (l == null) {
                 // disabled: behave as Tomcat's manager without persistence: expire without notification
                 for (Session session : findSessions()) {
                     if (session.isValid()) {
@@ -508,11 +610,18 @@ public abstract class MsmManagerBase extends ManagerBase {
                 }
             }
         } finally {
+            if (l != null) {
+                if (l.sticky != null) {
+                    l.sticky.close();
+                }
+                if (l.nonSticky != null) {
+                    l.nonSticky.close();
+                }
+                l.store.close();
+            }
             closeAll();
-            sticky = null;
-            nonSticky = null;
-            store = null;
-            storage = null;
+            layer = null;
+            startedContext = null;
             stopping = false;
         }
         super.stopInternal();
@@ -558,18 +667,18 @@ public abstract class MsmManagerBase extends ManagerBase {
     @Override
     protected String generateSessionId() {
         String generated = super.generateSessionId();
-        SessionIdFormat format = idFormat;
-        SessionStorage st = storage;
-        if (format == null || st == null) {
+        Layer l = layer();
+        if (l == null) {
             return generated;
         }
-        return format.create(generated, st.nodes.nodeForNewSession()).full();
+        return l.idFormat.create(generated, l.storage.nodes.nodeForNewSession()).full();
     }
 
     @Override
     public Session createSession(String sessionId) {
         String id = sessionId;
-        if (id != null && idFormat != null && idFormat.parse(id) == null) {
+        Layer l = layer();
+        if (id != null && l != null && l.idFormat.parse(id) == null) {
             id = null; // a client-provided id we cannot use as a store key
         }
         Session session = super.createSession(id);
@@ -578,8 +687,8 @@ public abstract class MsmManagerBase extends ManagerBase {
             session.setMaxInactiveInterval(cfg.maxInactiveInterval());
         }
         if (session instanceof MsmSession s) {
-            StickySessions st = sticky;
-            NonStickySessions ns = nonSticky;
+            StickySessions st = sticky();
+            NonStickySessions ns = nonSticky();
             if (st != null) {
                 st.created(s);
             } else if (ns != null) {
@@ -594,11 +703,11 @@ public abstract class MsmManagerBase extends ManagerBase {
         if (id == null) {
             return null;
         }
-        StickySessions st = sticky;
+        StickySessions st = sticky();
         if (st != null) {
             return st.findSession(id);
         }
-        NonStickySessions ns = nonSticky;
+        NonStickySessions ns = nonSticky();
         if (ns != null) {
             return ns.findSession(id);
         }
@@ -622,8 +731,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         String oldId = session.getIdInternal();
         super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
         if (session instanceof MsmSession s) {
-            StickySessions st = sticky;
-            NonStickySessions ns = nonSticky;
+            StickySessions st = sticky();
+            NonStickySessions ns = nonSticky();
             if (st != null) {
                 st.idChanged(s, oldId);
             } else if (ns != null) {
@@ -634,8 +743,8 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** Called by {@link MsmSession#expire(boolean)} instead of Tomcat's expiry. */
     void expiring(MsmSession session, boolean notify) {
-        StickySessions st = sticky;
-        NonStickySessions ns = nonSticky;
+        StickySessions st = sticky();
+        NonStickySessions ns = nonSticky();
         if (stopping || (st == null && ns == null)) {
             session.expireLocally(notify);
         } else if (st != null) {
@@ -648,7 +757,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     @Override
     public void backgroundProcess() {
         super.backgroundProcess();
-        StickySessions st = sticky;
+        StickySessions st = sticky();
         if (st != null) {
             st.refreshTtls();
         }
@@ -656,7 +765,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     @Override
     public void processExpires() {
-        NonStickySessions ns = nonSticky;
+        NonStickySessions ns = nonSticky();
         if (ns != null) {
             long start = System.currentTimeMillis();
             ns.processExpires();
@@ -674,26 +783,31 @@ public abstract class MsmManagerBase extends ManagerBase {
         boolean ignored = cfg != null && cfg.requestUriIgnorePattern() != null && uri != null
                 && cfg.requestUriIgnorePattern().matcher(uri).matches();
         RequestState state = new RequestState(request, ignored, uri);
+        Layer l = layer;
+        state.layer = l;
+        if (l == null) {
+            return state;
+        }
         statistics.count(ignored ? Statistics.Counter.REQUESTS_IGNORED : Statistics.Counter.REQUESTS);
-        StickySessions st = sticky;
-        NonStickySessions ns = nonSticky;
-        if (st != null && !ignored) {
-            st.begin(state);
-        } else if (ns != null) {
-            ns.begin(state);
+        if (l.sticky != null && !ignored) {
+            l.sticky.begin(state);
+        } else if (l.nonSticky != null) {
+            l.nonSticky.begin(state);
         }
         return state;
     }
 
     void endRequest(RequestState state) {
-        StickySessions st = sticky;
-        NonStickySessions ns = nonSticky;
-        if (st != null) {
+        Layer l = state.layer;
+        if (l == null) {
+            return;
+        }
+        if (l.sticky != null) {
             if (!state.ignored) {
-                st.end(state);
+                l.sticky.end(state);
             }
-        } else if (ns != null) {
-            ns.end(state);
+        } else if (l.nonSticky != null) {
+            l.nonSticky.end(state);
         }
     }
 
@@ -704,7 +818,7 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @throws IllegalStateException when the session does not exist (any more)
      */
     protected void access(String id, Consumer<HttpSession> task) {
-        NonStickySessions ns = nonSticky;
+        NonStickySessions ns = nonSticky();
         if (ns != null) {
             ns.access(id, task);
             return;
@@ -723,7 +837,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             task.accept(session.getSession());
         } finally {
             session.endAccess();
-            StickySessions st = sticky;
+            StickySessions st = sticky();
             if (st != null && session instanceof MsmSession s && s.isMaybeDirty()) {
                 st.backupLater(s);
             }
@@ -732,9 +846,48 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     // ==================================================================== helpers for the modes
 
+    /** Everything built from the store attributes, replaced as a whole by a runtime reconfiguration. */
+    static final class Layer {
+        final SessionStore store;
+        final SessionIdFormat idFormat;
+        final SessionStorage storage;
+        final StickySessions sticky;
+        final NonStickySessions nonSticky;
+        final Set<String> retired;
+
+        Layer(SessionStore store, SessionIdFormat idFormat, SessionStorage storage, StickySessions sticky,
+                NonStickySessions nonSticky, Set<String> retired) {
+            this.store = store;
+            this.idFormat = idFormat;
+            this.storage = storage;
+            this.sticky = sticky;
+            this.nonSticky = nonSticky;
+            this.retired = Set.copyOf(retired);
+        }
+    }
+
+    /** The layer of the request running on this thread (it keeps its layer across a reconfiguration), else now's. */
+    Layer layer() {
+        RequestState state = RequestState.current();
+        if (state != null && state.layer != null) {
+            return state.layer;
+        }
+        return layer;
+    }
+
+    private StickySessions sticky() {
+        Layer l = layer();
+        return l == null ? null : l.sticky;
+    }
+
+    private NonStickySessions nonSticky() {
+        Layer l = layer();
+        return l == null ? null : l.nonSticky;
+    }
+
     SessionId parseId(String id) {
-        SessionIdFormat format = idFormat;
-        return format == null ? null : format.parse(id);
+        Layer l = layer();
+        return l == null ? null : l.idFormat.parse(id);
     }
 
     Map<String, Session> sessionMap() {
@@ -770,7 +923,7 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @throws SerializationException when it cannot be serialized
      * @throws java.util.ConcurrentModificationException when it changed while being serialized
      */
-    SessionCodec.Encoded encode(MsmSession s) {
+    SessionCodec.Encoded encode(MsmSession s, SessionStorage storage) {
         Object[] graph = s.captureState(attributeFilter);
         long last = s.getLastAccessedTimeInternal();
         SessionId sid = s.sessionId();
@@ -783,15 +936,16 @@ public abstract class MsmManagerBase extends ManagerBase {
      *
      * @return the session, or {@code null} when the value cannot be read (logged once, counted)
      */
-    MsmSession sessionFrom(SessionStorage.Read read, String fullId) {
-        return sessionFrom(read, fullId, true, true);
+    MsmSession sessionFrom(SessionStorage storage, SessionStorage.Read read, String fullId) {
+        return sessionFrom(storage, read, fullId, true, true);
     }
 
     /**
      * @param register add the session to the manager's sessions (else a detached copy)
      * @param activate fire the activation events (sticky: the session moves into this Tomcat's memory)
      */
-    MsmSession sessionFrom(SessionStorage.Read read, String fullId, boolean register, boolean activate) {
+    MsmSession sessionFrom(SessionStorage storage, SessionStorage.Read read, String fullId, boolean register,
+            boolean activate) {
         Object graph;
         byte[] plain;
         ClassLoader loader = webappLoader;
@@ -843,12 +997,12 @@ public abstract class MsmManagerBase extends ManagerBase {
         }
     }
 
-    void reportTooLarge(MsmSession s, int bytes, IllegalArgumentException e) {
+    void reportTooLarge(SessionStorage storage, MsmSession s, int bytes, IllegalArgumentException e) {
         if (reported.add("size:" + s.getIdInternal())) {
             Map<String, Integer> sizes = new HashMap<>();
             for (String name : Collections.list(s.getAttributeNames())) {
                 Object v = s.attributeValue(name);
-                sizes.put(name, v instanceof Serializable ? estimate(v) : -1);
+                sizes.put(name, v instanceof Serializable ? estimate(storage, v) : -1);
             }
             List<Map.Entry<String, Integer>> largest = new ArrayList<>(sizes.entrySet());
             largest.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
@@ -858,7 +1012,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         }
     }
 
-    private int estimate(Object value) {
+    private int estimate(SessionStorage storage, Object value) {
         try {
             return storage.codec.encode(new Object[] {Map.of("v", value), null, null, Map.of()}, "x", 0, 0, 0, "")
                     .value().length;
@@ -912,7 +1066,8 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return a description of the store, e.g. {@code memcached [n1 127.0.0.1:11211]}, or {@code disabled}
      */
     public String getStoreDescription() {
-        SessionStore s = store;
+        Layer l = layer;
+        SessionStore s = l == null ? null : l.store;
         return s == null ? "disabled" : s.describe();
     }
 
@@ -920,7 +1075,8 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return the ids of the store nodes that are available now, space separated
      */
     public String getAvailableNodes() {
-        SessionStore s = store;
+        Layer l = layer;
+        SessionStore s = l == null ? null : l.store;
         if (s == null) {
             return "";
         }
@@ -937,7 +1093,7 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return sticky backups queued or running now
      */
     public int pendingBackups() {
-        StickySessions st = sticky;
+        StickySessions st = sticky();
         return st == null ? 0 : st.pendingBackups();
     }
 
@@ -945,7 +1101,7 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return non-sticky repairs of session copies (after a store node came back) queued or running now
      */
     public int pendingRepairs() {
-        NonStickySessions ns = nonSticky;
+        NonStickySessions ns = nonSticky();
         return ns == null ? 0 : ns.pendingRepairs();
     }
 
@@ -1096,7 +1252,8 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** @return how many store nodes are configured (0 for stores that route keys themselves) */
     public int getNodeCount() {
-        SessionStore s = store;
+        Layer l = layer;
+        SessionStore s = l == null ? null : l.store;
         return s == null ? 0 : s.nodes().size();
     }
 

@@ -21,9 +21,18 @@ final class NodeSelector {
     private final List<StoreNode> nodes;
     private final List<String> regular = new ArrayList<>();
     private final List<String> failover = new ArrayList<>();
+    private final java.util.Set<String> retired;
 
     NodeSelector(SessionStore store) {
+        this(store, java.util.Set.of());
+    }
+
+    /**
+     * @param retired node ids no longer configured: treated as permanently down, so their sessions move
+     */
+    NodeSelector(SessionStore store, java.util.Set<String> retired) {
         this.store = store;
+        this.retired = retired;
         this.nodes = store.nodes();
         for (StoreNode n : nodes) {
             (n.failover() ? failover : regular).add(n.id());
@@ -73,7 +82,7 @@ final class NodeSelector {
      *         available (or the store has fewer than two nodes)
      */
     String backupOf(String primary) {
-        if (nodes.size() < 2 || primary == null) {
+        if (nodes.size() < 2 || primary == null || retired.contains(primary)) {
             return null;
         }
         int index = indexOf(primary);
@@ -92,7 +101,7 @@ final class NodeSelector {
      *         else {@code null}
      */
     String relocationTarget(String dead) {
-        int index = indexOf(dead);
+        int index = retired.contains(dead) ? nodes.size() - 1 : indexOf(dead);
         for (int i = 1; i <= nodes.size(); i++) {
             StoreNode n = nodes.get((index + i) % nodes.size());
             if (!n.failover() && !n.id().equals(dead) && store.isAvailable(n.id())) {
@@ -123,7 +132,7 @@ final class NodeSelector {
     }
 
     boolean isAvailable(String node) {
-        return store.isAvailable(node);
+        return !retired.contains(node) && store.isAvailable(node);
     }
 
     private int indexOf(String node) {

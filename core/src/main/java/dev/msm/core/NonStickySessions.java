@@ -204,7 +204,7 @@ final class NonStickySessions {
             if (read == null) {
                 return null;
             }
-            MsmSession s = manager.sessionFrom(read, id, false, false);
+            MsmSession s = manager.sessionFrom(storage, read, id, false, false);
             if (s != null) {
                 s.setTransientCopy(true);
             }
@@ -431,7 +431,7 @@ final class NonStickySessions {
             return;
         }
         SessionId id = read.id().withRoute(requested.route());
-        MsmSession s = manager.sessionFrom(read, id.full(), true, false);
+        MsmSession s = manager.sessionFrom(storage, read, id.full(), true, false);
         if (s == null) {
             a.session = null;
             a.loaded = true;
@@ -749,7 +749,7 @@ final class NonStickySessions {
             return unlockIssued;
         } catch (IllegalArgumentException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
-            manager.reportTooLarge(s, encoded.value().length, e);
+            manager.reportTooLarge(storage, s, encoded.value().length, e);
             return unlockIssued;
         }
     }
@@ -758,7 +758,7 @@ final class NonStickySessions {
         for (int attempt = 1;; attempt++) {
             s.clearChangeFlags();
             try {
-                return manager.encode(s);
+                return manager.encode(s, storage);
             } catch (ConcurrentModificationException e) {
                 if (attempt >= SERIALIZATION_ATTEMPTS) {
                     s.markDirty();
@@ -1046,7 +1046,7 @@ final class NonStickySessions {
         SessionStorage.Read backup = storage.readBackup(t.sid);
         MsmSession s = null;
         if (backup != null && backup.id().base().equals(t.sid.base())) {
-            s = manager.sessionFrom(backup, t.fullId, false, false);
+            s = manager.sessionFrom(storage, backup, t.fullId, false, false);
         }
         if (s == null) {
             // no readable copy left: the event still fires, without attributes
@@ -1127,6 +1127,13 @@ final class NonStickySessions {
                         storage.backupTtl(t.maxInactive)));
                 t.backupRefreshedAt = System.currentTimeMillis();
             }
+        }
+    }
+
+    /** Takes over what a replaced instance (runtime reconfiguration) tracked for expiry. */
+    void adopt(NonStickySessions old) {
+        for (Map.Entry<String, Tracked> e : old.tracked.entrySet()) {
+            tracked.putIfAbsent(e.getKey(), e.getValue());
         }
     }
 

@@ -48,7 +48,8 @@ final class Plugins {
      * @param extra             attributes set through {@code setProperty}
      */
     static void split(Map<String, String> managerAttributes, Map<String, String> extra, SessionStoreProvider store,
-            SerializerProvider serializer, Map<String, String> storeAttrs, Map<String, String> serializerAttrs) {
+            SerializerProvider serializer, Map<String, String> storeAttrs, Map<String, String> serializerAttrs,
+            java.util.List<String> warnings) {
         for (String name : ManagerConfig.STORE_ATTRIBUTES) {
             String value = managerAttributes.get(name);
             if (value == null) {
@@ -70,7 +71,9 @@ final class Plugins {
                 storeAttrs.put(name, e.getValue());
             } else if (serializer.attributeNames().contains(name)) {
                 serializerAttrs.put(name, e.getValue());
-            } else if (!TomcatAttributes.NAMES.contains(name)) {
+            } else if (TomcatAttributes.MSM_ONLY.containsKey(name)) {
+                warnings.add("Attribute [" + name + "] of MSM is ignored: " + TomcatAttributes.MSM_ONLY.get(name));
+            } else if (!name.equals(TomcatAttributes.CLASS_NAME)) {
                 Set<String> known = new TreeSet<>(ManagerConfig.MANAGER_ATTRIBUTES);
                 known.addAll(ManagerConfig.STORE_ATTRIBUTES);
                 known.addAll(store.attributeNames());

@@ -31,6 +31,8 @@ final class RequestState {
     boolean ending;
     boolean asyncListenerAdded;
     boolean ended;
+    /** The manager's store layer when the request began; used until it ends, even across a reconfiguration. */
+    volatile MsmManagerBase.Layer layer;
     /** Non-sticky {@code auto} locking: whether this request modified a session. */
     boolean modified;
 

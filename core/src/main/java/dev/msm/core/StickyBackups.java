@@ -130,7 +130,7 @@ final class StickyBackups {
         for (int attempt = 1; encoded == null; attempt++) {
             s.clearChangeFlags();
             try {
-                encoded = manager.encode(s);
+                encoded = manager.encode(s, storage);
             } catch (ConcurrentModificationException e) {
                 // a request changed an attribute's collection while we serialized it: try again
                 if (attempt >= SERIALIZATION_ATTEMPTS) {
@@ -167,7 +167,7 @@ final class StickyBackups {
             return false;
         } catch (IllegalArgumentException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
-            manager.reportTooLarge(s, encoded.value().length, e);
+            manager.reportTooLarge(storage, s, encoded.value().length, e);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

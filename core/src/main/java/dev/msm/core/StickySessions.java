@@ -184,7 +184,7 @@ final class StickySessions {
             return null;
         }
         SessionId id = read.id().withRoute(route);
-        MsmSession s = manager.sessionFrom(read, id.full());
+        MsmSession s = manager.sessionFrom(storage, read, id.full());
         if (s == null) {
             return null;
         }

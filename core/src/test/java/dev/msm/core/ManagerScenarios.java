@@ -44,6 +44,12 @@ public abstract class ManagerScenarios {
      */
     protected abstract Map<String, String> storeAttributes();
 
+    /**
+     * @return the attribute and value that configure the store without {@code node}, as an operator would set them
+     *         over JMX
+     */
+    protected abstract Map.Entry<String, String> withoutNode(String node);
+
     /** Kills the server behind a node (as kill -9 would). */
     protected abstract void killNode(String node);
 
@@ -327,6 +333,32 @@ public abstract class ManagerScenarios {
         assertEquals(2, mbs.getAttribute(name, "availableNodeCount"));
         mbs.invoke(name, "resetStatistics", null, null);
         assertEquals(0L, mbs.getAttribute(name, "statRequests"));
+    }
+
+    @Test
+    void runtimeNodeRemoval_SessionsMoveOnNextUse() {
+        for (Map<String, String> mode : List.of(sticky(), nonSticky("all"))) {
+            EmbeddedTomcat a = tomcat("a" + mode.get("sticky"), mode);
+            List<Browser> onN1 = new ArrayList<>();
+            for (int i = 0; i < 40 && onN1.size() < 3; i++) {
+                Browser u = new Browser();
+                u.body(a.url() + "/count");
+                if (node(u.sessionId()).equals("n1")) {
+                    onN1.add(u);
+                }
+            }
+            assertEquals(3, onN1.size(), "no sessions on n1");
+            await().until(() -> a.manager().pendingBackups() == 0);
+            Map.Entry<String, String> change = withoutNode("n1");
+            if (!EmbeddedTomcat.setAttribute(a.manager(), change.getKey(), change.getValue())) {
+                a.manager().setProperty(change.getKey(), change.getValue());
+            }
+            assertEquals(1, a.manager().getNodeCount());
+            for (Browser u : onN1) {
+                assertEquals(2, count(u.body(a.url() + "/count")), "mode " + mode);
+                assertEquals("n2", node(u.sessionId()));
+            }
+        }
     }
 
     // ==================================================================== authentication

@@ -28,6 +28,11 @@ class Tomcat10MemoryScenariosTest extends ManagerScenarios {
     }
 
     @Override
+    protected Map.Entry<String, String> withoutNode(String node) {
+        return Map.entry("memoryNodes", node.equals("n1") ? "n2" : "n1");
+    }
+
+    @Override
     protected void killNode(String node) {
         MemoryStoreProvider.setAvailable(cluster, node, false, false);
     }

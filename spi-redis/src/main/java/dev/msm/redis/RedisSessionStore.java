@@ -1,0 +1,721 @@
+package dev.msm.redis;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+import dev.msm.api.NodeListener;
+import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
+import dev.msm.api.StoreException;
+import dev.msm.api.StoreNode;
+import dev.msm.api.StoreTimeoutException;
+import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Versioned;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.GetExArgs;
+import io.lettuce.core.MaintNotificationsConfig;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.ThreadFactoryProvider;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * A {@link dev.msm.api.SessionStore} on Redis through one shared, auto-reconnecting Lettuce connection (Cluster: one
+ * connection per node, managed by Lettuce). Commands of all threads are pipelined on it and take effect in issue
+ * order. Redis distributes and replicates keys itself: {@link #nodes()} is empty and every operation takes
+ * {@code node == null}.
+ *
+ * <h2>Stored values and versions</h2>
+ * Redis has no compare-and-set, and nothing on a key changes when the same bytes are written again. So every value
+ * is stored behind an 8-byte header, its <em>version</em>: a random 64-bit number drawn by the client for each write
+ * ({@code set}, {@code add}, {@code compareAndSet}). {@code get} is a plain {@code GET} and {@code set} a plain
+ * {@code SET key header+value [EX ttl]}: one command each, the header costs 8 bytes and one array copy.
+ * {@link #getVersioned} returns the header as version; {@link #compareAndSet} is a Lua script that compares the
+ * first 8 bytes ({@code GETRANGE key 0 7}, without reading the value) and writes only if they are unchanged, so it
+ * is atomic with respect to every other operation. Two different writes get the same version with probability
+ * 2<sup>-64</sup>. {@code touch}/{@code getAndTouch} ({@code EXPIRE}, {@code GETEX}) keep the version: they do not
+ * write the value. {@link #deleteIfEquals} is a Lua script comparing the bytes after the header. A value without
+ * the header (shorter than 8 bytes, i.e. not written by this store) fails reads with a {@link StoreException}.
+ *
+ * <p>Scripts run with {@code EVALSHA}; after a {@code NOSCRIPT} answer (a restarted or flushed server) the same
+ * call is sent again with {@code EVAL}, which loads the script for later calls. That retry may take effect after
+ * commands the thread issued later; both scripted operations compare before they write, so the worst outcome is a
+ * {@code false} result.
+ *
+ * <h2>Redis Cluster</h2>
+ * All keys of one session must be on one node so that their operations keep their order. The engine's keys are
+ * {@code <prefix>_<id>}, {@code bak:<prefix>_<id>}, {@code lock:<prefix>_<id>}, {@code exp:<prefix>_<id>}, where the
+ * prefix may itself contain {@code :}. In cluster mode every key {@code k} is sent as {@code {h}k}, {@code h} being
+ * the part of {@code k} after its last {@code :} (all of {@code k} when there is none): Redis hashes only {@code h},
+ * which is the same for every key of a session (see {@link #clusterKey}).
+ *
+ * <h2>Failures and availability</h2>
+ * Each command fails with {@link StoreTimeoutException} after the operation timeout. While the connection is down
+ * commands are rejected at once ({@link StoreUnavailableException}), and commands in flight when it drops fail
+ * instead of being replayed. {@link #isAvailable} is a local flag kept by Lettuce's connection events (Cluster: at
+ * least one node connection is up). Lettuce reconnects after 100 ms, then with doubling delays capped at one second;
+ * if Redis cannot be reached at all when the store is created, the store retries every second by itself.
+ * Listeners are told of changes in order, on one Lettuce thread; a WARN is logged once when Redis goes away and once
+ * when it is back.
+ */
+final class RedisSessionStore implements SessionStore {
+
+    private static final Log log = LogFactory.getLog(RedisSessionStore.class);
+
+    /** Bytes of the version header in front of every stored value. */
+    static final int HEADER_BYTES = 8;
+
+    /** First reconnect delay; later attempts double it up to {@link #MAX_RECONNECT_DELAY}. */
+    static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(100);
+
+    /** Longest pause between two reconnection attempts. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private static final Script DELETE_IF_EQUALS = new Script(""
+            + "if redis.call('STRLEN', KEYS[1]) ~= #ARGV[1] + 8 then return 0 end\n"
+            + "if string.sub(redis.call('GET', KEYS[1]), 9) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
+            + "return 0\n");
+
+    private static final Script COMPARE_AND_SET = new Script(""
+            + "if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end\n"
+            + "if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2])\n"
+            + "else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end\n"
+            + "return 1\n");
+
+    private static final Script PERSIST_IF_EXISTS = new Script(""
+            + "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+            + "redis.call('PERSIST', KEYS[1])\n"
+            + "return 1\n");
+
+    private final RedisConfig config;
+    private final Duration timeout;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector;
+    private final EventExecutor notifier;
+    private final Set<RedisChannelHandler<?, ?>> connected = ConcurrentHashMap.newKeySet();
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile StatefulConnection<byte[], byte[]> connection;
+    private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private volatile Throwable lastConnectFailure;
+
+    /** Set once the first connection attempt is over; availability is reported from then on. */
+    private volatile boolean started;
+
+    /** The availability last reported to the log and the listeners; only read and written on {@link #notifier}. */
+    private boolean reportedAvailable = true;
+
+    private RedisSessionStore(RedisConfig config, Settings settings) {
+        this.config = config;
+        this.timeout = settings.operationTimeout();
+        this.resources = DefaultClientResources.builder()
+                .threadFactoryProvider(threads(settings.owner()))
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.notifier = resources.eventExecutorGroup().next();
+        Duration connectTimeout = timeout.compareTo(Duration.ofSeconds(2)) > 0 ? timeout : Duration.ofSeconds(2);
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(connectTimeout)
+                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(Duration.ofSeconds(15))
+                        .interval(Duration.ofSeconds(5)).count(3).build())
+                .build();
+        for (RedisURI uri : config.uris()) {
+            uri.setTimeout(timeout);
+        }
+        if (config.mode() == RedisConfig.Mode.CLUSTER) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, config.uris());
+            ClusterClientOptions.Builder options = ClusterClientOptions.builder()
+                    // adaptive refresh (MOVED, ASK, reconnects, ...) is on by default; add a periodic one
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .build())
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .socketOptions(socket);
+            options.maintNotificationsConfig(MaintNotificationsConfig.disabled());
+            cluster.setOptions(options.build());
+            this.client = cluster;
+            // the asynchronous connect needs the topology loaded first
+            this.connector = () -> cluster.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE))
+                    .thenCompose(RedisSessionStore::connectMasters);
+        } else {
+            RedisClient standalone = RedisClient.create(resources);
+            standalone.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .maintNotificationsConfig(MaintNotificationsConfig.disabled())
+                    .socketOptions(socket)
+                    .build());
+            this.client = standalone;
+            RedisURI uri = config.uris().get(0);
+            this.connector = () -> standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        }
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                connected.add(handler);
+                availabilityChanged();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                connected.remove(handler);
+                availabilityChanged();
+            }
+        });
+    }
+
+    /**
+     * Creates a store and waits a bounded time for its first connection.
+     *
+     * @param config   the parsed attributes
+     * @param settings for the operation timeout
+     * @return the store, connected or retrying
+     */
+    static RedisSessionStore connect(RedisConfig config, Settings settings) {
+        // Lettuce looks some classes up through the context class loader (JFR events, optional features); during
+        // a context's start that is the web application's. Ours finds the classes Lettuce expects and keeps the
+        // web application's loader out of everything Lettuce creates here.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(RedisSessionStore.class.getClassLoader());
+        try {
+            RedisSessionStore store = new RedisSessionStore(config, settings);
+            CompletableFuture<Void> first = store.connectOnce();
+            try {
+                first.get(store.timeout.toMillis() + 2 * MAX_RECONNECT_DELAY.toMillis() + 2000,
+                        TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                thread.interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // reported by availabilityChanged(); the store keeps trying
+            }
+            store.started = true;
+            // the state at creation is reported before any listener can be added
+            store.notifier.submit(store::reportAvailability).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            return store;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Names Lettuce's threads after msm and the owner, e.g. {@code msm-redis[/shop]-lettuce-timer-3-1}, and gives
+     * them this module's class loader as context class loader, whichever thread happens to start them.
+     */
+    private static ThreadFactoryProvider threads(String owner) {
+        String prefix = "msm-redis" + (owner.isEmpty() ? "" : "[" + owner + "]") + "-";
+        ClassLoader loader = RedisSessionStore.class.getClassLoader();
+        return poolName -> new DefaultThreadFactory(prefix + poolName, true) {
+            @Override
+            protected Thread newThread(Runnable r, String name) {
+                Thread t = super.newThread(r, name);
+                t.setContextClassLoader(loader);
+                return t;
+            }
+        };
+    }
+
+    /**
+     * Opens the connections to all masters. Lettuce opens a node connection on its first command, and with
+     * {@code REJECT_COMMANDS} rejects commands while it is being opened: without this, the first commands to each
+     * node would fail. (A node that joins later still loses its first command.)
+     */
+    private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connectMasters(
+            StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        List<CompletableFuture<?>> nodes = new ArrayList<>();
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                // by host and port, as Lettuce keys the connections it routes commands to
+                nodes.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+            }
+        }
+        // a master that cannot be reached now is retried by Lettuce on its first command
+        return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).handle((done, failure) -> connection);
+    }
+
+    /** One connection attempt; on failure another one is scheduled, until the store is closed. */
+    private CompletableFuture<Void> connectOnce() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<? extends StatefulConnection<byte[], byte[]>> attempt;
+        try {
+            attempt = connector.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((c, failure) -> {
+            if (failure != null) {
+                lastConnectFailure = unwrap(failure);
+                if (log.isDebugEnabled()) {
+                    log.debug("Cannot connect to " + config.description() + "; retrying", failure);
+                }
+                scheduleConnect();
+                availabilityChanged();
+                done.completeExceptionally(failure);
+                return;
+            }
+            if (closed.get()) {
+                c.closeAsync();
+            } else {
+                connection = c;
+                commands = c instanceof StatefulRedisClusterConnection<byte[], byte[]> cc ? cc.async()
+                        : ((StatefulRedisConnection<byte[], byte[]>) c).async();
+                lastConnectFailure = null;
+                availabilityChanged();
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private void scheduleConnect() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            resources.eventExecutorGroup().schedule(this::connectOnce, MAX_RECONNECT_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Reports a change of {@link #isAvailable} to the log and the listeners, in order, on the notifier thread. */
+    private void availabilityChanged() {
+        try {
+            notifier.execute(this::reportAvailability);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Runs on {@link #notifier} only. */
+    private void reportAvailability() {
+        boolean now = isAvailable(null);
+        if (!started || now == reportedAvailable || closed.get()) {
+            return;
+        }
+        reportedAvailable = now;
+        if (now) {
+            log.warn(config.description() + " is available again");
+        } else {
+            Throwable cause = lastConnectFailure;
+            log.warn(config.description() + " is unavailable; operations fail fast until it is back"
+                    + (cause == null ? "" : " (" + rootMessage(cause) + ")"));
+        }
+        for (NodeListener listener : listeners) {
+            try {
+                if (now) {
+                    listener.nodeAvailable(null);
+                } else {
+                    listener.nodeUnavailable(null);
+                }
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                log.warn("Node listener [" + listener + "] of " + config.description() + " failed", t);
+            }
+        }
+    }
+
+    @Override
+    public List<StoreNode> nodes() {
+        return List.of();
+    }
+
+    @Override
+    public boolean isAvailable(String node) {
+        checkNode(node);
+        if (closed.get()) {
+            return false;
+        }
+        if (config.mode() == RedisConfig.Mode.CLUSTER) {
+            return connection != null && !connected.isEmpty();
+        }
+        StatefulConnection<byte[], byte[]> c = connection;
+        return c != null && connected.contains(c);
+    }
+
+    @Override
+    public void addNodeListener(NodeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    @Override
+    public CompletableFuture<byte[]> get(String node, String key) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            return send(c -> c.get(k), v -> v == null ? null : payload(v, key));
+        });
+    }
+
+    @Override
+    public CompletableFuture<byte[]> getAndTouch(String node, String key, int ttlSeconds) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            GetExArgs args = SessionStore.checkTtl(ttlSeconds) == 0 ? new GetExArgs().persist()
+                    : new GetExArgs().ex(ttlSeconds);
+            return send(c -> c.getex(k, args), v -> v == null ? null : payload(v, key));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> set(String node, String key, byte[] value, int ttlSeconds) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            SetArgs args = expiry(new SetArgs(), ttlSeconds);
+            byte[] v = frame(value);
+            return send(c -> c.set(k, v, args), ok -> null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String node, String key, byte[] value, int ttlSeconds) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            SetArgs args = expiry(new SetArgs().nx(), ttlSeconds);
+            byte[] v = frame(value);
+            return send(c -> c.set(k, v, args), ok -> ok != null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> touch(String node, String key, int ttlSeconds) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            if (SessionStore.checkTtl(ttlSeconds) == 0) {
+                return script(PERSIST_IF_EXISTS, k).thenApply(n -> n == 1L);
+            }
+            return send(c -> c.expire(k, ttlSeconds), Boolean.TRUE::equals);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String node, String key) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            return send(c -> c.del(k), n -> n == 1L);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteIfEquals(String node, String key, byte[] expected) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            Objects.requireNonNull(expected, "expected");
+            return script(DELETE_IF_EQUALS, k, expected).thenApply(n -> n == 1L);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Versioned> getVersioned(String node, String key) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            return send(c -> c.get(k), v -> v == null ? null : new Versioned(payload(v, key), version(v)));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String node, String key, long version, byte[] value,
+            int ttlSeconds) {
+        return guard(() -> {
+            byte[] k = wireKey(node, key);
+            byte[] ttl = String.valueOf(SessionStore.checkTtl(ttlSeconds)).getBytes(StandardCharsets.US_ASCII);
+            byte[] v = frame(value);
+            byte[] expected = ByteBuffer.allocate(HEADER_BYTES).putLong(version).array();
+            return script(COMPARE_AND_SET, k, expected, v, ttl).thenApply(n -> n == 1L);
+        });
+    }
+
+    @Override
+    public int maxValueBytes() {
+        return config.maxValueBytes();
+    }
+
+    @Override
+    public String describe() {
+        return config.description();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        commands = null;
+        StatefulConnection<byte[], byte[]> c = connection;
+        connection = null;
+        try {
+            if (c != null) {
+                c.closeAsync().get(2, TimeUnit.SECONDS);
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("Closing the connection to " + config.description() + " failed", e);
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.description();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Sends one command on the current connection and maps its result and failure. */
+    private <R, T> CompletableFuture<T> send(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<R>> op,
+            Function<R, T> result) {
+        RedisClusterAsyncCommands<byte[], byte[]> c = commands;
+        if (c == null) {
+            return CompletableFuture.failedFuture(notConnected(lastConnectFailure));
+        }
+        RedisFuture<R> sent;
+        try {
+            sent = op.apply(c);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(map(e));
+        }
+        CompletableFuture<T> future = new CompletableFuture<>();
+        sent.whenComplete((r, failure) -> {
+            if (failure != null) {
+                future.completeExceptionally(map(failure));
+                return;
+            }
+            try {
+                future.complete(result.apply(r));
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    /**
+     * Runs a script with {@code EVALSHA}, and with {@code EVAL} after {@code NOSCRIPT}; the whole completes within
+     * the operation timeout.
+     */
+    private CompletableFuture<Long> script(Script script, byte[] key, byte[]... args) {
+        RedisClusterAsyncCommands<byte[], byte[]> c = commands;
+        if (c == null) {
+            return CompletableFuture.failedFuture(notConnected(lastConnectFailure));
+        }
+        byte[][] keys = {key};
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        try {
+            c.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args).whenComplete((n, failure) -> {
+                if (failure == null) {
+                    future.complete(n);
+                } else if (unwrap(failure) instanceof RedisNoScriptException) {
+                    c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, args).whenComplete((m, again) -> {
+                        if (again == null) {
+                            future.complete(m);
+                        } else {
+                            future.completeExceptionally(map(again));
+                        }
+                    });
+                } else {
+                    future.completeExceptionally(map(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(map(e));
+        }
+        if (!future.isDone()) {
+            // on Lettuce's timer, not CompletableFuture.orTimeout: the JDK's timer thread would keep the context
+            // class loader of whichever thread starts it, possibly a web application's, for the JVM's lifetime
+            Timeout deadline = resources.timer().newTimeout(t -> future.completeExceptionally(
+                    new StoreTimeoutException(null, config.description(), timeout, null)),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            future.whenComplete((n, failure) -> deadline.cancel());
+        }
+        return future;
+    }
+
+    /** Argument errors as a failed future, like every other failure. */
+    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> operation) {
+        try {
+            return operation.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void checkNode(String node) {
+        if (node != null) {
+            throw new IllegalArgumentException("Store " + config.description() + " has no explicit nodes; got node ["
+                    + node + "]");
+        }
+    }
+
+    private byte[] wireKey(String node, String key) {
+        checkNode(node);
+        SessionStore.checkKey(key);
+        String k = config.mode() == RedisConfig.Mode.CLUSTER ? clusterKey(key) : key;
+        return k.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Puts the part of a key after its last {@code :} in a hash tag, so that Redis Cluster hashes only that part:
+     * {@code lock:shop:-2Fcart_ABC} becomes {@code {-2Fcart_ABC}lock:shop:-2Fcart_ABC}, in the same slot as
+     * {@code {-2Fcart_ABC}shop:-2Fcart_ABC}.
+     *
+     * @param key a checked store key
+     * @return the key sent to Redis Cluster
+     */
+    static String clusterKey(String key) {
+        return "{" + key.substring(key.lastIndexOf(':') + 1) + "}" + key;
+    }
+
+    private SetArgs expiry(SetArgs args, int ttlSeconds) {
+        return SessionStore.checkTtl(ttlSeconds) == 0 ? args : args.ex(ttlSeconds);
+    }
+
+    /** The value behind a fresh version header; checks the size limit. */
+    private byte[] frame(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > config.maxValueBytes()) {
+            throw new IllegalArgumentException("Value of [" + value.length + " bytes] exceeds the limit of ["
+                    + config.maxValueBytes() + " bytes] of " + config.description() + " (attribute ["
+                    + RedisStoreProvider.REDIS_MAX_VALUE_BYTES + "])");
+        }
+        return ByteBuffer.allocate(HEADER_BYTES + value.length)
+                .putLong(ThreadLocalRandom.current().nextLong())
+                .put(value)
+                .array();
+    }
+
+    private byte[] payload(byte[] stored, String key) {
+        if (stored.length < HEADER_BYTES) {
+            throw new StoreException(null, "Value of key [" + key + "] on " + config.description() + " was not "
+                    + "written by msm (" + stored.length + " bytes, no version header)", null);
+        }
+        byte[] value = new byte[stored.length - HEADER_BYTES];
+        System.arraycopy(stored, HEADER_BYTES, value, 0, value.length);
+        return value;
+    }
+
+    private static long version(byte[] stored) {
+        return ByteBuffer.wrap(stored, 0, HEADER_BYTES).getLong();
+    }
+
+    private StoreException notConnected(Throwable cause) {
+        String state = closed.get() ? "closed" : "not connected";
+        return new StoreUnavailableException(null, config.description() + " is " + state, cause);
+    }
+
+    /** Maps a Lettuce failure to the SPI's exceptions. */
+    private RuntimeException map(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof StoreException || t instanceof IllegalArgumentException) {
+            return (RuntimeException) t;
+        }
+        if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
+            return new StoreTimeoutException(null, config.description(), timeout, t);
+        }
+        if (t instanceof RedisCommandExecutionException) {
+            return new StoreException(null, config.description() + " answered with an error: " + t.getMessage(), t);
+        }
+        // "Currently not connected", "Connection disconnected", "Connection closed", I/O errors
+        return new StoreUnavailableException(null, config.description() + " is unavailable: " + t.getMessage(), t);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** A Lua script and its SHA-1 for {@code EVALSHA}. */
+    private record Script(String body, String sha) {
+
+        Script(String body) {
+            this(body, sha1(body));
+        }
+
+        private static String sha1(String text) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-1")
+                        .digest(text.getBytes(StandardCharsets.UTF_8));
+                StringBuilder hex = new StringBuilder();
+                for (byte b : digest) {
+                    hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+                }
+                return hex.toString();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.msm.redis;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.msm.api.ServerProcess;
+import dev.msm.api.SessionStore;
+import dev.msm.api.SessionStoreContract;
+import dev.msm.api.Settings;
+
+/**
+ * The conformance kit against a real {@code redis-server}, killed with SIGKILL and restarted on the same port by the
+ * outage test.
+ */
+class RedisStoreTest extends SessionStoreContract {
+
+    private static ServerProcess server;
+    private static SessionStore store;
+
+    @BeforeAll
+    static void start() {
+        server = ServerProcess.redis();
+        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", "redis://" + server.address()),
+                Duration.ofSeconds(1), "/kit"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected SessionStore store() {
+        return store;
+    }
+
+    @Override
+    protected boolean canKill() {
+        return true;
+    }
+
+    @Override
+    protected void kill(String node) {
+        server.kill();
+    }
+
+    @Override
+    protected void restart(String node) {
+        server.start();
+    }
+}
