@@ -6,6 +6,6 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/provision.sh"
 msm_require_java
-msm_require_programs memcached:memcached redis-server:redis-server
+msm_require_programs memcached:memcached redis-server:redis-server redis-tools:redis-cli openssl:openssl
 cd "$msm_root"
 msm_mvn verify "$@"

@@ -1257,6 +1257,12 @@ public abstract class MsmManagerBase extends ManagerBase {
         return s == null ? 0 : s.nodes().size();
     }
 
+    /** @return whether the store can be used now: some node (or the store itself, when it has no nodes) is up */
+    public boolean isStoreAvailable() {
+        Layer l = layer;
+        return l != null && l.storage.nodes.anyAvailable();
+    }
+
     /** @return how many store nodes are available now */
     public int getAvailableNodeCount() {
         String up = getAvailableNodes();
