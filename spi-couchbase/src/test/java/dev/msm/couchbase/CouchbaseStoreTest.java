@@ -1,0 +1,80 @@
+package dev.msm.couchbase;
+
+import static dev.msm.api.Awaits.await;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.msm.api.SessionStore;
+import dev.msm.api.SessionStoreContract;
+import dev.msm.api.Settings;
+
+/**
+ * The conformance kit against CouchbaseMock, started once for the class.
+ */
+class CouchbaseStoreTest extends SessionStoreContract {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private static CouchbaseMockServer server;
+    private static SessionStore store;
+
+    @BeforeAll
+    static void startServer() {
+        server = CouchbaseMockServer.start();
+        store = open(server);
+        await().until(() -> store.isAvailable(null));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static SessionStore open(CouchbaseMockServer server) {
+        return open(server, TIMEOUT, Map.of());
+    }
+
+    static SessionStore open(CouchbaseMockServer server, Duration timeout, Map<String, String> extra) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("couchbaseConnectionString", server.connectionString());
+        attributes.put("couchbaseBucket", CouchbaseMockServer.BUCKET);
+        attributes.put("password", CouchbaseMockServer.PASSWORD);
+        attributes.putAll(extra);
+        return new CouchbaseStoreProvider().create(new Settings(attributes, timeout, "/test"));
+    }
+
+    @Override
+    protected SessionStore store() {
+        return store;
+    }
+
+    @Override
+    protected Duration operationTimeout() {
+        return TIMEOUT;
+    }
+
+    @Override
+    protected boolean canKill() {
+        return true;
+    }
+
+    @Override
+    protected void kill(String node) {
+        server.kill();
+    }
+
+    @Override
+    protected void restart(String node) {
+        server.restart();
+    }
+}
