@@ -29,10 +29,12 @@ import dev.msm.api.ServerProcess;
  * client connections open, so the SDK would not notice), and {@link #restart} starts an empty mock on the same
  * ports.
  */
-final class CouchbaseMockServer implements AutoCloseable {
+public final class CouchbaseMockServer implements AutoCloseable {
 
-    static final String BUCKET = "sessions";
-    static final String PASSWORD = "secret";
+    /** The bucket the mock serves. */
+    public static final String BUCKET = "sessions";
+    /** The bucket's password. */
+    public static final String PASSWORD = "secret";
 
     private final int httpPort;
     private final int kvPort;
@@ -50,7 +52,7 @@ final class CouchbaseMockServer implements AutoCloseable {
     /**
      * @return a started mock
      */
-    static CouchbaseMockServer start() {
+    public static CouchbaseMockServer start() {
         CouchbaseMockServer server = new CouchbaseMockServer();
         server.restart();
         return server;
@@ -59,15 +61,15 @@ final class CouchbaseMockServer implements AutoCloseable {
     /**
      * @return {@code couchbase://127.0.0.1:KV=kv,127.0.0.1:HTTP=manager}
      */
-    String connectionString() {
+    public String connectionString() {
         return "couchbase://127.0.0.1:" + kvPort + "=kv,127.0.0.1:" + httpPort + "=manager";
     }
 
-    int kvPort() {
+    public int kvPort() {
         return kvPort;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
@@ -82,7 +84,7 @@ final class CouchbaseMockServer implements AutoCloseable {
     /**
      * Starts the mock (again) on the same ports, empty.
      */
-    synchronized void restart() {
+    public synchronized void restart() {
         if (mock != null) {
             throw new IllegalStateException("mock is running");
         }
@@ -114,7 +116,7 @@ final class CouchbaseMockServer implements AutoCloseable {
     /**
      * Closes every socket of the mock: listeners and client connections.
      */
-    synchronized void kill() {
+    public synchronized void kill() {
         CouchbaseMock running = mock;
         if (running == null) {
             return;
