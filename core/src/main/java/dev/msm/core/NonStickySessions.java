@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -55,8 +56,8 @@ final class NonStickySessions {
     /** The sessions requests on this Tomcat use now, by base id. */
     static final class Active {
         volatile String base;
-        /** Requests holding a {@link Use}; guarded by the map's compute. */
-        int users;
+        /** Requests holding a {@link Use}; changed inside the map's compute while the entry is mapped. */
+        final AtomicInteger users = new AtomicInteger();
         /**
          * Serializes this Tomcat's locking requests for the session. A semaphore, not a lock: an async request
          * releases it on another thread than the one that took it.
@@ -123,7 +124,7 @@ final class NonStickySessions {
     private final int lockSeconds;
     private final long startedAt = System.currentTimeMillis();
     private final Map<String, Long> recoveredAt = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger repairs = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger repairs = new AtomicInteger();
 
     NonStickySessions(MsmManagerBase manager, SessionStorage storage, ManagerConfig config, String name) {
         this.manager = manager;
@@ -198,6 +199,9 @@ final class NonStickySessions {
         if (a != null && a.session != null) {
             return a.session;
         }
+        if (!storage.nodes.isAvailable(sid.node())) {
+            return null;
+        }
         try {
             byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
             SessionStorage.Read read = storage.decodeRead(sid, value, false, false);
@@ -217,7 +221,7 @@ final class NonStickySessions {
     private Use acquire(RequestState state, SessionId sid, String requestedId) {
         Active a = active.compute(sid.base(), (k, v) -> {
             Active x = v == null ? new Active(k) : v;
-            x.users++;
+            x.users.incrementAndGet();
             return x;
         });
         Use use = new Use(a);
@@ -561,7 +565,7 @@ final class NonStickySessions {
         }
         Active a = active.compute(sid.base(), (k, v) -> {
             Active x = v == null ? new Active(k) : v;
-            x.users++;
+            x.users.incrementAndGet();
             return x;
         });
         a.session = s;
@@ -658,16 +662,21 @@ final class NonStickySessions {
                 a.jvmLock.release();
             }
             boolean[] last = {false};
+            boolean[] orphan = {false};
             active.compute(a.base, (k, v) -> {
                 if (v != a) {
+                    orphan[0] = true; // another entry took this id (two requests moved the same session)
                     return v;
                 }
-                if (--v.users <= 0) {
+                if (v.users.decrementAndGet() <= 0) {
                     last[0] = true;
                     return null;
                 }
                 return v;
             });
+            if (orphan[0] && a.users.decrementAndGet() <= 0) {
+                last[0] = true;
+            }
             if (last[0]) {
                 if (a.storeLocked) {
                     unlockStore(a);

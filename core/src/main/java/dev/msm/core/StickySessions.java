@@ -286,6 +286,9 @@ final class StickySessions {
     }
 
     private boolean ownedElsewhere(SessionId sid) {
+        if (!storage.nodes.isAvailable(sid.node())) {
+            return false;
+        }
         try {
             byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
             if (value == null) {
