@@ -57,11 +57,10 @@ final class MsmValve extends ValveBase {
         }
     }
 
-    private void end(RequestState state, Response response) {
-        if (state.ended) {
+    private void end(RequestState state, Response response) throws IOException {
+        if (!state.end()) {
             return;
         }
-        state.ended = true;
         RequestState previous = RequestState.enter(state);
         try {
             manager.endRequest(state);
@@ -73,10 +72,14 @@ final class MsmValve extends ValveBase {
         }
     }
 
-    private void refuse(RequestState state, Response response) {
+    private void refuse(RequestState state, Response response) throws IOException {
         if (!response.isCommitted()) {
-            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             response.setHeader("Retry-After", "1");
+            if (response.isError()) {
+                response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            } else {
+                response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            }
         }
     }
 
@@ -87,8 +90,8 @@ final class MsmValve extends ValveBase {
         state.asyncListenerAdded = true;
         request.getAsyncContextInternal().addListener(new AsyncListener() {
             @Override
-            public void onComplete(AsyncEvent event) {
-                synchronizedEnd();
+            public void onComplete(AsyncEvent event) throws IOException {
+                end(state, response);
             }
 
             @Override
@@ -106,9 +109,6 @@ final class MsmValve extends ValveBase {
                 event.getAsyncContext().addListener(this);
             }
 
-            private void synchronizedEnd() {
-                end(state, response);
-            }
         });
     }
 }

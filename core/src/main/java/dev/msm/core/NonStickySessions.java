@@ -146,8 +146,25 @@ final class NonStickySessions {
 
     // ==================================================================== request bracket
 
+    /**
+     * Nothing up front (sessions load when the application asks for them), except when no store node is available
+     * and {@code onStoreUnavailable} is {@code fail}: a request with a session id is answered 503 at once, before
+     * the application runs.
+     */
     void begin(RequestState state) {
-        // nothing up front: sessions load when the application asks for them
+        if (state.ignored || state.request == null || config.onStoreUnavailable() != FailureAction.FAIL
+                || storage.nodes.anyAvailable()) {
+            return;
+        }
+        String requested = state.request.getRequestedSessionId();
+        SessionId sid = requested == null ? null : manager.parseId(requested);
+        if (sid != null) {
+            manager.storeProblem("No store node is available; requests with a session are answered 503",
+                    new StoreException("all nodes down"));
+            stats.count(Statistics.Counter.REQUESTS_REFUSED);
+            state.refused = new SessionUnavailableException("Session [" + sid + "] cannot be loaded: no store "
+                    + "node is available", null);
+        }
     }
 
     void end(RequestState state) {

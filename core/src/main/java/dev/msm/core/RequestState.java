@@ -30,7 +30,7 @@ final class RequestState {
     /** Set while the end processing looks at the request's session: no loading then. */
     boolean ending;
     boolean asyncListenerAdded;
-    boolean ended;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     /** The manager's store layer when the request began; used until it ends, even across a reconfiguration. */
     volatile MsmManagerBase.Layer layer;
     /** Non-sticky {@code auto} locking: whether this request modified a session. */
@@ -40,6 +40,14 @@ final class RequestState {
         this.request = request;
         this.ignored = ignored;
         this.uri = uri;
+    }
+
+    /**
+     * @return {@code true} the first time only: the request's end is processed once (an async request may end on
+     *         a container thread and in its listener)
+     */
+    boolean end() {
+        return ended.compareAndSet(false, true);
     }
 
     /**
