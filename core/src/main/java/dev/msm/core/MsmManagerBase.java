@@ -424,6 +424,18 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return the layer, or {@code null} when msm is disabled
      */
     private Layer buildLayer(Context context, Set<String> retired, boolean logDetails) {
+        // threads the store and the modes start must not pin the web application's class loader
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(MsmManagerBase.class.getClassLoader());
+        try {
+            return buildLayerInternal(context, retired, logDetails);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private Layer buildLayerInternal(Context context, Set<String> retired, boolean logDetails) {
         Map<String, String> raw;
         synchronized (attributes) {
             raw = new HashMap<>(attributes);
@@ -586,6 +598,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             }
         }, "msm-retire-store");
         t.setDaemon(true);
+        t.setContextClassLoader(MsmManagerBase.class.getClassLoader());
         t.start();
     }
 

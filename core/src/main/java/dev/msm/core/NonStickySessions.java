@@ -136,6 +136,7 @@ final class NonStickySessions {
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "msm-nonsticky-" + name);
             t.setDaemon(true);
+            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
@@ -152,22 +153,44 @@ final class NonStickySessions {
      * the application runs.
      */
     void begin(RequestState state) {
-        if (state.ignored || state.request == null || config.onStoreUnavailable() != FailureAction.FAIL
-                || storage.nodes.anyAvailable()) {
+        if (state.ignored || state.request == null) {
             return;
         }
-        String requested = state.request.getRequestedSessionId();
-        SessionId sid = requested == null ? null : manager.parseId(requested);
-        if (sid != null) {
-            manager.storeProblem("No store node is available; requests with a session are answered 503",
-                    new StoreException("all nodes down"));
-            stats.count(Statistics.Counter.REQUESTS_REFUSED);
-            state.refused = new SessionUnavailableException("Session [" + sid + "] cannot be loaded: no store "
-                    + "node is available", null);
+        if (config.onStoreUnavailable() == FailureAction.FAIL && !storage.nodes.anyAvailable()) {
+            String requested = state.request.getRequestedSessionId();
+            SessionId sid = requested == null ? null : manager.parseId(requested);
+            if (sid != null) {
+                manager.storeProblem("No store node is available; requests with a session are answered 503",
+                        new StoreException("all nodes down"));
+                stats.count(Statistics.Counter.REQUESTS_REFUSED);
+                state.refused = new SessionUnavailableException("Session [" + sid + "] cannot be loaded: no store "
+                        + "node is available", null);
+                return;
+            }
+        }
+        state.commitHook = CommitHook.install(state.request, () -> beforeCommit(state));
+    }
+
+    /**
+     * The response commits before the request ends (a forward, a closed output stream): store the request's
+     * sessions now, while the client cannot yet send its next request; keep the locks until the request ends.
+     */
+    private void beforeCommit(RequestState state) {
+        for (Use use : state.uses) {
+            MsmSession s = use.session;
+            if (s != null && !s.isTransientCopy() && s.isValidInternalState()
+                    && (use.forceWrite || s.isMaybeDirty())) {
+                store(state, use, s, false);
+            }
         }
     }
 
     void end(RequestState state) {
+        CommitHook hook = state.commitHook;
+        if (hook != null) {
+            state.commitHook = null;
+            hook.uninstall();
+        }
         Request request = state.request;
         if (state.uses.isEmpty() && request != null && !state.ignored) {
             // the request carried a session id but never asked for the session: keep it alive, in the background
@@ -1171,6 +1194,11 @@ final class NonStickySessions {
 
     void close() {
         scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** For tests and JMX: how many sessions this Tomcat tracks for expiry. */

@@ -1,6 +1,5 @@
 package dev.msm.core;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.catalina.connector.Request;
@@ -22,7 +21,9 @@ final class RequestState {
     final String uri;
     final long startNanos = System.nanoTime();
     /** Non-sticky: the uses of active sessions this request holds, released at its end. */
-    final List<NonStickySessions.Use> uses = new ArrayList<>(1);
+    final List<NonStickySessions.Use> uses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Non-sticky: stores the request's sessions when the response commits before the request ends. */
+    volatile CommitHook commitHook;
     /** Sticky: the session the request used. */
     volatile MsmSession stickySession;
     /** Set when the request must be answered with 503. */

@@ -50,6 +50,7 @@ final class StickyBackups {
         this.executor = new ScheduledThreadPoolExecutor(threads, r -> {
             Thread t = new Thread(r, "msm-backup-" + name + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
             return t;
         });
         this.executor.setRemoveOnCancelPolicy(true);

@@ -74,6 +74,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
         servlet("id", new TestApp.Id(), "/id");
         servlet("timeout", new TestApp.Timeout(), "/timeout");
         servlet("fail", new TestApp.Fail(), "/fail");
+        servlet("closecount", new TestApp.CloseCount(), "/closecount");
         org.apache.catalina.Wrapper async = Tomcat.addServlet(context, "async", new TestApp.AsyncCount());
         async.setAsyncSupported(true);
         context.addServletMappingDecoded("/async", "async");

@@ -301,7 +301,7 @@ public abstract class ManagerScenarios {
         }
         restartNode("n1");
         restartNode("n2");
-        await().until(() -> a.manager().getAvailableNodes().split(" ").length == 2);
+        await().until(() -> a.manager().getAvailableNodeCount() == 2 && b.manager().getAvailableNodeCount() == 2);
         await().until(() -> {
             byte[] stored = join(directStore().get(node(user.sessionId()), sessionKey(user.sessionId())));
             return stored != null && a.manager().pendingBackups() == 0;
@@ -480,6 +480,16 @@ public abstract class ManagerScenarios {
         Browser user = new Browser();
         for (int i = 1; i <= 200; i++) {
             assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/count")), "request " + i);
+        }
+    }
+
+    @Test
+    void nonSticky_ResponseCompletedBeforeRequestEnds_NextRequestSeesTheWrite() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        for (int i = 1; i <= 30; i++) {
+            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/closecount")), "request " + i);
         }
     }
 

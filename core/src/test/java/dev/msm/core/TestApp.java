@@ -65,6 +65,30 @@ public final class TestApp {
         }
     }
 
+    /**
+     * {@code /closecount}: increments {@code count}, closes the response (the client has it all), then keeps the
+     * request busy for a moment, as an application doing work after responding would.
+     */
+    public static final class CloseCount extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(true);
+            Integer n = (Integer) session.getAttribute("count");
+            int next = n == null ? 1 : n + 1;
+            session.setAttribute("count", next);
+            resp.setContentType("text/plain");
+            resp.getWriter().write("count=" + next);
+            resp.getWriter().close();
+            try {
+                Thread.sleep(20); // the application is busy after responding, not the test waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** {@code /read}: reads {@code count} without changing anything; {@code none} without a session. */
     public static final class Read extends HttpServlet {
         private static final long serialVersionUID = 1L;
