@@ -71,6 +71,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     private volatile String writerId;
     private volatile MsmSession.AttributeFilter attributeFilter = MsmSession.AttributeFilter.SERIALIZABLE;
     private volatile boolean stopping;
+    private volatile boolean withoutLogin;
 
     // ==================================================================== attributes
 
@@ -415,6 +416,16 @@ public abstract class MsmManagerBase extends ManagerBase {
         MsmValve valve = new MsmValve(this, context);
         parent.getPipeline().addValve(valve);
         closers.add(() -> parent.getPipeline().removeValve(valve));
+        MsmValve.ApplicationMarker marker = new MsmValve.ApplicationMarker();
+        context.getPipeline().addValve(marker);
+        closers.add(() -> context.getPipeline().removeValve(marker));
+        org.apache.tomcat.util.descriptor.web.LoginConfig login = context.getLoginConfig();
+        this.withoutLogin = login == null || login.getAuthMethod() == null || "NONE".equals(login.getAuthMethod());
+    }
+
+    /** The context has no login-config: only the application's own lookups need the session. */
+    boolean withoutLogin() {
+        return withoutLogin;
     }
 
     /**

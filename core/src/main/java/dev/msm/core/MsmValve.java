@@ -111,4 +111,27 @@ final class MsmValve extends ValveBase {
 
         });
     }
+
+    /**
+     * Sits in the Context's pipeline after the authenticator and marks that the request reached the application. A
+     * context without a login-config still runs Tomcat's {@code NonLoginAuthenticator}, which looks up the session of
+     * every request that carries a session id (to restore a cached principal); non-sticky mode does not load the
+     * session for that lookup, so a request that never asks for its session costs no store operation. The principal
+     * is restored when the application asks for the session.
+     */
+    static final class ApplicationMarker extends ValveBase {
+
+        ApplicationMarker() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            RequestState state = (RequestState) request.getNote(RequestState.NOTE);
+            if (state != null) {
+                state.inApplication = true;
+            }
+            getNext().invoke(request, response);
+        }
+    }
 }

@@ -230,6 +230,10 @@ final class NonStickySessions {
         if (state.ending) {
             return null;
         }
+        if (!state.inApplication && state.request != null && manager.withoutLogin()) {
+            // Tomcat's NonLoginAuthenticator looking for a cached principal: not worth a load (see ApplicationMarker)
+            return null;
+        }
         return acquire(state, sid, id).session;
     }
 
@@ -497,6 +501,7 @@ final class NonStickySessions {
         a.session = s;
         a.loaded = true;
         use.session = s;
+        restorePrincipal(state, s);
         int maxInactive = read.header().maxInactiveInterval();
         if (!read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
                 != SessionStorage.primaryTtl(manager.defaultMaxInactive())) {
@@ -505,6 +510,15 @@ final class NonStickySessions {
                     SessionStorage.primaryTtl(maxInactive));
         }
         track(s, id, System.currentTimeMillis(), read.header().writtenAt());
+    }
+
+    /** What the authenticator would have done had the session been loaded for it. */
+    private static void restorePrincipal(RequestState state, MsmSession s) {
+        Request request = state.request;
+        if (request != null && s.getPrincipal() != null && request.getUserPrincipal() == null) {
+            request.setAuthType(s.getAuthType());
+            request.setUserPrincipal(s.getPrincipal());
+        }
     }
 
     private void rekey(Active a, String newBase) {

@@ -28,6 +28,8 @@ final class RequestState {
     volatile MsmSession stickySession;
     /** Set when the request must be answered with 503. */
     volatile SessionUnavailableException refused;
+    /** The request passed the Context's authenticator and reached the application's valves and filters. */
+    volatile boolean inApplication;
     /** Set while the end processing looks at the request's session: no loading then. */
     boolean ending;
     boolean asyncListenerAdded;

@@ -38,6 +38,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
      */
     public EmbeddedTomcat(Supplier<? extends MsmManagerBase> managers, String jvmRoute, String cluster,
             Map<String, String> attributes) {
+        this(managers, jvmRoute, cluster, attributes, true);
+    }
+
+    /**
+     * @param formLogin protect {@code /secure/*} with FORM login (Tomcat's authenticator then reads the session of
+     *                  every request that carries a session id)
+     */
+    public EmbeddedTomcat(Supplier<? extends MsmManagerBase> managers, String jvmRoute, String cluster,
+            Map<String, String> attributes, boolean formLogin) {
         try {
             base = Files.createTempDirectory("msm-tomcat-").toFile();
         } catch (IOException e) {
@@ -79,7 +88,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
         async.setAsyncSupported(true);
         context.addServletMappingDecoded("/async", "async");
         servlet("login", new TestApp.Login(), "/login", "/loginerror", "/secure/*");
-        formLogin();
+        if (formLogin) {
+            formLogin();
+        }
     }
 
     /** FORM login for {@code /secure/*}: user {@code alice}, password {@code secret}, role {@code user}. */
