@@ -147,7 +147,7 @@ final class KryoClassResolver implements ClassResolver {
 
     private Registration newRegistration(Class<?> type) {
         if (allowList != null && type != Class.class && !allowList.allows(type)) {
-            throw refused(elementName(type));
+            throw refused(FilteredObjectInput.elementName(type));
         }
         return new Registration(type, kryo.getDefaultSerializer(type), NAME);
     }
@@ -223,7 +223,7 @@ final class KryoClassResolver implements ClassResolver {
                 throw new KryoException("Corrupt data: empty class name");
             }
             if (allowList != null) {
-                String refused = refusedName(allowList, name);
+                String refused = FilteredObjectInput.refusedName(allowList, name);
                 if (refused != null) {
                     throw refused(refused);
                 }
@@ -244,46 +244,6 @@ final class KryoClassResolver implements ClassResolver {
                 throw new KryoException("Class [" + name + "] not found", e);
             }
         }
-    }
-
-    /**
-     * Checks a binary class name as Kryo and Java serialization write it, arrays included ({@code [Lcom.shop.Cart;}).
-     *
-     * @return {@code null} when the class may be loaded, else the name to report (an array's element class)
-     */
-    static String refusedName(ClassAllowList allowList, String name) {
-        int dims = 0;
-        while (dims < name.length() && name.charAt(dims) == '[') {
-            dims++;
-        }
-        if (dims == 0) {
-            return isPrimitive(name) || allowList.allows(name) ? null : name;
-        }
-        String element = name.substring(dims);
-        if (element.length() == 1 && "ZBCSIJFD".indexOf(element.charAt(0)) >= 0) {
-            return null;
-        }
-        if (element.length() > 2 && element.charAt(0) == 'L' && element.endsWith(";")) {
-            String className = element.substring(1, element.length() - 1);
-            return allowList.allows(className) ? null : className;
-        }
-        return name;
-    }
-
-    private static boolean isPrimitive(String name) {
-        return switch (name) {
-            case "boolean", "byte", "char", "short", "int", "long", "float", "double", "void" -> true;
-            default -> false;
-        };
-    }
-
-    /** @return the name of the class, or of an array's element class */
-    static String elementName(Class<?> type) {
-        Class<?> c = type;
-        while (c.isArray()) {
-            c = c.getComponentType();
-        }
-        return c.getName();
     }
 
     @Override

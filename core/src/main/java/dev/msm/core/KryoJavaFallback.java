@@ -1,15 +1,9 @@
 package dev.msm.core;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.NotSerializableException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.lang.reflect.Proxy;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
@@ -24,7 +18,7 @@ import com.esotericsoftware.kryo.io.Output;
  * {@code SavedRequest}), and for JDK classes whose fields Kryo cannot reach without {@code --add-opens}.
  *
  * <p>Reading applies the same allow-list to the nested stream, so the fallback is no way around it: a class name is
- * checked before the class is loaded, and an {@link ObjectInputFilter} bounds depth (what is left of
+ * checked before the class is loaded, and an {@code ObjectInputFilter} bounds depth (what is left of
  * {@code serializationMaxDepth}), references and array lengths by the nested stream's size. Object identity is not
  * shared between the nested stream and the rest of the graph. Stateless, so thread-safe.
  */
@@ -55,20 +49,13 @@ final class KryoJavaFallback extends Serializer<Object> {
         int length = input.readVarInt(true);
         byte[] data = input.readBytes(length);
         KryoInstance instance = (KryoInstance) kryo;
-        Filter filter = new Filter(length, Math.max(1, instance.maxDepth() - kryo.getDepth()));
-        try (FilteredObjectInputStream in = new FilteredObjectInputStream(data, kryo.getClassLoader(), filter)) {
-            in.setObjectInputFilter(filter);
-            Object value = in.readObject();
-            if (in.read() != -1) {
-                throw new KryoException("Corrupt data: trailing bytes after the Java-serialized [" + type.getName()
-                        + "]");
-            }
-            return value;
-        } catch (IOException | ClassNotFoundException e) {
-            if (filter.rejected != null) {
-                instance.refused(filter.rejected);
-                throw new KryoException("Class [" + filter.rejected + "] is not allowed", e);
-            }
+        try {
+            return FilteredObjectInput.read(data, kryo.getClassLoader(), allowList,
+                    Math.max(1, instance.maxDepth() - kryo.getDepth()));
+        } catch (FilteredObjectInput.RefusedClassException e) {
+            instance.refused(e.className);
+            throw new KryoException("Class [" + e.className + "] is not allowed", e);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new KryoException("Cannot read the Java-serialized [" + type.getName() + "]: " + e, e);
         }
     }
@@ -81,90 +68,6 @@ final class KryoJavaFallback extends Serializer<Object> {
 
         byte[] buffer() {
             return buf;
-        }
-    }
-
-    /** Allow-list and bounds for the nested stream, as {@link JavaSerializer} applies them to a whole session. */
-    private final class Filter implements ObjectInputFilter {
-        private final long maxBytes;
-        private final long maxDepth;
-        private String rejected;
-
-        Filter(long maxBytes, long maxDepth) {
-            this.maxBytes = maxBytes;
-            this.maxDepth = maxDepth;
-        }
-
-        /** @return whether a class of that name may be loaded; remembers the refused name */
-        boolean allowsName(String name) {
-            String refused = KryoClassResolver.refusedName(allowList, name);
-            if (refused != null) {
-                rejected = refused;
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public Status checkInput(FilterInfo info) {
-            if (info.depth() > maxDepth || info.references() > maxBytes || info.streamBytes() > maxBytes
-                    || info.arrayLength() > maxBytes) {
-                return Status.REJECTED;
-            }
-            Class<?> type = info.serialClass();
-            if (type == null || allowList.allows(type) || Proxy.isProxyClass(type) && allowedProxy(type)) {
-                return Status.ALLOWED;
-            }
-            rejected = KryoClassResolver.elementName(type);
-            return Status.REJECTED;
-        }
-
-        private boolean allowedProxy(Class<?> type) {
-            for (Class<?> i : type.getInterfaces()) {
-                if (!allowList.allows(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    /** Checks each class name before loading it, then resolves it with the web application's class loader. */
-    private static final class FilteredObjectInputStream extends ObjectInputStream {
-        private final ClassLoader loader;
-        private final Filter filter;
-
-        FilteredObjectInputStream(byte[] data, ClassLoader loader, Filter filter) throws IOException {
-            super(new ByteArrayInputStream(data));
-            this.loader = loader;
-            this.filter = filter;
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            String name = desc.getName();
-            if (!filter.allowsName(name)) {
-                throw new InvalidClassException(name, "not allowed");
-            }
-            try {
-                return Class.forName(name, false, loader);
-            } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc); // primitive types
-            }
-        }
-
-        @Override
-        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
-            Class<?>[] types = new Class<?>[interfaces.length];
-            for (int i = 0; i < interfaces.length; i++) {
-                if (!filter.allowsName(interfaces[i])) {
-                    throw new InvalidClassException(interfaces[i], "not allowed");
-                }
-                types[i] = Class.forName(interfaces[i], false, loader);
-            }
-            @SuppressWarnings("deprecation")
-            Class<?> proxy = Proxy.getProxyClass(loader, types);
-            return proxy;
         }
     }
 }

@@ -842,28 +842,31 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @throws IllegalStateException when the session does not exist (any more)
      */
     protected void access(String id, Consumer<HttpSession> task) {
-        NonStickySessions ns = nonSticky();
-        if (ns != null) {
-            ns.access(id, task);
-            return;
-        }
-        Session session;
+        RequestState state = new RequestState(null, false, null);
+        state.layer = layer;
+        state.inApplication = true;
+        RequestState previous = RequestState.enter(state);
         try {
-            session = findSession(id);
-        } catch (IOException e) {
-            throw new IllegalStateException("Session [" + id + "] cannot be found: " + e, e);
-        }
-        if (session == null || !session.isValid()) {
-            throw new IllegalStateException("Session [" + id + "] is no longer valid");
-        }
-        session.access();
-        try {
-            task.accept(session.getSession());
+            Session session;
+            try {
+                session = findSession(id);
+            } catch (IOException e) {
+                throw new IllegalStateException("Session [" + id + "] cannot be found: " + e, e);
+            }
+            if (session == null || !session.isValid()) {
+                throw new IllegalStateException("Session [" + id + "] is no longer valid");
+            }
+            session.access();
+            try {
+                task.accept(session.getSession());
+            } finally {
+                session.endAccess();
+            }
         } finally {
-            session.endAccess();
-            StickySessions st = sticky();
-            if (st != null && session instanceof MsmSession s && s.isMaybeDirty()) {
-                st.backupLater(s);
+            try {
+                endRequest(state);
+            } finally {
+                RequestState.leave(previous);
             }
         }
     }

@@ -17,9 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-
-import jakarta.servlet.http.HttpSession;
 
 import org.apache.catalina.Session;
 import org.apache.catalina.connector.Request;
@@ -341,14 +338,10 @@ final class NonStickySessions {
             stats.time(Statistics.Timer.LOCK_WAIT, waitStart);
             return;
         }
-        SessionId target = sid;
-        if (storage.nodes.hasNodes() && !storage.nodes.isAvailable(sid.node())) {
-            String node = storage.nodes.relocationTarget(sid.node());
-            if (node == null) {
-                storeUnavailable(state, use, sid, requestedId, null);
-                return;
-            }
-            target = sid.withNode(node);
+        SessionId target = whereToRead(sid);
+        if (target == null) {
+            storeUnavailable(state, use, sid, requestedId, null);
+            return;
         }
         int maxInactive = manager.defaultMaxInactive();
         for (int redirects = 0;; ) {
@@ -418,14 +411,10 @@ final class NonStickySessions {
                 use.session = a.session;
                 return;
             }
-            SessionId target = sid;
-            if (storage.nodes.hasNodes() && !storage.nodes.isAvailable(sid.node())) {
-                String node = storage.nodes.relocationTarget(sid.node());
-                if (node == null) {
-                    storeUnavailable(state, use, sid, requestedId, null);
-                    return;
-                }
-                target = sid.withNode(node);
+            SessionId target = whereToRead(sid);
+            if (target == null) {
+                storeUnavailable(state, use, sid, requestedId, null);
+                return;
             }
             SessionStorage.Read read;
             try {
@@ -442,6 +431,18 @@ final class NonStickySessions {
         } finally {
             a.loadLock.unlock();
         }
+    }
+
+    /**
+     * @return the id to read: the session's own, or its id on the node it moves to when its node is down;
+     *         {@code null} when no node is available
+     */
+    private SessionId whereToRead(SessionId sid) {
+        if (!storage.nodes.hasNodes() || storage.nodes.isAvailable(sid.node())) {
+            return sid;
+        }
+        String node = storage.nodes.relocationTarget(sid.node());
+        return node == null ? null : sid.withNode(node);
     }
 
     /**
@@ -895,31 +896,6 @@ final class NonStickySessions {
         } catch (IllegalStateException e) {
             if (log.isDebugEnabled()) {
                 log.debug("Session id of the request could not be changed to [" + newId + "]: " + e);
-            }
-        }
-    }
-
-    // ==================================================================== Servlet 6.1 accessor
-
-    void access(String id, Consumer<HttpSession> task) {
-        RequestState state = new RequestState(null, false, null);
-        RequestState previous = RequestState.enter(state);
-        try {
-            Session session = findSession(id);
-            if (session == null || !session.isValid()) {
-                throw new IllegalStateException("Session [" + id + "] is no longer valid");
-            }
-            session.access();
-            try {
-                task.accept(session.getSession());
-            } finally {
-                session.endAccess();
-            }
-        } finally {
-            try {
-                end(state);
-            } finally {
-                RequestState.leave(previous);
             }
         }
     }

@@ -84,7 +84,7 @@ final class StickySessions {
     /** After the application (and its error pages) ran: schedule a backup if the session may have changed. */
     void end(RequestState state) {
         MsmSession s = state.stickySession;
-        if (s == null) {
+        if (s == null && state.request != null) {
             state.ending = true;
             try {
                 Session held = state.request.getSessionInternal(false);
@@ -104,11 +104,6 @@ final class StickySessions {
         } else {
             backups.backupNow(s, config.backupTimeout());
         }
-    }
-
-    /** Schedules a backup outside a request (Tomcat 11 session accessor). */
-    void backupLater(MsmSession s) {
-        backups.schedule(s);
     }
 
     // ------------------------------------------------------------------ lookups
