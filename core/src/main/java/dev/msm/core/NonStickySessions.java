@@ -350,14 +350,19 @@ final class NonStickySessions {
                     lockSeconds);
             CompletableFuture<byte[]> loadFuture = storage.store.getAndTouch(target.node(),
                     storage.keys.session(target), SessionStorage.primaryTtl(maxInactive));
-            boolean locked;
+            boolean locked = false;
             byte[] value;
             try {
                 locked = storage.await(lockFuture);
                 value = locked ? storage.await(loadFuture) : null;
             } catch (StoreException e) {
-                if (a.storeLocked) {
-                    unlockStore(a);
+                if (locked && storage.nodes.isAvailable(target.node())) {
+                    storage.store.deleteIfEquals(target.node(), storage.keys.lock(target), token);
+                }
+                SessionId elsewhere = elsewhereAfter(e, sid, target);
+                if (elsewhere != null) {
+                    target = elsewhere;
+                    continue;
                 }
                 storeUnavailable(state, use, sid, requestedId, e);
                 return;
@@ -417,20 +422,44 @@ final class NonStickySessions {
                 return;
             }
             SessionStorage.Read read;
-            try {
-                int ttl = SessionStorage.primaryTtl(manager.defaultMaxInactive());
-                byte[] value = state.ignored
-                        ? storage.await(storage.store.get(target.node(), storage.keys.session(target)))
-                        : storage.await(storage.store.getAndTouch(target.node(), storage.keys.session(target), ttl));
-                read = resolve(target, sid, value);
-            } catch (StoreException e) {
-                storeUnavailable(state, use, sid, requestedId, e);
-                return;
+            while (true) {
+                try {
+                    int ttl = SessionStorage.primaryTtl(manager.defaultMaxInactive());
+                    byte[] value = state.ignored
+                            ? storage.await(storage.store.get(target.node(), storage.keys.session(target)))
+                            : storage.await(storage.store.getAndTouch(target.node(), storage.keys.session(target),
+                                    ttl));
+                    read = resolve(target, sid, value);
+                    break;
+                } catch (StoreException e) {
+                    SessionId elsewhere = elsewhereAfter(e, sid, target);
+                    if (elsewhere == null) {
+                        storeUnavailable(state, use, sid, requestedId, e);
+                        return;
+                    }
+                    target = elsewhere;
+                }
             }
             loaded(state, use, sid, read, requestedId);
         } finally {
             a.loadLock.unlock();
         }
+    }
+
+    /**
+     * A node can die a moment before its client notices: the first operations on it fail as unavailable while
+     * {@code isAvailable} still says yes. Then the session is read where it moves, from its backup copy, as if the
+     * node had been known down. Timeouts do not move sessions: a slow node still holds the current copy.
+     *
+     * @return the session's id on the node it moves to, or {@code null} to give up
+     */
+    private SessionId elsewhereAfter(StoreException e, SessionId requested, SessionId failed) {
+        if (!(e instanceof dev.msm.api.StoreUnavailableException) || !storage.nodes.hasNodes()
+                || !failed.base().equals(requested.base())) {
+            return null;
+        }
+        String node = storage.nodes.relocationTarget(requested.node());
+        return node == null ? null : requested.withNode(node);
     }
 
     /**
