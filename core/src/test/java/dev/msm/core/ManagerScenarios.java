@@ -2,47 +2,26 @@ package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The manager's behaviour end to end, on embedded Tomcats of the version under test and a store with two nodes:
  * sticky and non-sticky mode, failover of Tomcats and store nodes, locking, expiry, bad input. Each Tomcat version
  * runs it once per store fixture by extending it.
  */
-public abstract class ManagerScenarios {
-
-    private final List<EmbeddedTomcat> tomcats = new ArrayList<>();
-    protected String testName;
-    protected String cluster;
-
-    /** @return a new manager of the bridge under test */
-    protected abstract MsmManagerBase newManager();
-
-    /**
-     * @return the store attributes for a fresh, isolated key space with two nodes {@code n1} and {@code n2}
-     */
-    protected abstract Map<String, String> storeAttributes();
+public abstract class ManagerScenarios extends StoreScenarios {
 
     /**
      * @return the attribute and value that configure the store without {@code node}, as an operator would set them
@@ -91,54 +70,34 @@ public abstract class ManagerScenarios {
         return (" " + m.getAvailableNodes() + " ").contains(" " + node + " ");
     }
 
-    @BeforeEach
-    void name(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("t");
-        cluster = testName + "-" + UUID.randomUUID();
+    /** Every node's server stopped, as if the whole store went away. */
+    @Override
+    protected void stopServer() {
+        killNode("n1");
+        killNode("n2");
     }
 
-    @AfterEach
-    void stopTomcats() {
-        for (EmbeddedTomcat t : tomcats) {
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                // keep closing the others
-            }
-        }
-        tomcats.clear();
-    }
-
-    protected EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
-        Map<String, String> attrs = new HashMap<>(storeAttributes());
-        attrs.put("allowedClasses", "dev.msm.core.TestApp");
-        attrs.putAll(extra);
-        Supplier<MsmManagerBase> managers = this::newManager;
-        EmbeddedTomcat t = new EmbeddedTomcat(managers, route, cluster, attrs);
-        tomcats.add(t);
-        try {
-            t.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        assertTrue(t.contextAvailable(), "context did not start");
-        return t;
-    }
-
-    protected static Map<String, String> sticky() {
-        return Map.of("sticky", "true");
-    }
-
-    protected static Map<String, String> nonSticky(String lockingMode) {
-        return Map.of("sticky", "false", "lockingMode", lockingMode);
-    }
-
-    private static int count(String body) {
-        assertTrue(body.startsWith("count="), body);
-        return Integer.parseInt(body.substring("count=".length()).trim());
+    @Override
+    protected void startServer() {
+        restartNode("n1");
+        restartNode("n2");
     }
 
     // ==================================================================== locking
+
+    @Test
+    void lock_TimeoutWithProceed_ServesUnlocked() {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "30",
+                "lockTimeout", "200", "onLockTimeout", "proceed");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
+        assertEquals(2, count(user.body(a.url() + "/count")));
+        assertEquals("other-owner", new String(join(directStore().get(node(id), lockKey(id))),
+                java.nio.charset.StandardCharsets.US_ASCII), "someone else's lock must stay");
+    }
 
     @Test
     void lock_HeldByCrashedTomcat_BlocksAtMostLockExpiration() {
@@ -170,20 +129,6 @@ public abstract class ManagerScenarios {
         assertTrue(join(directStore().deleteIfEquals(node(id), lockKey(id), ascii("other-owner"))));
         assertEquals(2, count(user.body(a.url() + "/count")), "the refused request must not have changed it");
         assertEquals(1, a.manager().statistics().get(Statistics.Counter.LOCK_TIMEOUTS));
-    }
-
-    @Test
-    void lock_TimeoutWithProceed_ServesUnlocked() {
-        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "30",
-                "lockTimeout", "200", "onLockTimeout", "proceed");
-        EmbeddedTomcat a = tomcat("a", cfg);
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        String id = user.sessionId();
-        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
-        assertEquals(2, count(user.body(a.url() + "/count")));
-        assertEquals("other-owner", new String(join(directStore().get(node(id), lockKey(id))),
-                java.nio.charset.StandardCharsets.US_ASCII), "someone else's lock must stay");
     }
 
     @Test
@@ -248,30 +193,6 @@ public abstract class ManagerScenarios {
     }
 
     // ==================================================================== store down
-
-    @Test
-    void allNodesDown_FailMode_AnswersFastWith503_ThenRecovers() {
-        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "operationTimeout", "500"));
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        killNode("n1");
-        killNode("n2");
-        await().until(() -> a.manager().getAvailableNodes().isEmpty());
-        for (int i = 0; i < 100; i++) {
-            long start = System.nanoTime();
-            Browser.Response r = user.get(a.url() + "/read");
-            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(503, r.status(), "request " + i);
-            assertTrue(took < 500 + 1500, "request " + i + " took " + took + " ms");
-        }
-        assertEquals("ok", new Browser().body(a.url() + "/nosession"));
-        restartNode("n1");
-        restartNode("n2");
-        await().until(() -> a.manager().getAvailableNodes().split(" ").length == 2);
-        Browser fresh = new Browser();
-        assertEquals(1, count(fresh.body(a.url() + "/count")));
-        assertEquals(2, count(fresh.body(a.url() + "/count")));
-    }
 
     @Test
     void allNodesDown_FreshMode_ServesTransientSession() {
@@ -363,58 +284,12 @@ public abstract class ManagerScenarios {
 
     // ==================================================================== authentication
 
-    @Test
-    void formLogin_OnOneTomcat_IsHonouredOnTheOther_AndLoginChangesTheId() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
-        Browser user = new Browser();
-        assertEquals("login-form", user.body(a.url() + "/secure/hello"));
-        String before = user.sessionId();
-        assertNotNull(before);
-        Browser.Response login = user.post(b.url() + "/j_security_check", "j_username=alice&j_password=secret");
-        assertEquals(303, login.status(), login.body());
-        String after = user.sessionId();
-        assertNotEquals(before, after, "no new session id after login (session fixation)");
-        assertEquals("hello alice", user.body(a.url() + "/secure/hello"));
-        assertEquals("hello alice", user.body(b.url() + "/secure/hello"));
-        assertEquals(null, join(directStore().get(node(before), sessionKey(before))),
-                "the session is still stored under its id from before the login");
-    }
-
     private static String node(String sessionId) {
         String base = sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
         return base.substring(base.lastIndexOf('-') + 1);
     }
 
-    private static String route(String sessionId) {
-        return sessionId.contains(".") ? sessionId.substring(sessionId.indexOf('.') + 1) : null;
-    }
-
-    /** Waits until a sticky manager has no backup queued or running. */
-    protected static void awaitBackups(EmbeddedTomcat t) {
-        await().until(() -> t.manager().statistics().get(Statistics.Counter.WRITES) > 0
-                && ((MsmManagerBase) t.manager()).pendingBackups() == 0);
-    }
-
     // ==================================================================== sticky
-
-    @Test
-    void sticky_SessionContinuesOnOtherTomcat_WithNewRoute() {
-        EmbeddedTomcat a = tomcat("a", sticky());
-        EmbeddedTomcat b = tomcat("b", sticky());
-        Browser user = new Browser();
-        for (int i = 1; i <= 3; i++) {
-            assertEquals(i, count(user.body(a.url() + "/count")));
-        }
-        String id = user.sessionId();
-        assertEquals("a", route(id));
-        awaitBackups(a);
-        assertEquals(4, count(user.body(b.url() + "/count")));
-        assertEquals("b", route(user.sessionId()));
-        assertEquals(id.substring(0, id.indexOf('.')), user.sessionId().substring(0, id.indexOf('.')));
-        assertEquals(5, count(user.body(b.url() + "/count")));
-        assertEquals(1, b.manager().statistics().get(Statistics.Counter.TOMCAT_FAILOVERS));
-    }
 
     @Test
     void sticky_StoreNodeDies_SessionMovesToOtherNode() {
@@ -436,155 +311,7 @@ public abstract class ManagerScenarios {
         restartNode(node);
     }
 
-    @Test
-    void sticky_TomcatRestart_KeepsSessions() {
-        EmbeddedTomcat a = tomcat("a", sticky());
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        user.body(a.url() + "/count");
-        a.stop();
-        EmbeddedTomcat again = tomcat("a", sticky());
-        assertEquals(3, count(user.body(again.url() + "/count")));
-    }
-
-    @Test
-    void sticky_InPlaceMutation_IsBackedUp() {
-        EmbeddedTomcat a = tomcat("a", sticky());
-        EmbeddedTomcat b = tomcat("b", sticky());
-        Browser user = new Browser();
-        for (int i = 1; i <= 5; i++) {
-            assertEquals("size=" + i, user.body(a.url() + "/list"));
-        }
-        await().until(() -> a.manager().pendingBackups() == 0);
-        assertEquals("size=6", user.body(b.url() + "/list"));
-    }
-
-    @Test
-    void sticky_Invalidate_RemovesStoredCopy() {
-        EmbeddedTomcat a = tomcat("a", sticky());
-        EmbeddedTomcat b = tomcat("b", sticky());
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        awaitBackups(a);
-        user.body(a.url() + "/invalidate");
-        assertEquals("none", user.body(b.url() + "/read"));
-        assertEquals(1, TestApp.events(cluster, "destroyed"));
-    }
-
     // ==================================================================== non-sticky
-
-    @Test
-    void nonSticky_AlternatingIncrements_NoGap() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 200; i++) {
-            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/count")), "request " + i);
-        }
-    }
-
-    @Test
-    void nonSticky_ResponseCompletedBeforeRequestEnds_NextRequestSeesTheWrite() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 30; i++) {
-            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/closecount")), "request " + i);
-        }
-    }
-
-    @Test
-    void nonSticky_InPlaceListMutation_NoGap() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 100; i++) {
-            assertEquals("size=" + i, user.body((i % 2 == 0 ? b : a).url() + "/list"), "request " + i);
-        }
-    }
-
-    @Test
-    void nonSticky_ConcurrentIncrements_LockingAll_ExactTotal() throws Exception {
-        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
-        Browser first = new Browser();
-        assertEquals(1, count(first.body(a.url() + "/count")));
-        String id = first.sessionId();
-        int clients = 8;
-        int increments = 50;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(clients);
-            List<Future<List<Integer>>> results = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                results.add(pool.submit(() -> {
-                    Browser user = new Browser();
-                    user.setSessionId(id);
-                    barrier.await(10, TimeUnit.SECONDS);
-                    List<Integer> seen = new ArrayList<>();
-                    for (int i = 0; i < increments; i++) {
-                        EmbeddedTomcat t = (i + client) % 2 == 0 ? a : b;
-                        seen.add(count(user.body(t.url() + "/count")));
-                    }
-                    return seen;
-                }));
-            }
-            java.util.Set<Integer> all = new java.util.HashSet<>();
-            for (Future<List<Integer>> r : results) {
-                for (int n : r.get(120, TimeUnit.SECONDS)) {
-                    assertTrue(all.add(n), "two requests saw count " + n);
-                }
-            }
-            assertEquals(clients * increments, all.size());
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals("count=" + (1 + clients * increments), first.body(b.url() + "/read"));
-    }
-
-    @Test
-    void nonSticky_ReadOnlyAndNoSessionRequests_DoNotWrite() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        long writes = a.manager().statistics().get(Statistics.Counter.WRITES);
-        for (int i = 0; i < 20; i++) {
-            assertEquals("count=1", user.body(a.url() + "/read"));
-            user.body(a.url() + "/nosession");
-        }
-        assertEquals(writes, a.manager().statistics().get(Statistics.Counter.WRITES));
-    }
-
-    @Test
-    void nonSticky_Invalidate_GoneEverywhere() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        user.body(b.url() + "/count");
-        user.body(a.url() + "/invalidate");
-        assertEquals("none", user.body(b.url() + "/read"));
-        assertEquals("none", user.body(a.url() + "/read"));
-        assertEquals(1, TestApp.events(cluster, "destroyed"));
-    }
-
-    @Test
-    void nonSticky_Timeout_FiresDestroyedExactlyOnceAcrossTomcats() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        user.body(a.url() + "/timeout?s=2");
-        user.body(b.url() + "/bound");
-        user.body(a.url() + "/count");
-        user.body(b.url() + "/read");
-        assertEquals(1, TestApp.events(cluster, "created"));
-        await(Duration.ofSeconds(30)).until(() -> TestApp.events(cluster, "destroyed") >= 1);
-        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(4))
-                .until(() -> TestApp.events(cluster, "destroyed") == 1);
-        assertEquals(1, TestApp.events(cluster, "unbound"));
-        assertEquals("none", user.body(a.url() + "/read"));
-    }
 
     @Test
     void nonSticky_StoreNodeDies_SessionsSurvive_ThenOtherNodeDies() {
@@ -615,64 +342,4 @@ public abstract class ManagerScenarios {
 
     // ==================================================================== bad input
 
-    @Test
-    void hostileCookies_GetFreshSessionOrNone_Never5xx() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
-        EmbeddedTomcat s = tomcat("s", sticky());
-        String[] hostile = {"", "x", "A".repeat(4096), "0123456789ABCDEF0123456789ABCDEF-n9",
-            "0123456789ABCDEF0123456789ABCDEF-n1 0 0 1", "../../etc/passwd", "0123456789ABCDEF-n1.a.b",
-            "0123456789ABCDEF0123456789ABCDEF-n1\r\nset x 0 0 1", "0123456789abcdefXYZ-n1",
-            "0123456789ABCDEF0123456789ABCDEF-n1.r\u00e9", "0123456789ABCDEF0123456789ABCDEF-n1.",
-            "-n1", "0123456789ABCDEF0123456789ABCDEF-", "0123456789ABCDEF0123456789ABCDEF-n1.a\u0000"};
-        for (EmbeddedTomcat t : List.of(a, s)) {
-            for (String h : hostile) {
-                RawHttp.Response read = RawHttp.get(t.port(), "/app/read", h);
-                assertTrue(read.status() < 500, "cookie [" + h + "]: " + read.status());
-                if (read.status() == 200) {
-                    assertEquals("none", read.body(), "cookie [" + h + "]");
-                }
-                RawHttp.Response count = RawHttp.get(t.port(), "/app/count", h);
-                assertTrue(count.status() < 500, "cookie [" + h + "]: " + count.status());
-                if (count.status() == 200) {
-                    assertEquals("count=1", count.body(), "cookie [" + h + "]");
-                    assertNotNull(count.sessionCookie(), "cookie [" + h + "]: no new session");
-                    assertNotEquals(h, count.sessionCookie());
-                }
-            }
-        }
-    }
-
-    @Test
-    void configError_StopsContextWithMessage() {
-        Map<String, String> attrs = new HashMap<>(storeAttributes());
-        attrs.put("sticky", "ture");
-        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", cluster, attrs);
-        tomcats.add(t);
-        LogCapture log = LogCapture.start();
-        try {
-            t.start();
-        } catch (Exception e) {
-            // Tomcat reports the failed context in the log; the server itself may start
-        } finally {
-            log.stop();
-        }
-        assertFalse(t.contextAvailable());
-        assertTrue(log.contains("Invalid value [ture] for attribute [sticky]; accepted values are [true, false]"),
-                log.text());
-    }
-
-    @Test
-    void unchangedSession_IsNotRewritten_Sticky() {
-        EmbeddedTomcat a = tomcat("a", sticky());
-        Browser user = new Browser();
-        user.body(a.url() + "/count");
-        awaitBackups(a);
-        long writes = a.manager().statistics().get(Statistics.Counter.WRITES);
-        for (int i = 0; i < 20; i++) {
-            user.body(a.url() + "/read");
-        }
-        await().until(() -> a.manager().pendingBackups() == 0);
-        assertEquals(writes, a.manager().statistics().get(Statistics.Counter.WRITES));
-        assertNotNull(user.sessionId());
-    }
 }

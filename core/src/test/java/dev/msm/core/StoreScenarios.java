@@ -2,15 +2,16 @@ package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 public abstract class StoreScenarios {
 
-    private final List<EmbeddedTomcat> tomcats = new ArrayList<>();
+    protected final List<EmbeddedTomcat> tomcats = new ArrayList<>();
     protected String cluster;
 
     /** @return a new manager of the bridge under test */
@@ -78,70 +79,27 @@ public abstract class StoreScenarios {
         return t;
     }
 
-    private static int count(String body) {
+    protected static int count(String body) {
         assertTrue(body.startsWith("count="), body);
-        return Integer.parseInt(body.substring(6).trim());
+        return Integer.parseInt(body.substring("count=".length()).trim());
     }
 
-    @Test
-    void sticky_CounterContinuesOnOtherTomcat() {
-        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "true"));
-        EmbeddedTomcat b = tomcat("b", Map.of("sticky", "true"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 3; i++) {
-            assertEquals(i, count(user.body(a.url() + "/count")));
-        }
-        await().until(() -> a.manager().pendingBackups() == 0
-                && a.manager().statistics().get(Statistics.Counter.WRITES) > 0);
-        assertEquals(4, count(user.body(b.url() + "/count")));
+    protected static String route(String sessionId) {
+        return sessionId.contains(".") ? sessionId.substring(sessionId.indexOf('.') + 1) : null;
     }
 
-    @Test
-    void nonSticky_AlternatingIncrements() {
-        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false"));
-        EmbeddedTomcat b = tomcat("b", Map.of("sticky", "false"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 100; i++) {
-            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/count")));
-        }
+    protected static Map<String, String> sticky() {
+        return Map.of("sticky", "true");
     }
 
-    @Test
-    void nonSticky_ConcurrentIncrements_LockingAll() throws Exception {
-        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "lockingMode", "all"));
-        EmbeddedTomcat b = tomcat("b", Map.of("sticky", "false", "lockingMode", "all"));
-        Browser first = new Browser();
-        first.body(a.url() + "/count");
-        String id = first.sessionId();
-        int clients = 8;
-        int increments = 25;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(clients);
-            List<Future<List<Integer>>> results = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                results.add(pool.submit(() -> {
-                    Browser u = new Browser();
-                    u.setSessionId(id);
-                    barrier.await(10, TimeUnit.SECONDS);
-                    List<Integer> seen = new ArrayList<>();
-                    for (int i = 0; i < increments; i++) {
-                        seen.add(count(u.body(((i + client) % 2 == 0 ? a : b).url() + "/count")));
-                    }
-                    return seen;
-                }));
-            }
-            Set<Integer> all = new HashSet<>();
-            for (Future<List<Integer>> r : results) {
-                for (int n : r.get(120, TimeUnit.SECONDS)) {
-                    assertTrue(all.add(n), "count " + n + " seen twice");
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals("count=" + (1 + clients * increments), first.body(b.url() + "/read"));
+    protected static Map<String, String> nonSticky(String lockingMode) {
+        return Map.of("sticky", "false", "lockingMode", lockingMode);
+    }
+
+    /** Waits until a sticky manager wrote something and has no backup queued or running. */
+    protected static void awaitBackups(EmbeddedTomcat t) {
+        await().until(() -> t.manager().statistics().get(Statistics.Counter.WRITES) > 0
+                && t.manager().pendingBackups() == 0);
     }
 
     @Test
@@ -182,16 +140,223 @@ public abstract class StoreScenarios {
     }
 
     @Test
-    void nonSticky_Timeout_DestroyedOnce() {
-        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false"));
-        EmbeddedTomcat b = tomcat("b", Map.of("sticky", "false"));
+    void sticky_SessionContinuesOnOtherTomcat_WithNewRoute() {
+        EmbeddedTomcat a = tomcat("a", sticky());
+        EmbeddedTomcat b = tomcat("b", sticky());
+        Browser user = new Browser();
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(i, count(user.body(a.url() + "/count")));
+        }
+        String id = user.sessionId();
+        assertEquals("a", route(id));
+        awaitBackups(a);
+        assertEquals(4, count(user.body(b.url() + "/count")));
+        assertEquals("b", route(user.sessionId()));
+        assertEquals(id.substring(0, id.indexOf('.')), user.sessionId().substring(0, id.indexOf('.')));
+        assertEquals(5, count(user.body(b.url() + "/count")));
+        assertEquals(1, b.manager().statistics().get(Statistics.Counter.TOMCAT_FAILOVERS));
+    }
+    @Test
+    void nonSticky_AlternatingIncrements_NoGap() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        for (int i = 1; i <= 200; i++) {
+            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/count")), "request " + i);
+        }
+    }
+    @Test
+    void nonSticky_ResponseCompletedBeforeRequestEnds_NextRequestSeesTheWrite() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        for (int i = 1; i <= 30; i++) {
+            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/closecount")), "request " + i);
+        }
+    }
+    @Test
+    void nonSticky_InPlaceListMutation_NoGap() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        for (int i = 1; i <= 100; i++) {
+            assertEquals("size=" + i, user.body((i % 2 == 0 ? b : a).url() + "/list"), "request " + i);
+        }
+    }
+    @Test
+    void nonSticky_ConcurrentIncrements_LockingAll_ExactTotal() throws Exception {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
+        Browser first = new Browser();
+        assertEquals(1, count(first.body(a.url() + "/count")));
+        String id = first.sessionId();
+        int clients = 8;
+        int increments = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            CyclicBarrier barrier = new CyclicBarrier(clients);
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                results.add(pool.submit(() -> {
+                    Browser user = new Browser();
+                    user.setSessionId(id);
+                    barrier.await(10, TimeUnit.SECONDS);
+                    List<Integer> seen = new ArrayList<>();
+                    for (int i = 0; i < increments; i++) {
+                        EmbeddedTomcat t = (i + client) % 2 == 0 ? a : b;
+                        seen.add(count(user.body(t.url() + "/count")));
+                    }
+                    return seen;
+                }));
+            }
+            java.util.Set<Integer> all = new java.util.HashSet<>();
+            for (Future<List<Integer>> r : results) {
+                for (int n : r.get(120, TimeUnit.SECONDS)) {
+                    assertTrue(all.add(n), "two requests saw count " + n);
+                }
+            }
+            assertEquals(clients * increments, all.size());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("count=" + (1 + clients * increments), first.body(b.url() + "/read"));
+    }
+    @Test
+    void nonSticky_ReadOnlyAndNoSessionRequests_DoNotWrite() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        long writes = a.manager().statistics().get(Statistics.Counter.WRITES);
+        for (int i = 0; i < 20; i++) {
+            assertEquals("count=1", user.body(a.url() + "/read"));
+            user.body(a.url() + "/nosession");
+        }
+        assertEquals(writes, a.manager().statistics().get(Statistics.Counter.WRITES));
+    }
+    @Test
+    void nonSticky_Invalidate_GoneEverywhere() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        user.body(b.url() + "/count");
+        user.body(a.url() + "/invalidate");
+        assertEquals("none", user.body(b.url() + "/read"));
+        assertEquals("none", user.body(a.url() + "/read"));
+        assertEquals(1, TestApp.events(cluster, "destroyed"));
+    }
+    @Test
+    void nonSticky_Timeout_FiresDestroyedExactlyOnceAcrossTomcats() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
         Browser user = new Browser();
         user.body(a.url() + "/timeout?s=2");
         user.body(b.url() + "/bound");
-        user.body(a.url() + "/read");
+        user.body(a.url() + "/count");
+        user.body(b.url() + "/read");
+        assertEquals(1, TestApp.events(cluster, "created"));
         await(Duration.ofSeconds(30)).until(() -> TestApp.events(cluster, "destroyed") >= 1);
-        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(3))
+        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(4))
                 .until(() -> TestApp.events(cluster, "destroyed") == 1);
         assertEquals(1, TestApp.events(cluster, "unbound"));
+        assertEquals("none", user.body(a.url() + "/read"));
+    }
+    @Test
+    void hostileCookies_GetFreshSessionOrNone_Never5xx() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        EmbeddedTomcat s = tomcat("s", sticky());
+        String[] hostile = {"", "x", "A".repeat(4096), "0123456789ABCDEF0123456789ABCDEF-n9",
+            "0123456789ABCDEF0123456789ABCDEF-n1 0 0 1", "../../etc/passwd", "0123456789ABCDEF-n1.a.b",
+            "0123456789ABCDEF0123456789ABCDEF-n1\r\nset x 0 0 1", "0123456789abcdefXYZ-n1",
+            "0123456789ABCDEF0123456789ABCDEF-n1.r\u00e9", "0123456789ABCDEF0123456789ABCDEF-n1.",
+            "-n1", "0123456789ABCDEF0123456789ABCDEF-", "0123456789ABCDEF0123456789ABCDEF-n1.a\u0000"};
+        for (EmbeddedTomcat t : List.of(a, s)) {
+            for (String h : hostile) {
+                RawHttp.Response read = RawHttp.get(t.port(), "/app/read", h);
+                assertTrue(read.status() < 500, "cookie [" + h + "]: " + read.status());
+                if (read.status() == 200) {
+                    assertEquals("none", read.body(), "cookie [" + h + "]");
+                }
+                RawHttp.Response count = RawHttp.get(t.port(), "/app/count", h);
+                assertTrue(count.status() < 500, "cookie [" + h + "]: " + count.status());
+                if (count.status() == 200) {
+                    assertEquals("count=1", count.body(), "cookie [" + h + "]");
+                    assertNotNull(count.sessionCookie(), "cookie [" + h + "]: no new session");
+                    assertNotEquals(h, count.sessionCookie());
+                }
+            }
+        }
+    }
+    @Test
+    void configError_StopsContextWithMessage() {
+        Map<String, String> attrs = new HashMap<>(storeAttributes());
+        attrs.put("sticky", "ture");
+        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", cluster, attrs);
+        tomcats.add(t);
+        LogCapture log = LogCapture.start();
+        try {
+            t.start();
+        } catch (Exception e) {
+            // Tomcat reports the failed context in the log; the server itself may start
+        } finally {
+            log.stop();
+        }
+        assertFalse(t.contextAvailable());
+        assertTrue(log.contains("Invalid value [ture] for attribute [sticky]; accepted values are [true, false]"),
+                log.text());
+    }
+    @Test
+    void unchangedSession_IsNotRewritten_Sticky() {
+        EmbeddedTomcat a = tomcat("a", sticky());
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        awaitBackups(a);
+        long writes = a.manager().statistics().get(Statistics.Counter.WRITES);
+        for (int i = 0; i < 20; i++) {
+            user.body(a.url() + "/read");
+        }
+        await().until(() -> a.manager().pendingBackups() == 0);
+        assertEquals(writes, a.manager().statistics().get(Statistics.Counter.WRITES));
+        assertNotNull(user.sessionId());
+    }
+    @Test
+    void formLogin_OnOneTomcat_IsHonouredOnTheOther_AndLoginChangesTheId() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("all"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("all"));
+        Browser user = new Browser();
+        assertEquals("login-form", user.body(a.url() + "/secure/hello"));
+        String before = user.sessionId();
+        assertNotNull(before);
+        Browser.Response login = user.post(b.url() + "/j_security_check", "j_username=alice&j_password=secret");
+        assertEquals(303, login.status(), login.body());
+        String after = user.sessionId();
+        assertNotEquals(before, after, "no new session id after login (session fixation)");
+        assertEquals("hello alice", user.body(a.url() + "/secure/hello"));
+        assertEquals("hello alice", user.body(b.url() + "/secure/hello"));
+        user.setSessionId(before);
+        assertEquals("login-form", user.body(a.url() + "/secure/hello"), "the id from before the login still works");
+    }
+    @Test
+    void sticky_InPlaceMutation_IsBackedUp() {
+        EmbeddedTomcat a = tomcat("a", sticky());
+        EmbeddedTomcat b = tomcat("b", sticky());
+        Browser user = new Browser();
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("size=" + i, user.body(a.url() + "/list"));
+        }
+        await().until(() -> a.manager().pendingBackups() == 0);
+        assertEquals("size=6", user.body(b.url() + "/list"));
+    }
+    @Test
+    void sticky_Invalidate_RemovesStoredCopy() {
+        EmbeddedTomcat a = tomcat("a", sticky());
+        EmbeddedTomcat b = tomcat("b", sticky());
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        awaitBackups(a);
+        user.body(a.url() + "/invalidate");
+        assertEquals("none", user.body(b.url() + "/read"));
+        assertEquals(1, TestApp.events(cluster, "destroyed"));
     }
 }
