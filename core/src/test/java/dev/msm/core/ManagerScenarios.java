@@ -2,10 +2,12 @@ package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ public abstract class ManagerScenarios extends StoreScenarios {
         return "";
     }
 
-    private String base(String sessionId) {
+    protected String base(String sessionId) {
         return sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
     }
 
@@ -280,6 +282,57 @@ public abstract class ManagerScenarios extends StoreScenarios {
                 assertEquals("n2", node(u.sessionId()));
             }
         }
+    }
+
+    // ==================================================================== hostile data, encryption
+
+    @Test
+    void gadgetWrittenIntoTheStore_IsNeverInstantiated() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        Browser user = new Browser();
+        user.body(a.url() + "/count");
+        String id = user.sessionId();
+        String serializerName = storeAttributes().getOrDefault("serializer", "java");
+        dev.msm.api.Serializer permissive = Plugins.serializer(serializerName, getClass().getClassLoader())
+                .create(new dev.msm.api.Settings(Map.of("allowedClasses", "dev.msm.core.Gadget"),
+                        Duration.ofSeconds(1), "attacker"));
+        Map<String, Object> attrs = new java.util.HashMap<>();
+        attrs.put("count", 41);
+        attrs.put("gadget", new Gadget());
+        long now = System.currentTimeMillis();
+        byte[] value = new SessionCodec(permissive, serializerName).encode(new Object[] {attrs, null, null,
+            new java.util.HashMap<>()}, base(id), now, now, 1800, "attacker").value();
+        Gadget.INSTANTIATED.set(0);
+        join(directStore().set(node(id), sessionKey(id), value, 60));
+        Browser.Response r = user.get(a.url() + "/count");
+        assertEquals(200, r.status());
+        assertEquals("count=1", r.body(), "the stored gadget session was used");
+        assertEquals(0, Gadget.INSTANTIATED.get(), "the gadget was instantiated");
+        assertEquals(1, a.manager().statistics().get(Statistics.Counter.UNREADABLE_VALUES));
+    }
+
+    @Test
+    void encryption_StoreHoldsNoPlainText_OtherTomcatReadsIt() {
+        Map<String, String> cfg = new java.util.HashMap<>(nonSticky("all"));
+        cfg.put("encryptionKeys", "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[] {
+            3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5}));
+        EmbeddedTomcat a = tomcat("a", cfg);
+        EmbeddedTomcat b = tomcat("b", cfg);
+        Browser user = new Browser();
+        assertEquals("login-form", user.body(a.url() + "/secure/hello"));
+        assertEquals(303, user.post(a.url() + "/j_security_check", "j_username=alice&j_password=secret").status());
+        assertEquals("ok", user.body(a.url() + "/set?name=card&value=s3cr3t-4111-1111"));
+        String id = user.sessionId();
+        String otherNode = node(id).equals("n1") ? "n2" : "n1";
+        for (byte[] stored : List.of(join(directStore().get(node(id), sessionKey(id))),
+                join(directStore().get(otherNode, "bak:" + sessionKey(id))))) {
+            String raw = new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(raw.contains("s3cr3t-4111-1111"), "attribute in plain text");
+            assertFalse(raw.contains("alice"), "principal in plain text");
+            assertFalse(raw.contains("/secure/hello"), "saved request in plain text");
+        }
+        assertEquals("s3cr3t-4111-1111", user.body(b.url() + "/get?name=card"));
+        assertEquals("hello alice", user.body(b.url() + "/secure/hello"));
     }
 
     // ==================================================================== authentication
