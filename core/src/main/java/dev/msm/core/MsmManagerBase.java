@@ -618,6 +618,10 @@ public abstract class MsmManagerBase extends ManagerBase {
         setState(LifecycleState.STOPPING);
         stopping = true;
         Layer l = layer;
+        // A context with its own backgroundProcessorDelay reloads on its background thread, which Tomcat interrupts
+        // while stopping the context: sessions must still be written and connections closed, so the interrupt
+        // waits until msm is done.
+        boolean interrupted = Thread.interrupted();
         try {
             if (l != null && l.sticky != null) {
                 l.sticky.stop();
@@ -647,6 +651,9 @@ public abstract class MsmManagerBase extends ManagerBase {
             layer = null;
             startedContext = null;
             stopping = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         super.stopInternal();
     }

@@ -63,7 +63,8 @@ public final class SampleApp {
 
     /**
      * The {@code context.xml}: the manager, expiry checked every second (so that short session timeouts fire
-     * promptly), no jar scanning (nothing to find; saves start time) and the event log's path.
+     * promptly), reloadable (a changed class in {@code WEB-INF/classes} reloads the context, as in development), no
+     * jar scanning (nothing to find; saves start time) and the event log's path.
      *
      * @param manager  the {@code <Manager>} attributes
      * @param eventLog the event log
@@ -71,7 +72,7 @@ public final class SampleApp {
      */
     public static String contextXml(Map<String, String> manager, Path eventLog) {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<Context backgroundProcessorDelay=\"1\">\n")
+                .append("<Context backgroundProcessorDelay=\"1\" reloadable=\"true\">\n")
                 .append("  <JarScanner scanClassPath=\"false\" scanManifest=\"false\"/>\n")
                 .append("  <Parameter name=\"eventLog\" value=\"")
                 .append(escape(eventLog.toAbsolutePath().toString())).append("\" override=\"false\"/>\n")

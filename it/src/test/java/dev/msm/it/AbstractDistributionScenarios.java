@@ -689,6 +689,30 @@ public abstract class AbstractDistributionScenarios {
     // ==================================================================== restarts
 
     @Test
+    void contextReload_KeepsSessions() throws Exception {
+        Map<String, Browser> users = new LinkedHashMap<>();
+        for (String app : allApps()) {
+            Browser user = new Browser();
+            assertEquals(1, count(user.body(a.url(app) + "/count.jsp")));
+            assertEquals(2, count(user.body(a.url(app) + "/count.jsp")));
+            users.put(app, user);
+        }
+        for (String app : allApps()) {
+            long before = reloads(a, app);
+            a.touchClasses(app);
+            await().until(() -> reloads(a, app) > before);
+        }
+        for (Map.Entry<String, Browser> u : users.entrySet()) {
+            assertEquals(3, count(u.getValue().body(a.url(u.getKey()) + "/count.jsp")), u.getKey());
+        }
+    }
+
+    private static long reloads(TomcatInstance t, String app) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(t.consoleLog()).stream()
+                .filter(l -> l.contains("Reloading Context with name [/" + app + "] is completed")).count();
+    }
+
+    @Test
     void restart_GracefulOfBothTomcats_KeepsSessions() {
         Map<String, Browser> users = new LinkedHashMap<>();
         for (String app : allApps()) {
