@@ -359,4 +359,18 @@ public abstract class StoreScenarios {
         assertEquals("none", user.body(b.url() + "/read"));
         assertEquals(1, TestApp.events(cluster, "destroyed"));
     }
+
+    @Test
+    void sessionAttributeFilter_OnlyMatchingAttributesAreStored() {
+        Map<String, String> cfg = Map.of("sticky", "true", "sessionAttributeFilter", "^count$");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        EmbeddedTomcat b = tomcat("b", cfg);
+        Browser user = new Browser();
+        assertEquals("ok", user.body(a.url() + "/set?name=scratch&value=local-only"));
+        assertEquals(1, count(user.body(a.url() + "/count")));
+        assertEquals("local-only", user.body(a.url() + "/get?name=scratch"));
+        awaitBackups(a);
+        assertEquals(2, count(user.body(b.url() + "/count")));
+        assertEquals("null", user.body(b.url() + "/get?name=scratch"));
+    }
 }
