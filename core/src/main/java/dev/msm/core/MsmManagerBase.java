@@ -1009,7 +1009,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         long now = System.currentTimeMillis();
         SessionCodec.Header h = read.header();
         s.loaded(h.creationTime(), h.lastAccessedTime(), h.maxInactiveInterval(), now);
-        s.stored(SessionCodec.hash(plain), now);
+        s.stored(plain, !register || !activate, now);
         s.clearChangeFlags();
         if (register) {
             s.setId(fullId, false);

@@ -31,7 +31,11 @@ public class MsmSession extends StandardSession {
     private transient volatile boolean dirty;
     /** A value that might be mutated in place was handed out since the last store. */
     private transient volatile boolean mutableRead;
-    /** Hash of the payload last written or loaded; {@code null} when never stored. */
+    /**
+     * What was last written or loaded: the serialized bytes themselves while the session is only briefly in memory
+     * (non-sticky), else their hash; both {@code null} when the stored copy is missing or unknown.
+     */
+    private transient volatile byte[] storedPayload;
     private transient volatile byte[] storedHash;
     /** Wall time at which the stored copies were last written or touched. */
     private transient volatile long storeRefreshedAt;
@@ -152,7 +156,7 @@ public class MsmSession extends StandardSession {
      * @return {@code true} when the session may have changed in place since it was last stored
      */
     boolean isMaybeDirty() {
-        return dirty || mutableRead || storedHash == null;
+        return dirty || mutableRead || (storedHash == null && storedPayload == null);
     }
 
     void markDirty() {
@@ -168,13 +172,50 @@ public class MsmSession extends StandardSession {
         mutableRead = false;
     }
 
-    byte[] storedHash() {
-        return storedHash;
+    /**
+     * @return whether the store holds a copy of this session as far as this Tomcat knows
+     */
+    boolean isStored() {
+        return storedHash != null || storedPayload != null;
     }
 
-    void stored(byte[] hash, long at) {
-        storedHash = hash;
+    /**
+     * @param payload serialized bytes
+     * @return {@code true} if they equal what was last written or loaded, so nothing needs writing
+     */
+    boolean unchanged(byte[] payload) {
+        byte[] bytes = storedPayload;
+        if (bytes != null) {
+            return java.util.Arrays.equals(bytes, payload);
+        }
+        byte[] hash = storedHash;
+        return hash != null && java.util.Arrays.equals(hash, SessionCodec.hash(payload));
+    }
+
+    /**
+     * Remembers what the store holds now.
+     *
+     * @param payload   the serialized bytes written or loaded, or {@code null} when the stored copy is missing
+     * @param keepBytes keep the bytes (cheapest to compare; for sessions held only during a request) or a hash
+     * @param at        wall time of the write or load
+     */
+    void stored(byte[] payload, boolean keepBytes, long at) {
+        if (payload == null) {
+            storedPayload = null;
+            storedHash = null;
+        } else if (keepBytes) {
+            storedPayload = payload;
+            storedHash = null;
+        } else {
+            storedHash = SessionCodec.hash(payload);
+            storedPayload = null;
+        }
         storeRefreshedAt = at;
+    }
+
+    /** Forgets what the store holds: the next backup writes the session whatever its bytes. */
+    void forgetStored() {
+        stored(null, false, 0);
     }
 
     long storeRefreshedAt() {

@@ -3,7 +3,6 @@ package dev.msm.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -793,7 +792,7 @@ final class NonStickySessions {
             return false;
         }
         stats.time(Statistics.Timer.SERIALIZATION, start);
-        if (!use.forceWrite && Arrays.equals(encoded.payloadHash(), s.storedHash())) {
+        if (!use.forceWrite && s.unchanged(encoded.payload())) {
             stats.count(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
             return false;
         }
@@ -816,7 +815,7 @@ final class NonStickySessions {
                 unlockIssued = true;
             }
             storage.await(primary);
-            s.stored(encoded.payloadHash(), System.currentTimeMillis());
+            s.stored(encoded.payload(), true, System.currentTimeMillis());
             stats.time(Statistics.Timer.WRITE, start);
             long now = System.currentTimeMillis();
             track(s, target, now, now);
@@ -830,7 +829,7 @@ final class NonStickySessions {
                 if (moved != null) {
                     try {
                         storage.await(storage.write(moved, encoded.value(), maxInactive));
-                        s.stored(encoded.payloadHash(), System.currentTimeMillis());
+                        s.stored(encoded.payload(), true, System.currentTimeMillis());
                         afterMove(use, moved, maxInactive);
                         return unlockIssued;
                     } catch (StoreException again) {
@@ -910,7 +909,7 @@ final class NonStickySessions {
         }
         try {
             storage.await(storage.write(sid, encoded.value(), s.getMaxInactiveInterval()));
-            s.stored(encoded.payloadHash(), System.currentTimeMillis());
+            s.stored(encoded.payload(), true, System.currentTimeMillis());
         } catch (StoreException e) {
             manager.storeProblem("Session [" + sid + "] could not be written", e);
         }

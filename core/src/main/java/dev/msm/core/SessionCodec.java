@@ -61,8 +61,8 @@ final class SessionCodec {
             int payloadLength) {
     }
 
-    /** The result of {@link #encode}: the value and the hash of the serialized bytes, for change detection. */
-    record Encoded(byte[] value, byte[] payloadHash) {
+    /** The result of {@link #encode}: the stored value and the serializer's bytes, for change detection. */
+    record Encoded(byte[] value, byte[] payload) {
     }
 
     private final Serializer serializer;
@@ -95,7 +95,7 @@ final class SessionCodec {
             String writer) {
         byte[] payload = serializer.serialize(graph);
         return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
-                maxInactiveInterval, writer), hash(payload));
+                maxInactiveInterval, writer), payload);
     }
 
     /**

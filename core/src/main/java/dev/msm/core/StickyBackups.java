@@ -147,7 +147,7 @@ final class StickyBackups {
             }
         }
         stats.time(Statistics.Timer.SERIALIZATION, start);
-        if (java.util.Arrays.equals(encoded.payloadHash(), s.storedHash())) {
+        if (s.unchanged(encoded.payload())) {
             stats.count(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
             return true;
         }
@@ -158,7 +158,7 @@ final class StickyBackups {
                 storage.write(sid, encoded.value(), s.getMaxInactiveInterval())
                         .get(waitFor.toMillis(), TimeUnit.MILLISECONDS);
             }
-            s.stored(encoded.payloadHash(), System.currentTimeMillis());
+            s.stored(encoded.payload(), false, System.currentTimeMillis());
             stats.time(Statistics.Timer.WRITE, start);
             return true;
         } catch (StoreException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -184,7 +184,7 @@ final class StickySessions {
             return null;
         }
         if (read.fromBackup() || !read.id().base().equals(want.base())) {
-            s.stored(null, 0); // the primary copy is missing or elsewhere: write both copies
+            s.forgetStored(); // the primary copy is missing or elsewhere: write both copies
         }
         return s;
     }
@@ -244,7 +244,7 @@ final class StickySessions {
     void idChanged(MsmSession s, String oldId) {
         SessionId old = manager.parseId(oldId);
         SessionId now = s.sessionId();
-        s.stored(null, 0);
+        s.forgetStored();
         s.markDirty();
         if (old != null && (now == null || !old.base().equals(now.base()))) {
             try {
@@ -328,7 +328,7 @@ final class StickySessions {
                     storage.store.touch(backupNode, storage.keys.backup(sid), storage.backupTtl(maxInactive));
                 }
             }
-            if (s.isDirty() && s.backupState.get() == 0 && s.storedHash() != null) {
+            if (s.isDirty() && s.backupState.get() == 0 && s.isStored()) {
                 backups.schedule(s); // a backup failed earlier: try again
             }
         }
@@ -345,7 +345,7 @@ final class StickySessions {
                 }
                 if (node == null || node.equals(sid.node()) || node.equals(storage.backupNode(sid.node()))
                         || s.isDirty()) {
-                    s.stored(null, 0);
+                    s.forgetStored();
                     backups.schedule(s);
                 }
             }
