@@ -226,6 +226,10 @@ final class NonStickySessions {
         if (state.ending) {
             return null;
         }
+        if (state.ignored) {
+            // requestUriIgnorePattern: such requests never load a session (a getSession(true) here starts a new one)
+            return null;
+        }
         if (!state.inApplication && state.request != null && manager.withoutLogin()) {
             // Tomcat's NonLoginAuthenticator looking for a cached principal: not worth a load (see ApplicationMarker)
             return null;

@@ -54,20 +54,21 @@ final class StickySessions {
         if (requested == null) {
             return;
         }
-        SessionId sid = manager.parseId(requested);
-        if (sid == null) {
-            storage.stats.count(Statistics.Counter.INVALID_IDS);
-            return;
-        }
+        Session local = manager.sessionMap().get(requested);
         MsmSession session;
-        if (!Objects.equals(sid.route(), route)) {
-            session = takeOver(sid);
-            if (session == null) {
+        if (local instanceof MsmSession s) {
+            // the common case: this Tomcat's own session, the parsed id is cached in it
+            session = s;
+        } else {
+            SessionId sid = manager.parseId(requested);
+            if (sid == null) {
+                storage.stats.count(Statistics.Counter.INVALID_IDS);
                 return;
             }
-        } else {
-            Session local = manager.sessionMap().get(requested);
-            session = local instanceof MsmSession s ? s : null;
+            if (Objects.equals(sid.route(), route)) {
+                return; // not in memory: findSession loads it if the application asks
+            }
+            session = takeOver(sid);
             if (session == null) {
                 return;
             }

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,13 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,8 +109,9 @@ final class MemcachedSessionStore implements SessionStore {
     private final Map<String, Node> nodes;
     private final String description;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
-    private final ThreadPoolExecutor listenerExecutor;
+    /** Operations in flight and when they time out; a sweep fails the overdue ones (no timer per operation). */
+    private final Map<CompletableFuture<?>, Deadline> pending = new ConcurrentHashMap<>();
+    private final ExecutorService listenerExecutor = new DirectExecutorService();
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledFuture<?> pinger;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -125,10 +124,6 @@ final class MemcachedSessionStore implements SessionStore {
         this.storeNodes = config.storeNodes();
         this.description = describe(config);
 
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.listenerExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("listener"), new ThreadPoolExecutor.DiscardPolicy());
-        this.listenerExecutor.allowCoreThreadTimeOut(true);
         // two threads: timeouts still fire while a ping waits for spymemcached
         this.scheduler = new ScheduledThreadPoolExecutor(2, threads("timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
@@ -147,7 +142,6 @@ final class MemcachedSessionStore implements SessionStore {
             }
         } catch (RuntimeException e) {
             byId.values().forEach(Node::shutdownNow);
-            listenerExecutor.shutdown();
             scheduler.shutdown();
             throw e;
         } finally {
@@ -157,6 +151,26 @@ final class MemcachedSessionStore implements SessionStore {
         awaitFirstConnections(byId.values());
         this.pinger = scheduler.scheduleWithFixedDelay(this::ping, PING_INTERVAL.toMillis(),
                 PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        long sweep = Math.max(5, Math.min(100, timeoutMillis / 4));
+        scheduler.scheduleWithFixedDelay(this::failOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** When an operation in flight times out. */
+    private record Deadline(long atNanos, Node node) {
+    }
+
+    /** Fails operations whose timeout passed and forgets completed ones. */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        for (Map.Entry<CompletableFuture<?>, Deadline> e : pending.entrySet()) {
+            CompletableFuture<?> f = e.getKey();
+            if (!f.isDone() && now - e.getValue().atNanos() >= 0) {
+                f.completeExceptionally(e.getValue().node().timedOut(null));
+            }
+            if (f.isDone()) {
+                pending.remove(f);
+            }
+        }
     }
 
     private static String describe(MemcachedConfig config) {
@@ -444,29 +458,10 @@ final class MemcachedSessionStore implements SessionStore {
     }
 
     private <T> CompletableFuture<T> withDeadline(Node n, CompletableFuture<T> started) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        pending.add(result);
-        ScheduledFuture<?> timer;
-        try {
-            timer = scheduler.schedule(() -> {
-                result.completeExceptionally(n.timedOut(null));
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            pending.remove(result);
-            return CompletableFuture.failedFuture(closedException());
+        if (!started.isDone()) {
+            pending.put(started, new Deadline(System.nanoTime() + timeout.toNanos(), n));
         }
-        result.whenComplete((v, e) -> {
-            timer.cancel(false);
-            pending.remove(result);
-        });
-        started.whenComplete((v, e) -> {
-            if (e == null) {
-                result.complete(v);
-            } else {
-                result.completeExceptionally(unwrap(e));
-            }
-        });
-        return result;
+        return started;
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -512,10 +507,10 @@ final class MemcachedSessionStore implements SessionStore {
             node.join(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         }
         StoreUnavailableException closedException = closedException();
-        for (CompletableFuture<?> f : pending) {
+        for (CompletableFuture<?> f : pending.keySet()) {
             f.completeExceptionally(closedException);
         }
-        listenerExecutor.shutdown();
+        pending.clear();
         // delayed timeouts of operations started during close still run; the periodic ping does not
         scheduler.shutdown();
         if (log.isDebugEnabled()) {
@@ -904,6 +899,46 @@ final class MemcachedSessionStore implements SessionStore {
         @Override
         public String toString() {
             return where;
+        }
+    }
+
+    /**
+     * Runs spymemcached's completion listeners on the I/O thread that completed the operation: completing a
+     * {@link CompletableFuture} is cheap and non-blocking, and a hop to another thread per operation costs more than
+     * the operation itself on a busy machine.
+     */
+    private static final class DirectExecutorService extends AbstractExecutorService {
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
         }
     }
 }

@@ -1,0 +1,64 @@
+package dev.msm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Runs each benchmark method once per parameter combination and checks that what it measures is right: the state read
+ * back equals the state written, and the shapes are deterministic. No timing is measured or asserted.
+ */
+class BenchmarksTest {
+
+    @ParameterizedTest
+    @CsvSource({"java,small", "java,typical", "java,large", "kryo,small", "kryo,typical", "kryo,large"})
+    void serializerBenchmark_RoundTripsEveryShape(String serializer, String shape) {
+        SerializerBenchmark bench = new SerializerBenchmark();
+        bench.serializer = serializer;
+        bench.shape = shape;
+        bench.setUp();
+        SerializerBenchmark.Bytes bytes = new SerializerBenchmark.Bytes();
+        byte[] serialized = bench.serialize(bytes);
+        assertEquals(serialized.length, bytes.bytes);
+        Object read = bench.deserialize(bytes);
+        assertEquals(2L * serialized.length, bytes.bytes);
+        assertTrue(SessionShapes.sameState(SessionShapes.build(shape), read), serializer + " " + shape);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"typical,off,off", "typical,on,off", "typical,off,on", "typical,on,on", "large,off,off",
+        "large,on,on"})
+    void codecBenchmark_RoundTripsWithEveryOption(String shape, String compression, String encryption) {
+        CodecBenchmark bench = new CodecBenchmark();
+        bench.shape = shape;
+        bench.compression = compression;
+        bench.encryption = encryption;
+        bench.setUp();
+        SerializerBenchmark.Bytes bytes = new SerializerBenchmark.Bytes();
+        byte[] stored = bench.encode(bytes);
+        assertTrue(stored.length > 0);
+        Object read = bench.decode(bytes);
+        assertTrue(SessionShapes.sameState(SessionShapes.build(shape), read), shape + " " + compression + " "
+                + encryption);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"small", "typical", "large"})
+    void sessionShapes_AreTheSameForTheSameSeed(String shape) {
+        byte[] first = SerializerBenchmark.create("java").serialize(SessionShapes.build(shape));
+        byte[] second = SerializerBenchmark.create("java").serialize(SessionShapes.build(shape));
+        assertArrayEquals(first, second);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"typical,15,25", "large,150,250"})
+    void sessionShapes_HaveTheDocumentedNumberOfAttributes(String shape, int min, int max) {
+        int attributes = ((Map<?, ?>) SessionShapes.build(shape)[0]).size();
+        assertTrue(attributes >= min && attributes <= max, shape + ": " + attributes);
+    }
+}
