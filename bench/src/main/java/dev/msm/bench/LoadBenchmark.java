@@ -1,10 +1,12 @@
 package dev.msm.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -23,6 +25,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import dev.msm.api.Awaits;
 import dev.msm.api.ServerProcess;
+import dev.msm.bench.app.SpyPages;
 import dev.msm.it.Http;
 import dev.msm.it.SampleApp;
 import dev.msm.it.TomcatInstance;
@@ -41,7 +44,14 @@ import dev.msm.it.TomcatVersion;
  * <li>{@code C}: msm non-sticky, {@code lockingMode="none"};</li>
  * <li>{@code D}: msm non-sticky, {@code lockingMode="all"};</li>
  * <li>{@code E}: Redisson's {@code RedissonSessionManager} 3.52.0 ({@code readMode="REDIS"}, default
- * {@code updateMode}) on a redis-server of its own, the competitor.</li>
+ * {@code updateMode}) on a redis-server of its own, the competitor;</li>
+ * <li>{@code F} (not in the default run; {@code -Dbench.configs=A,C,F}): C with {@code serializer="kryo"};</li>
+ * <li>{@code G}, {@code H}, {@code I} (not in the default run; {@code -Dbench.configs=A,C,D,G,H}): reference points,
+ * what a bare memcached round-trip costs here: A's {@code StandardManager}, and the pages additionally call a plain
+ * spymemcached 2.12.3 client (binary protocol, one for the application) on one memcached node of their own, with
+ * 1 KiB values: G one synchronous {@code get} per request on both pages; H a {@code get} on the read page, on the
+ * modifying page a {@code get} then two {@code set}s back to back, waiting for the first (msm's non-sticky write);
+ * I one asynchronous {@code set} per request, not awaited ({@link dev.msm.bench.app.SpyPages}).</li>
  * </ul>
  *
  * <p>Pages: {@code read.jsp} (an existing session, reads the attribute {@code count}) and {@code count.jsp}
@@ -70,7 +80,8 @@ import dev.msm.it.TomcatVersion;
  * one extra run per page of that configuration with a JFR recording, summarized in the results; none by default),
  * {@code bench.budget} (480 s: no measurement starts that would end later; the results say so), {@code bench.probe}
  * (50), {@code msm.it.target} ({@code it/target}), {@code bench.results} ({@code bench/results}), {@code bench.work}
- * ({@code bench/target/load}), {@code bench.redissonLib} ({@code bench/redisson/target/lib}).
+ * ({@code bench/target/load}), {@code bench.redissonLib} ({@code bench/redisson/target/lib}),
+ * {@code bench.spymemcachedLib} ({@code bench/target/spymemcached}: the spymemcached jar of G, H, I).
  */
 public final class LoadBenchmark {
 
@@ -135,6 +146,9 @@ public final class LoadBenchmark {
                 t.memcached.add(ServerProcess.memcached());
                 t.memcached.add(ServerProcess.memcached());
                 t.memcached.forEach(m -> recordPid(m.pid(), "memcached"));
+            } else if (c.store().equals("spymemcached")) {
+                t.memcached.add(ServerProcess.memcached());
+                recordPid(t.memcached.get(0).pid(), "memcached");
             } else if (c.store().equals("redis")) {
                 t.redis = ServerProcess.redis();
                 recordPid(t.redis.pid(), "redis-server");
@@ -171,7 +185,7 @@ public final class LoadBenchmark {
         t.base = settings.work().resolve("tomcat-" + c.key()).toAbsolutePath();
         TomcatInstance tomcat = new TomcatInstance(version, target, t.base, c.route(), libs);
         Map<String, String> manager = new LinkedHashMap<>(c.manager());
-        if (!t.memcached.isEmpty()) {
+        if (c.store().equals("memcached")) {
             manager.put("memcachedNodes", "n1:" + t.memcached.get(0).address() + " n2:" + t.memcached.get(1).address());
         }
         try {
@@ -188,11 +202,64 @@ public final class LoadBenchmark {
             Path app = t.base.resolve("webapps").resolve(APP);
             SampleApp.deploy(app, manager, t.base.resolve("events-" + APP + ".log"));
             Files.writeString(app.resolve("static.txt"), "a static resource\n", StandardCharsets.UTF_8);
+            if (!c.spyOps().isEmpty()) {
+                deploySpyPages(app, t.memcached.get(0).address(), c.spyOps());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         t.managerAttributes = manager;
         return tomcat;
+    }
+
+    /**
+     * Turns the sample application of G, H, I into the reference pages: {@code read.jsp} and {@code count.jsp} that
+     * also call spymemcached ({@link dev.msm.bench.app.SpyPages}, into {@code WEB-INF/classes}), the spymemcached jar
+     * in {@code WEB-INF/lib}, and the node and the calls as context parameters.
+     */
+    private void deploySpyPages(Path app, String address, String ops) throws IOException {
+        for (String page : List.of("read.jsp", "count.jsp")) {
+            copyResource("/dev/msm/bench/app/" + page, app.resolve(page));
+        }
+        // by name: loading the class here would need spymemcached, which only the application has
+        String spyPages = "dev/msm/bench/app/SpyPages.class";
+        copyResource("/" + spyPages, app.resolve("WEB-INF/classes").resolve(spyPages));
+        Path lib = Files.createDirectories(app.resolve("WEB-INF/lib"));
+        for (Path jar : jars(settings.spyLib())) {
+            Files.copy(jar, lib.resolve(jar.getFileName().toString()));
+        }
+        Path contextXml = app.resolve("META-INF/context.xml");
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put(SpyPages.ADDRESS, address);
+        parameters.put(SpyPages.OPS, ops);
+        Files.writeString(contextXml, withParameters(Files.readString(contextXml, StandardCharsets.UTF_8),
+                parameters), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param contextXml a {@code context.xml}
+     * @param parameters context parameters to add (names and values need no escaping)
+     * @return the {@code context.xml} with them as {@code <Parameter>} elements at the end
+     */
+    static String withParameters(String contextXml, Map<String, String> parameters) {
+        int end = contextXml.lastIndexOf("</Context>");
+        if (end < 0) {
+            throw new IllegalArgumentException("No </Context> in " + contextXml);
+        }
+        StringBuilder xml = new StringBuilder(contextXml.substring(0, end));
+        parameters.forEach((k, v) -> xml.append("  <Parameter name=\"").append(k).append("\" value=\"").append(v)
+                .append("\" override=\"false\"/>\n"));
+        return xml.append(contextXml.substring(end)).toString();
+    }
+
+    private static void copyResource(String resource, Path target) throws IOException {
+        try (InputStream in = LoadBenchmark.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("Resource " + resource + " is missing from the classpath");
+            }
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static List<Path> jars(Path dir) {
@@ -203,8 +270,8 @@ public final class LoadBenchmark {
             }
             return jars;
         } catch (IOException e) {
-            throw new UncheckedIOException("No Redisson jars in " + dir + "; run: mvn -B -f bench/redisson/pom.xml "
-                    + "package", e);
+            throw new UncheckedIOException("No jars in " + dir + "; run: mvn -B -f bench/redisson/pom.xml package "
+                    + "(Redisson's) or mvn -B -f bench/pom.xml package (spymemcached)", e);
         }
     }
 
@@ -534,13 +601,21 @@ public final class LoadBenchmark {
     /**
      * A session manager configuration.
      *
-     * @param key     {@code A} to {@code E}
+     * @param key     {@code A} to {@code I}
      * @param label   what the results call it
      * @param route   the Engine's jvmRoute
-     * @param store   {@code memcached}, {@code redis} or {@code none}
+     * @param store   {@code memcached} (two nodes, msm's), {@code redis}, {@code spymemcached} (one node, the pages'
+     *                own client) or {@code none}
      * @param manager the {@code <Manager>} attributes (store addresses are added per run)
+     * @param spyOps  the pages' spymemcached calls ({@link dev.msm.bench.app.SpyPages#OPS}), or empty for the sample
+     *                application's pages
      */
-    record Config(String key, String label, String route, String store, Map<String, String> manager) {
+    record Config(String key, String label, String route, String store, Map<String, String> manager,
+            String spyOps) {
+
+        Config(String key, String label, String route, String store, Map<String, String> manager) {
+            this(key, label, route, store, manager, "");
+        }
 
         static List<Config> all(Path redissonLib) {
             Map<String, String> standard = Map.of("className", "org.apache.catalina.session.StandardManager");
@@ -553,6 +628,8 @@ public final class LoadBenchmark {
             none.put("lockingMode", "none");
             Map<String, String> all = new LinkedHashMap<>(none);
             all.put("lockingMode", "all");
+            Map<String, String> kryo = new LinkedHashMap<>(none);
+            kryo.put("serializer", "kryo");
             Map<String, String> redisson = new LinkedHashMap<>();
             redisson.put("className", "org.redisson.tomcat.RedissonSessionManager");
             redisson.put("readMode", "REDIS");
@@ -562,7 +639,14 @@ public final class LoadBenchmark {
                     new Config("B", "msm sticky", "b", "memcached", sticky),
                     new Config("C", "msm non-sticky, lockingMode=none", "c", "memcached", none),
                     new Config("D", "msm non-sticky, lockingMode=all", "d", "memcached", all),
-                    new Config("E", "Redisson " + REDISSON_VERSION + " (readMode=REDIS)", "e", "redis", redisson));
+                    new Config("E", "Redisson " + REDISSON_VERSION + " (readMode=REDIS)", "e", "redis", redisson),
+                    new Config("F", "msm non-sticky, lockingMode=none, serializer=kryo", "f", "memcached", kryo),
+                    new Config("G", "StandardManager + spymemcached sync get per request", "g", "spymemcached",
+                            standard, "get"),
+                    new Config("H", "StandardManager + spymemcached get; modify: get + 2 pipelined sets", "h",
+                            "spymemcached", standard, "get+2set"),
+                    new Config("I", "StandardManager + spymemcached async set per request", "i", "spymemcached",
+                            standard, "set"));
         }
     }
 
@@ -630,6 +714,7 @@ public final class LoadBenchmark {
      * @param work         where the Tomcats' bases, wrk scripts and outputs go
      * @param results      where the results files go
      * @param redissonLib  Redisson's jars
+     * @param spyLib       the spymemcached jar of configurations G, H, I
      * @param rounds       rounds of A B C D E
      * @param duration     one measurement
      * @param warmup       before each measurement
@@ -640,9 +725,9 @@ public final class LoadBenchmark {
      * @param budget       no measurement starts that would end later than this after the start
      * @param probeRequests requests per kind in the store command probe
      */
-    record Settings(Path itTarget, Path work, Path results, Path redissonLib, int rounds, Duration duration,
-            Duration warmup, Duration initialWarmup, int connections, List<String> configs, List<String> profile,
-            Duration budget, int probeRequests) {
+    record Settings(Path itTarget, Path work, Path results, Path redissonLib, Path spyLib, int rounds,
+            Duration duration, Duration warmup, Duration initialWarmup, int connections, List<String> configs,
+            List<String> profile, Duration budget, int probeRequests) {
 
         /** Tomcat's JVM options. */
         static final String TOMCAT_OPTS = "-Xms512m -Xmx512m -XX:FlightRecorderOptions=stackdepth=256 "
@@ -651,6 +736,7 @@ public final class LoadBenchmark {
         static Settings fromSystemProperties() {
             return new Settings(path("msm.it.target", "it/target"), path("bench.work", "bench/target/load"),
                     path("bench.results", "bench/results"), path("bench.redissonLib", "bench/redisson/target/lib"),
+                    path("bench.spymemcachedLib", "bench/target/spymemcached"),
                     integer("bench.rounds", 2, 1, 20), Duration.ofSeconds(integer("bench.duration", 10, 1, 600)),
                     Duration.ofSeconds(integer("bench.warmup", 2, 1, 600)),
                     Duration.ofSeconds(integer("bench.initialWarmup", 6, 1, 600)),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,6 +101,37 @@ class LoadBenchmarkTest {
     }
 
     @Test
+    void configs_ReferencePointsRunStandardManager_OutsideTheDefaultRun() {
+        List<LoadBenchmark.Config> all = LoadBenchmark.Config.all(Path.of("l"));
+        assertEquals(List.of("A", "B", "C", "D", "E", "F", "G", "H", "I"),
+                all.stream().map(LoadBenchmark.Config::key).toList());
+        assertEquals(List.of("A", "B", "C", "D", "E"), LoadBenchmark.Settings.fromSystemProperties().configs());
+        for (LoadBenchmark.Config c : all) {
+            boolean reference = List.of("G", "H", "I").contains(c.key());
+            assertEquals(reference, !c.spyOps().isEmpty(), c.key());
+            if (reference) {
+                assertEquals(all.get(0).manager(), c.manager(), c.key());
+                assertEquals("spymemcached", c.store(), c.key());
+            }
+        }
+        assertEquals(List.of("get", "get+2set", "set"), all.subList(6, 9).stream().map(LoadBenchmark.Config::spyOps)
+                .toList());
+    }
+
+    @Test
+    void withParameters_AddsContextParametersBeforeTheEnd() {
+        String xml = "<?xml version=\"1.0\"?>\n<Context reloadable=\"true\">\n  <Manager a=\"b\"/>\n</Context>\n";
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("benchSpymemcached", "127.0.0.1:11211");
+        parameters.put("benchSpymemcachedOps", "get");
+        assertEquals("<?xml version=\"1.0\"?>\n<Context reloadable=\"true\">\n  <Manager a=\"b\"/>\n"
+                + "  <Parameter name=\"benchSpymemcached\" value=\"127.0.0.1:11211\" override=\"false\"/>\n"
+                + "  <Parameter name=\"benchSpymemcachedOps\" value=\"get\" override=\"false\"/>\n</Context>\n",
+                LoadBenchmark.withParameters(xml, parameters));
+        assertThrows(IllegalArgumentException.class, () -> LoadBenchmark.withParameters("<Context/>", parameters));
+    }
+
+    @Test
     void json_EscapesStringsAndNests() {
         assertEquals("{\n  \"a\": \"x\\\"y\\n\"\n}\n", Json.write(Map.of("a", "x\"y\n")));
         assertEquals("[\n  1,\n  2.5,\n  null\n]\n", Json.write(Arrays.asList(1, 2.5, null)));
@@ -114,8 +146,8 @@ class LoadBenchmarkTest {
     }
 
     private static LoadBenchmark.Settings settings() {
-        return new LoadBenchmark.Settings(Path.of("it/target"), Path.of("w"), Path.of("r"), Path.of("l"), 3,
-                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 16, List.of("A", "B"),
-                List.of(), Duration.ofSeconds(480), 50);
+        return new LoadBenchmark.Settings(Path.of("it/target"), Path.of("w"), Path.of("r"), Path.of("l"),
+                Path.of("s"), 3, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 16,
+                List.of("A", "B"), List.of(), Duration.ofSeconds(480), 50);
     }
 }

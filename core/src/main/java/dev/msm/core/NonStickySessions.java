@@ -351,8 +351,11 @@ final class NonStickySessions {
             byte[] token = token();
             CompletableFuture<Boolean> lockFuture = storage.store.add(target.node(), storage.keys.lock(target), token,
                     lockSeconds);
-            CompletableFuture<byte[]> loadFuture = storage.store.getAndTouch(target.node(),
-                    storage.keys.session(target), SessionStorage.primaryTtl(maxInactive));
+            boolean refresh = needsRefresh(target);
+            CompletableFuture<byte[]> loadFuture = refresh
+                    ? storage.store.getAndTouch(target.node(), storage.keys.session(target),
+                            SessionStorage.primaryTtl(maxInactive))
+                    : storage.store.get(target.node(), storage.keys.session(target));
             boolean locked = false;
             byte[] value;
             try {
@@ -397,13 +400,13 @@ final class NonStickySessions {
                 // the session moved (tombstone): lock its new id instead
                 unlockStore(a);
                 if (++redirects > MAX_REDIRECTS || !storage.nodes.isAvailable(read.id().node())) {
-                    loaded(state, use, sid, null, requestedId);
+                    loaded(state, use, sid, null, requestedId, false);
                     return;
                 }
                 target = read.id();
                 continue;
             }
-            loaded(state, use, sid, read, requestedId);
+            loaded(state, use, sid, read, requestedId, refresh);
             if (use.session == null) {
                 unlockStore(a); // nothing to protect
             }
@@ -425,13 +428,15 @@ final class NonStickySessions {
                 return;
             }
             SessionStorage.Read read;
+            boolean refresh;
             while (true) {
                 try {
                     int ttl = SessionStorage.primaryTtl(manager.defaultMaxInactive());
-                    byte[] value = state.ignored
-                            ? storage.await(storage.store.get(target.node(), storage.keys.session(target)))
-                            : storage.await(storage.store.getAndTouch(target.node(), storage.keys.session(target),
-                                    ttl));
+                    refresh = needsRefresh(target);
+                    byte[] value = refresh
+                            ? storage.await(storage.store.getAndTouch(target.node(), storage.keys.session(target),
+                                    ttl))
+                            : storage.await(storage.store.get(target.node(), storage.keys.session(target)));
                     read = resolve(target, sid, value);
                     break;
                 } catch (StoreException e) {
@@ -443,7 +448,7 @@ final class NonStickySessions {
                     target = elsewhere;
                 }
             }
-            loaded(state, use, sid, read, requestedId);
+            loaded(state, use, sid, read, requestedId, refresh);
         } finally {
             a.loadLock.unlock();
         }
@@ -501,8 +506,20 @@ final class NonStickySessions {
         return new SessionStorage.Read(target, backup.value(), backup.header(), true);
     }
 
+    /**
+     * @return whether a load must refresh the primary copy's time to live: unless this Tomcat refreshed it less than
+     *         the slack ago (see {@link SessionStorage#primaryTtl})
+     */
+    private boolean needsRefresh(SessionId id) {
+        Tracked t = tracked.get(id.base());
+        if (t == null || t.maxInactive <= 0 || t.sid == null || !t.sid.base().equals(id.base())) {
+            return true;
+        }
+        return System.currentTimeMillis() - t.primaryRefreshedAt >= SessionStorage.slack(t.maxInactive) * 1000L;
+    }
+
     private void loaded(RequestState state, Use use, SessionId requested, SessionStorage.Read read,
-            String requestedId) {
+            String requestedId, boolean refreshed) {
         Active a = use.active;
         if (read == null) {
             stats.count(Statistics.Counter.LOAD_MISSES);
@@ -536,13 +553,14 @@ final class NonStickySessions {
         use.session = s;
         restorePrincipal(state, s);
         int maxInactive = read.header().maxInactiveInterval();
-        if (!read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
+        if (refreshed && !read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
                 != SessionStorage.primaryTtl(manager.defaultMaxInactive())) {
             // the load refreshed the time to live with the default timeout; this session has its own
             storage.store.touch(read.id().node(), storage.keys.session(read.id()),
                     SessionStorage.primaryTtl(maxInactive));
         }
-        track(s, id, System.currentTimeMillis(), read.header().writtenAt());
+        long now = System.currentTimeMillis();
+        track(s, id, now, refreshed && !read.fromBackup() ? now : 0, read.header().writtenAt());
     }
 
     /** What the authenticator would have done had the session been loaded for it. */
@@ -698,7 +716,7 @@ final class NonStickySessions {
         rekey(a, now.base());
         Tracked t = tracked.remove(old.base());
         if (t != null) {
-            track(s, now, t.lastAccess, t.backupRefreshedAt);
+            track(s, now, t.lastAccess, t.primaryRefreshedAt, t.backupRefreshedAt);
         }
     }
 
@@ -822,7 +840,7 @@ final class NonStickySessions {
             s.stored(encoded.payload(), true, System.currentTimeMillis());
             stats.time(Statistics.Timer.WRITE, start);
             long now = System.currentTimeMillis();
-            track(s, target, now, now);
+            track(s, target, now, now, now);
             afterMove(use, target, maxInactive);
             manager.storeRecovered();
             return unlockIssued;
@@ -934,13 +952,18 @@ final class NonStickySessions {
 
     // ==================================================================== tracking, keep-alive, expiry
 
-    private void track(MsmSession s, SessionId sid, long accessedAt, long backupWrittenAt) {
+    /**
+     * @param refreshedAt when this Tomcat last set the primary copy's time to live, 0 when it did not now
+     */
+    private void track(MsmSession s, SessionId sid, long accessedAt, long refreshedAt, long backupWrittenAt) {
         Tracked t = tracked.computeIfAbsent(sid.base(), k -> new Tracked());
         t.sid = sid;
         t.fullId = s.getIdInternal();
         t.maxInactive = s.getMaxInactiveInterval();
         t.lastAccess = Math.max(t.lastAccess, accessedAt);
-        t.primaryRefreshedAt = accessedAt;
+        if (refreshedAt > t.primaryRefreshedAt) {
+            t.primaryRefreshedAt = refreshedAt;
+        }
         if (backupWrittenAt > t.backupRefreshedAt) {
             t.backupRefreshedAt = backupWrittenAt;
         }
@@ -978,8 +1001,7 @@ final class NonStickySessions {
         Tracked t = tracked.get(sid.base());
         if (t != null) {
             t.lastAccess = now;
-            long half = Math.max(1000L, t.maxInactive * 500L);
-            if (t.maxInactive <= 0 || now - t.primaryRefreshedAt < half) {
+            if (t.maxInactive <= 0 || now - t.primaryRefreshedAt < SessionStorage.slack(t.maxInactive) * 1000L) {
                 return;
             }
         }
@@ -1050,8 +1072,9 @@ final class NonStickySessions {
             if (t.maxInactive <= 0 || t.sid == null || active.containsKey(t.sid.base())) {
                 continue;
             }
-            if (now < t.lastAccess + t.maxInactive * 1000L + 1000L) {
-                continue;
+            if (now < t.lastAccess + t.maxInactive * 1000L + 1000L
+                    || now < t.primaryRefreshedAt + SessionStorage.primaryTtl(t.maxInactive) * 1000L + 1000L) {
+                continue; // not expired as far as this Tomcat knows, or its primary copy may still be there
             }
             if (!storage.nodes.isAvailable(t.sid.node())) {
                 continue;

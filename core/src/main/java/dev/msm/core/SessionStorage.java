@@ -63,9 +63,21 @@ final class SessionStorage {
 
     // ------------------------------------------------------------------ time to live
 
-    /** Primary copy: lives as long as the session may stay idle. */
+    /**
+     * Primary copy: lives as long as the session may stay idle, plus {@link #slack}: a read within the slack of the
+     * last refresh need not refresh again (a plain get), and the session then expires at most the slack late, never
+     * early (Tomcat itself checks expiry once a minute).
+     */
     static int primaryTtl(int maxInactiveSeconds) {
-        return maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds;
+        return maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + slack(maxInactiveSeconds);
+    }
+
+    /**
+     * @return how long after a refresh of the primary copy's time to live reads need not refresh it, in seconds: a
+     *         tenth of the timeout, from 1 to 60
+     */
+    static int slack(int maxInactiveSeconds) {
+        return Math.max(1, Math.min(60, maxInactiveSeconds / 10));
     }
 
     /**

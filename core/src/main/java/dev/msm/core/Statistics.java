@@ -1,6 +1,5 @@
 package dev.msm.core;
 
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -136,10 +135,17 @@ public final class Statistics {
      */
     static final class Histogram {
         private static final int SUB = 4;
-        private final AtomicLongArray buckets = new AtomicLongArray(64 * SUB);
+        /** One adder per bucket: request threads record concurrently without contending on one cache line. */
+        private final LongAdder[] buckets = new LongAdder[64 * SUB];
+
+        Histogram() {
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+        }
 
         void record(long value) {
-            buckets.incrementAndGet(bucket(Math.max(0, value)));
+            buckets[bucket(Math.max(0, value))].increment();
         }
 
         static int bucket(long v) {
@@ -162,32 +168,37 @@ public final class Statistics {
 
         long count() {
             long n = 0;
-            for (int i = 0; i < buckets.length(); i++) {
-                n += buckets.get(i);
+            for (LongAdder b : buckets) {
+                n += b.sum();
             }
             return n;
         }
 
         long percentile(double p) {
-            long total = count();
+            long[] counts = new long[buckets.length];
+            long total = 0;
+            for (int i = 0; i < buckets.length; i++) {
+                counts[i] = buckets[i].sum();
+                total += counts[i];
+            }
             if (total == 0) {
                 return 0;
             }
             long rank = (long) Math.ceil(total * Math.min(100, Math.max(0, p)) / 100.0);
             rank = Math.max(rank, 1);
             long seen = 0;
-            for (int i = 0; i < buckets.length(); i++) {
-                seen += buckets.get(i);
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
                 if (seen >= rank) {
                     return upperBound(i);
                 }
             }
-            return upperBound(buckets.length() - 1);
+            return upperBound(counts.length - 1);
         }
 
         void reset() {
-            for (int i = 0; i < buckets.length(); i++) {
-                buckets.set(i, 0);
+            for (LongAdder b : buckets) {
+                b.reset();
             }
         }
     }

@@ -316,7 +316,7 @@ final class StickySessions {
             if (sid == null || maxInactive <= 0 || s.storeRefreshedAt() == 0) {
                 continue;
             }
-            long interval = Math.min(60_000L, maxInactive * 1000L / 4);
+            long interval = SessionStorage.slack(maxInactive) * 1000L;
             if (s.getThisAccessedTimeInternal() > s.storeRefreshedAt() && now - s.storeRefreshedAt() >= interval) {
                 s.refreshed(now);
                 int ttl = SessionStorage.primaryTtl(maxInactive);

@@ -16,7 +16,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -109,8 +109,11 @@ final class MemcachedSessionStore implements SessionStore {
     private final Map<String, Node> nodes;
     private final String description;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
-    /** Operations in flight and when they time out; a sweep fails the overdue ones (no timer per operation). */
-    private final Map<CompletableFuture<?>, Deadline> pending = new ConcurrentHashMap<>();
+    /**
+     * Operations in flight, in the order they started (so by deadline); a sweep fails the overdue ones and drops the
+     * completed ones from the head. No timer per operation.
+     */
+    private final ConcurrentLinkedQueue<Deadline> pending = new ConcurrentLinkedQueue<>();
     private final ExecutorService listenerExecutor = new DirectExecutorService();
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledFuture<?> pinger;
@@ -155,21 +158,22 @@ final class MemcachedSessionStore implements SessionStore {
         scheduler.scheduleWithFixedDelay(this::failOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    /** When an operation in flight times out. */
-    private record Deadline(long atNanos, Node node) {
+    /** An operation in flight and when it times out. */
+    private record Deadline(CompletableFuture<?> future, long atNanos, Node node) {
     }
 
-    /** Fails operations whose timeout passed and forgets completed ones. */
+    /** Fails operations whose timeout passed and forgets completed ones, from the oldest on. */
     private void failOverdue() {
         long now = System.nanoTime();
-        for (Map.Entry<CompletableFuture<?>, Deadline> e : pending.entrySet()) {
-            CompletableFuture<?> f = e.getKey();
-            if (!f.isDone() && now - e.getValue().atNanos() >= 0) {
-                f.completeExceptionally(e.getValue().node().timedOut(null));
+        Deadline d;
+        while ((d = pending.peek()) != null) {
+            if (!d.future().isDone()) {
+                if (now - d.atNanos() < 0) {
+                    return; // every later operation started later
+                }
+                d.future().completeExceptionally(d.node().timedOut(null));
             }
-            if (f.isDone()) {
-                pending.remove(f);
-            }
+            pending.poll();
         }
     }
 
@@ -459,7 +463,7 @@ final class MemcachedSessionStore implements SessionStore {
 
     private <T> CompletableFuture<T> withDeadline(Node n, CompletableFuture<T> started) {
         if (!started.isDone()) {
-            pending.put(started, new Deadline(System.nanoTime() + timeout.toNanos(), n));
+            pending.add(new Deadline(started, System.nanoTime() + timeout.toNanos(), n));
         }
         return started;
     }
@@ -507,10 +511,10 @@ final class MemcachedSessionStore implements SessionStore {
             node.join(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         }
         StoreUnavailableException closedException = closedException();
-        for (CompletableFuture<?> f : pending.keySet()) {
-            f.completeExceptionally(closedException);
+        Deadline d;
+        while ((d = pending.poll()) != null) {
+            d.future().completeExceptionally(closedException);
         }
-        pending.clear();
         // delayed timeouts of operations started during close still run; the periodic ping does not
         scheduler.shutdown();
         if (log.isDebugEnabled()) {

@@ -1,0 +1,78 @@
+package dev.msm.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.msm.api.SerializerProvider;
+import dev.msm.api.SessionStoreProvider;
+
+/**
+ * Every {@code <Manager>} example in the README is a valid configuration: its attributes parse, its store and
+ * serializer exist, and each attribute is read by the manager, the store or the serializer (nothing is connected).
+ */
+class ReadmeExamplesTest {
+
+    private static final Pattern MANAGER = Pattern.compile("<Manager\\s([^>]*)/>", Pattern.DOTALL);
+    private static final Pattern ATTRIBUTE = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
+
+    static List<Map<String, String>> examples() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        List<Map<String, String>> examples = new ArrayList<>();
+        Matcher m = MANAGER.matcher(readme);
+        while (m.find()) {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            Matcher a = ATTRIBUTE.matcher(m.group(1));
+            while (a.find()) {
+                attributes.put(a.group(1), a.group(2));
+            }
+            examples.add(attributes);
+        }
+        return examples;
+    }
+
+    @Test
+    void everyManagerExample_IsAValidConfiguration() throws IOException {
+        List<Map<String, String>> examples = examples();
+        assertTrue(examples.size() >= 5, "the README lost its examples: " + examples.size());
+        for (Map<String, String> example : examples) {
+            assertEquals("dev.msm.tomcat.MsmManager", example.get("className"), example.toString());
+            Map<String, String> manager = new LinkedHashMap<>();
+            Map<String, String> extra = new LinkedHashMap<>();
+            example.forEach((k, v) -> {
+                if (!k.equals("className")) {
+                    (hasSetter(k) ? manager : extra).put(k, v);
+                }
+            });
+            ManagerConfig config = ManagerConfig.parse(manager);
+            ClassLoader loader = getClass().getClassLoader();
+            SessionStoreProvider store = Plugins.store(config.store(), loader);
+            SerializerProvider serializer = Plugins.serializer(config.serializer(), loader);
+            List<String> warnings = new ArrayList<>();
+            Plugins.split(manager, extra, store, serializer, new LinkedHashMap<>(), new LinkedHashMap<>(), warnings);
+            assertEquals(List.of(), warnings, example.toString());
+        }
+    }
+
+    private static boolean hasSetter(String attribute) {
+        String setter = "set" + Character.toUpperCase(attribute.charAt(0)) + attribute.substring(1);
+        try {
+            MsmManagerBase.class.getMethod(setter, String.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}
