@@ -725,11 +725,7 @@ final class NonStickySessions {
         SessionId sid = s.sessionId();
         if (sid != null && !s.isTransientCopy()) {
             tracked.remove(sid.base());
-            try {
-                storage.delete(sid);
-            } catch (RuntimeException e) {
-                log.debug("Copies of session [" + sid + "] not deleted: " + e);
-            }
+            storage.deleteNow(sid); // gone before the response, for the next request on any Tomcat
         }
         s.expireLocally(notify);
     }

@@ -170,11 +170,14 @@ final class SessionStorage {
         }
     }
 
-    /** Deletes both copies (invalidation, expiry); fire and forget. */
-    void delete(SessionId id) {
-        if (nodes.isAvailable(id.node())) {
-            store.delete(id.node(), keys.session(id));
-        }
+    /**
+     * Deletes both copies (invalidation, expiry). The backup deletes are not waited for.
+     *
+     * @return the primary copy's delete, done at once when its node is down
+     */
+    CompletableFuture<Boolean> delete(SessionId id) {
+        CompletableFuture<Boolean> primary = nodes.isAvailable(id.node())
+                ? store.delete(id.node(), keys.session(id)) : CompletableFuture.completedFuture(false);
         if (nodes.hasNodes()) {
             for (StoreNode n : store.nodes()) {
                 if (nodes.isAvailable(n.id())) {
@@ -183,6 +186,21 @@ final class SessionStorage {
             }
         } else if (shadowOnSameNode) {
             store.delete(null, keys.backup(id));
+        }
+        return primary;
+    }
+
+    /**
+     * Deletes both copies and waits (bounded) for the primary's delete, so that the client's next request, on any
+     * Tomcat, no longer finds the session.
+     */
+    void deleteNow(SessionId id) {
+        try {
+            await(delete(id));
+        } catch (StoreException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("Session [" + id + "] may still be stored: " + e);
+            }
         }
     }
 

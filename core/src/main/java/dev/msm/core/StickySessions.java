@@ -272,10 +272,10 @@ final class StickySessions {
                 discardQuietly(s);
                 return;
             }
-            try {
+            if (timedOut) {
                 storage.delete(sid);
-            } catch (RuntimeException e) {
-                log.debug("Copies of session [" + sid + "] not deleted: " + e);
+            } else {
+                storage.deleteNow(sid); // invalidated by a request: gone before the response
             }
         }
         s.expireLocally(notify);
