@@ -192,29 +192,47 @@ final class StickySessions {
 
     private SessionStorage.Read read(SessionId sid) {
         if (storage.nodes.hasNodes() && !storage.nodes.isAvailable(sid.node())) {
-            String target = storage.nodes.relocationTarget(sid.node());
-            if (target == null) {
-                return null;
-            }
-            SessionId moved = sid.withNode(target);
-            SessionStorage.Read already = storage.decodeRead(moved,
-                    storage.await(storage.store.get(target, storage.keys.session(moved))), false, true);
-            if (already != null) {
-                return already;
-            }
-            SessionStorage.Read backup = storage.readBackup(sid);
-            if (backup == null) {
-                return null;
-            }
-            storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
-            return new SessionStorage.Read(moved, backup.value(), backup.header(), true);
+            return readElsewhere(sid);
         }
-        byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+        byte[] value;
+        try {
+            value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+        } catch (StoreException e) {
+            if (!storage.nodes.hasNodes()) {
+                throw e;
+            }
+            // the node failed just now (e.g. killed together with the Tomcat that owned the session), before this
+            // Tomcat's client noticed: the backup copy on another node is as recent as the primary was
+            if (log.isDebugEnabled()) {
+                log.debug("Session [" + sid + "] could not be read from its node, trying its backup: " + e);
+            }
+            return readElsewhere(sid);
+        }
         SessionStorage.Read read = storage.decodeRead(sid, value, false, true);
         if (read != null) {
             return read;
         }
         return storage.readBackup(sid);
+    }
+
+    /** The session's node is down: the session already moved to the relocation target, or its backup is used. */
+    private SessionStorage.Read readElsewhere(SessionId sid) {
+        String target = storage.nodes.relocationTarget(sid.node());
+        if (target == null) {
+            return null;
+        }
+        SessionId moved = sid.withNode(target);
+        SessionStorage.Read already = storage.decodeRead(moved,
+                storage.await(storage.store.get(target, storage.keys.session(moved))), false, true);
+        if (already != null) {
+            return already;
+        }
+        SessionStorage.Read backup = storage.readBackup(sid);
+        if (backup == null) {
+            return null;
+        }
+        storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
+        return new SessionStorage.Read(moved, backup.value(), backup.header(), true);
     }
 
     /** The session's node is down: give it an id on another node; it is written there at the end of the request. */
