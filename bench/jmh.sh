@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The JMH micro-benchmarks: SerializerBenchmark (java vs kryo on small, typical and large sessions) and CodecBenchmark
+# The JMH micro-benchmarks: SerializerBenchmark (java vs kryo on small, medium and large sessions) and CodecBenchmark
 # (the stored-value envelope with compression and encryption off/on). Writes bench/results/jmh-<yyyy-MM-dd>.json (JMH's
 # JSON) and bench/results/jmh-latest.md (the summary). About 5 minutes with the default settings.
 #   bench/jmh.sh                          # everything

@@ -40,8 +40,8 @@ public class CodecBenchmark {
     /** The session id the values are bound to (encryption authenticates it). */
     static final String BASE_ID = "2F0A6E4C1B9D8E7F6A5B4C3D2E1F0A9B-n1";
 
-    /** {@code typical} or {@code large}, see {@link SessionShapes}. */
-    @Param({"typical", "large"})
+    /** {@code medium} or {@code large}, see {@link SessionShapes}. */
+    @Param({"medium", "large"})
     public String shape;
 
     /** {@code off} (the baseline) or {@code on}: deflate every payload. */

@@ -77,6 +77,15 @@ public final class JmhRun {
                 .append(" with `JmhRun ").append(arguments).append("`; raw results in `").append(jsonName)
                 .append("`.\n");
         Machine.describe().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("\nSession shapes (`SessionShapes`; the attribute map with plain Java serialization): ");
+        List<String> shapes = new ArrayList<>();
+        for (String name : SessionShapes.NAMES) {
+            Map<?, ?> attributes = (Map<?, ?>) SessionShapes.build(name)[0];
+            shapes.add(String.format(Locale.ROOT, "%s %,d bytes (%d attributes)", name,
+                    SessionShapes.javaSize(attributes), attributes.size()));
+        }
+        md.append(String.join(", ", shapes)).append(". The size columns below are the whole stored state ")
+                .append("(attributes, principal, auth type, notes) as the serializer or the envelope writes it.\n");
         md.append("\nTimes are microseconds per operation (lower is better, ± the 99.9% confidence interval); ")
                 .append("alloc is bytes allocated per operation (`-prof gc`).\n");
 

@@ -26,10 +26,11 @@ import dev.msm.core.KryoSerializerProvider;
 
 /**
  * The two serializers msm ships, side by side: Java serialization (the default, {@code java}) against Kryo
- * ({@code kryo}), each writing and reading back the {@link SessionShapes} ({@code small}, {@code typical},
- * {@code large}) exactly as the engine calls them ({@link Serializer#serialize}, {@link Serializer#deserialize} with
- * the allow-list filter on). The auxiliary counter {@code bytes} adds up the serialized bytes written or read: divided
- * by the operations per second it is the serialized size of the shape (the summary of {@link JmhRun} shows it).
+ * ({@code kryo}), each writing and reading back the {@link SessionShapes} ({@code small} 1 KiB, {@code medium}
+ * 20 KiB, {@code large} 500 KiB) exactly as the engine calls them ({@link Serializer#serialize},
+ * {@link Serializer#deserialize} with the allow-list filter on). The auxiliary counter {@code bytes} adds up the
+ * serialized bytes written or read: divided by the operations per second it is the serialized size of the shape (the
+ * summary of {@link JmhRun} shows it).
  *
  * <p>Run: {@code bench/jmh.sh SerializerBenchmark}, or after {@code mvn -B -o -f bench/pom.xml package}:
  * {@code java -jar bench/target/benchmarks.jar SerializerBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc}.
@@ -47,7 +48,7 @@ public class SerializerBenchmark {
     public String serializer;
 
     /** One of {@link SessionShapes#NAMES}. */
-    @Param({"small", "typical", "large"})
+    @Param({"small", "medium", "large"})
     public String shape;
 
     private Serializer instance;

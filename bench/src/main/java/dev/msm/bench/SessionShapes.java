@@ -1,6 +1,10 @@
 package dev.msm.bench;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,15 +27,21 @@ import org.apache.catalina.realm.GenericPrincipal;
 /**
  * The session states the micro-benchmarks serialize, in the shape msm stores them (what
  * {@code MsmSession.captureState} returns): {@code Object[]{HashMap attributes, Principal, String authType,
- * HashMap notes}}. Built from a fixed seed ({@value #SEED}), so every run and every fork sees the same bytes.
+ * HashMap notes}}. Built from a fixed seed ({@value #SEED}), so every run and every fork sees the same bytes. They are
+ * sized for 1 KiB, 20 KiB and 500 KiB ({@link #TARGET_BYTES}), measured as the attribute map written with plain Java
+ * serialization ({@link #javaSize}); {@code BenchmarksTest} keeps them within 15% of that.
  *
  * <ul>
- * <li>{@code small}: a counter and a user name, no login (about 250 bytes with Java serialization);</li>
- * <li>{@code typical}: 20 attributes of a shop's logged-in user: a shopping cart of beans with prices and dates,
- * recently viewed products, preferences, a CSRF token, dates of several {@code java.util}/{@code java.time} types, a
- * {@link GenericPrincipal} with roles and {@code FORM} as authentication type (2 to 3 KB);</li>
- * <li>{@code large}: 200 attributes of about 100 KB with Java serialization: texts, lists of beans, maps and a
- * few byte arrays, as an application that caches too much in the session.</li>
+ * <li>{@code small} (1,027 bytes, 18 attributes): a logged-in user: names, ids, counters, a {@link Locale}, a
+ * {@link Date}, an {@link Instant} and a {@link LocalDateTime}, a CSRF token, a set of flags, URLs; a
+ * {@link GenericPrincipal} with roles and {@code FORM} as authentication type;</li>
+ * <li>{@code medium} (20,213 bytes, 39 attributes): a shop's logged-in customer: the above plus a profile bean with
+ * addresses, a shopping cart of beans with prices and dates, the last 18 orders (nested beans: items, address,
+ * status), a page of 50 search results, recently viewed products, a wish list, preferences, search filters, a checkout
+ * form;</li>
+ * <li>{@code large} (505,272 bytes, 284 attributes): an application that caches too much in the session: the above
+ * plus an order history of 400 orders, 50 cached result pages, 20 carts, 120 texts, preference maps, report rows (maps
+ * of dates, numbers and strings) and four 5 KiB byte arrays (4% of the bytes).</li>
  * </ul>
  *
  * <p>The bean classes are nested here; a serializer reads them back only with {@link #ALLOWED_CLASSES} in its
@@ -43,19 +53,25 @@ public final class SessionShapes {
     public static final long SEED = 20_251_128L;
     /** The {@code allowedClasses} attribute the benchmark beans need. */
     public static final String ALLOWED_CLASSES = "dev.msm.bench.SessionShapes";
-    /** The shapes, by name. */
-    public static final List<String> NAMES = List.of("small", "typical", "large");
+    /** The shapes, by name, smallest first. */
+    public static final List<String> NAMES = List.of("small", "medium", "large");
+    /** The size each shape is built for: its attribute map with Java serialization, in bytes, by name. */
+    public static final Map<String, Integer> TARGET_BYTES = Map.of("small", 1024, "medium", 20 * 1024,
+            "large", 500 * 1024);
 
     private static final String[] WORDS = ("session cart order product price shipping address customer account "
             + "invoice payment discount coupon delivery warehouse catalog review rating category brand color size "
             + "stock basket checkout profile settings language currency region newsletter wishlist history token")
             .split(" ");
+    private static final String[] CITIES = {"Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", "Leipzig",
+        "Dresden", "Stuttgart"};
+    private static final long EPOCH_MILLIS = 1_700_000_000_000L;
 
     private SessionShapes() {
     }
 
     /**
-     * @param name {@code small}, {@code typical} or {@code large}
+     * @param name {@code small}, {@code medium} or {@code large}
      * @return a new graph of that shape, always the same for the same name
      * @throws IllegalArgumentException for another name
      */
@@ -63,21 +79,35 @@ public final class SessionShapes {
         Random random = new Random(SEED);
         return switch (name) {
             case "small" -> small(random);
-            case "typical" -> typical(random);
+            case "medium" -> medium(random);
             case "large" -> large(random);
             default -> throw new IllegalArgumentException("Unknown session shape [" + name + "]; known: " + NAMES);
         };
     }
 
-    private static Object[] small(Random random) {
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put("count", random.nextInt(100));
-        attributes.put("user", "user" + random.nextInt(100_000));
-        return new Object[] {attributes, null, null, new HashMap<String, Object>()};
+    /**
+     * @param value a serializable graph, e.g. a shape's attribute map ({@code build(name)[0]})
+     * @return how many bytes it takes with plain Java serialization ({@link ObjectOutputStream})
+     */
+    public static int javaSize(Object value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.size();
     }
 
-    private static Object[] typical(Random random) {
+    private static Object[] small(Random random) {
         Map<String, Object> a = new HashMap<>();
+        String user = user(random, a);
+        GenericPrincipal principal = new GenericPrincipal(user, List.of("user", "customer"));
+        return new Object[] {a, principal, "FORM", new HashMap<String, Object>()};
+    }
+
+    /** The attributes of {@code small}; returns the user name. */
+    private static String user(Random random, Map<String, Object> a) {
         String user = "user" + random.nextInt(100_000);
         a.put("user", user);
         a.put("count", random.nextInt(1000));
@@ -85,63 +115,216 @@ public final class SessionShapes {
         a.put("displayName", capitalize(word(random)) + " " + capitalize(word(random)));
         a.put("email", user + "@example.com");
         a.put("locale", Locale.GERMANY);
-        a.put("currency", "EUR");
-        a.put("loginTime", new Date(1_700_000_000_000L + random.nextInt(1_000_000_000)));
-        a.put("lastActivity", Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1_000_000_000)));
-        a.put("birthday", LocalDate.of(1960 + random.nextInt(45), 1 + random.nextInt(12), 1 + random.nextInt(28)));
-        a.put("sessionStarted", LocalDateTime.of(2025, 11, 1 + random.nextInt(27), random.nextInt(24),
-                random.nextInt(60)));
-        a.put("cart", cart(random, 5));
-        a.put("recentlyViewed", skus(random, 10));
-        a.put("preferences", preferences(random, 8));
+        a.put("loginTime", date(random));
+        a.put("lastActivity", instant(random));
         a.put("csrfToken", new UUID(random.nextLong(), random.nextLong()).toString().replace("-", ""));
         a.put("flags", new HashSet<>(List.of("beta", "newsletter", "prime")));
         a.put("returnUrl", "/shop/" + word(random) + "/" + word(random) + "?page=" + random.nextInt(20));
-        a.put("searchQuery", sentence(random, 4));
         a.put("pageViews", random.nextInt(500));
         a.put("consentGiven", Boolean.TRUE);
+        a.put("currency", "EUR");
+        a.put("sessionStarted", LocalDateTime.of(2025, 11, 1 + random.nextInt(27), random.nextInt(24),
+                random.nextInt(60)));
+        a.put("searchQuery", sentence(random, 4));
+        a.put("referrer", "https://www.example.org/" + word(random) + "/" + word(random));
+        a.put("deviceType", "desktop");
+        return user;
+    }
+
+    private static Object[] medium(Random random) {
+        Map<String, Object> a = new HashMap<>();
+        String user = user(random, a);
+        shop(random, a, user);
         GenericPrincipal principal = new GenericPrincipal(user, List.of("user", "customer"));
         return new Object[] {a, principal, "FORM", new HashMap<String, Object>()};
     }
 
+    /** The attributes {@code medium} adds to {@code small}. */
+    private static void shop(Random random, Map<String, Object> a, String user) {
+        a.put("birthday", LocalDate.of(1960 + random.nextInt(45), 1 + random.nextInt(12), 1 + random.nextInt(28)));
+        a.put("profile", profile(random, user));
+        a.put("cart", cart(random, 14));
+        a.put("orders", orders(random, 18));
+        a.put("searchResults", products(random, 50));
+        a.put("recentlyViewed", skus(random, 40));
+        a.put("wishlist", products(random, 10));
+        a.put("preferences", preferences(random, 20));
+        a.put("searchFilters", filters(random));
+        a.put("breadcrumbs", new ArrayList<>(List.of("Home", capitalize(word(random)), capitalize(word(random)),
+                capitalize(word(random)))));
+        a.put("checkoutForm", checkoutForm(random));
+        a.put("couponCodes", new ArrayList<>(List.of("WELCOME10", "FREESHIP")));
+        a.put("loyaltyPoints", random.nextInt(10_000));
+        a.put("lastOrderTotal", BigDecimal.valueOf(1000 + random.nextInt(100_000), 2));
+        a.put("flashMessages", new ArrayList<>(List.of("Your " + word(random) + " was saved.")));
+        Map<String, String> abTests = new LinkedHashMap<>();
+        abTests.put("checkout", "B");
+        abTests.put("search", "A");
+        abTests.put("banner", "control");
+        a.put("abTestGroups", abTests);
+        a.put("lastPasswordChange", LocalDate.of(2024, 1 + random.nextInt(12), 1 + random.nextInt(28)));
+        a.put("viewportWidth", 360 + random.nextInt(1600));
+        a.put("timeZone", "Europe/Berlin");
+        a.put("rememberMe", Boolean.FALSE);
+        a.put("supportTicket", (long) random.nextInt(1_000_000));
+    }
+
     private static Object[] large(Random random) {
         Map<String, Object> a = new HashMap<>();
-        for (int i = 0; i < 140; i++) {
-            a.put("text" + i, sentence(random, 40 + random.nextInt(40)));
+        String user = user(random, a);
+        shop(random, a, user);
+        a.put("orderHistory", orders(random, 400));
+        for (int i = 0; i < 50; i++) {
+            a.put("resultPage" + i, products(random, 25));
         }
         for (int i = 0; i < 20; i++) {
             a.put("cart" + i, cart(random, 3 + random.nextInt(5)));
         }
+        for (int i = 0; i < 120; i++) {
+            a.put("text" + i, sentence(random, 40 + random.nextInt(60)));
+        }
         for (int i = 0; i < 20; i++) {
             a.put("prefs" + i, preferences(random, 10));
         }
-        for (int i = 0; i < 10; i++) {
-            byte[] blob = new byte[512];
-            random.nextBytes(blob);
-            a.put("blob" + i, blob);
+        for (int i = 0; i < 20; i++) {
+            a.put("report" + i, report(random, 25));
         }
         for (int i = 0; i < 10; i++) {
             a.put("viewed" + i, skus(random, 20));
         }
-        GenericPrincipal principal = new GenericPrincipal("user" + random.nextInt(100_000),
-                List.of("user", "customer", "admin"));
+        for (int i = 0; i < 4; i++) {
+            byte[] blob = new byte[5 * 1024];
+            random.nextBytes(blob);
+            a.put("upload" + i, blob);
+        }
+        GenericPrincipal principal = new GenericPrincipal(user, List.of("user", "customer", "admin"));
         return new Object[] {a, principal, "FORM", new HashMap<String, Object>()};
+    }
+
+    private static Profile profile(Random random, String user) {
+        Profile p = new Profile();
+        p.firstName = capitalize(word(random));
+        p.lastName = capitalize(word(random)) + "mann";
+        p.email = user + "@example.com";
+        p.phone = "+49 " + (100 + random.nextInt(900)) + " " + (1_000_000 + random.nextInt(9_000_000));
+        p.birthday = LocalDate.of(1960 + random.nextInt(45), 1 + random.nextInt(12), 1 + random.nextInt(28));
+        p.registered = date(random);
+        p.newsletter = random.nextBoolean();
+        p.addresses.add(address(random));
+        p.addresses.add(address(random));
+        return p;
+    }
+
+    private static Address address(Random random) {
+        Address address = new Address();
+        address.name = capitalize(word(random)) + " " + capitalize(word(random));
+        address.street = capitalize(word(random)) + "straße " + (1 + random.nextInt(200));
+        address.zip = String.valueOf(10_000 + random.nextInt(89_999));
+        address.city = CITIES[random.nextInt(CITIES.length)];
+        address.country = "DE";
+        return address;
+    }
+
+    private static List<Order> orders(Random random, int n) {
+        List<Order> orders = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Order order = new Order();
+            order.number = "ORD-" + (1_000_000 + random.nextInt(9_000_000));
+            order.placed = LocalDate.of(2020 + random.nextInt(6), 1 + random.nextInt(12), 1 + random.nextInt(28));
+            order.status = OrderStatus.values()[random.nextInt(OrderStatus.values().length)];
+            order.shipTo = address(random);
+            BigDecimal total = BigDecimal.ZERO;
+            for (int j = 1 + random.nextInt(3); j > 0; j--) {
+                CartItem item = item(random);
+                order.items.add(item);
+                total = total.add(item.unitPrice.multiply(BigDecimal.valueOf(item.quantity)));
+            }
+            order.total = total;
+            orders.add(order);
+        }
+        return orders;
+    }
+
+    private static List<Product> products(Random random, int n) {
+        List<Product> products = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Product p = new Product();
+            p.sku = sku(random);
+            p.name = capitalize(word(random)) + " " + word(random) + " " + word(random);
+            p.price = BigDecimal.valueOf(100 + random.nextInt(50_000), 2);
+            p.rating = 1 + random.nextInt(41) / 10.0;
+            p.stock = random.nextInt(500);
+            products.add(p);
+        }
+        return products;
+    }
+
+    private static Map<String, Object> filters(Random random) {
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("category", word(random));
+        filters.put("brand", capitalize(word(random)));
+        filters.put("minPrice", 10 + random.nextInt(50));
+        filters.put("maxPrice", 100 + random.nextInt(500));
+        filters.put("inStock", Boolean.TRUE);
+        filters.put("sort", "price-asc");
+        filters.put("page", 1 + random.nextInt(10));
+        return filters;
+    }
+
+    private static Map<String, String> checkoutForm(Random random) {
+        Map<String, String> form = new LinkedHashMap<>();
+        Address address = address(random);
+        form.put("name", address.name);
+        form.put("street", address.street);
+        form.put("zip", address.zip);
+        form.put("city", address.city);
+        form.put("country", address.country);
+        form.put("shipping", random.nextBoolean() ? "standard" : "express");
+        form.put("payment", random.nextBoolean() ? "invoice" : "card");
+        form.put("comment", sentence(random, 8));
+        return form;
+    }
+
+    private static List<Map<String, Object>> report(Random random, int rows) {
+        List<Map<String, Object>> report = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("day", LocalDate.of(2025, 1 + random.nextInt(12), 1 + random.nextInt(28)));
+            row.put("category", word(random));
+            row.put("orders", random.nextInt(1000));
+            row.put("revenue", BigDecimal.valueOf(random.nextInt(10_000_000), 2));
+            row.put("conversion", random.nextDouble());
+            report.add(row);
+        }
+        return report;
     }
 
     private static Cart cart(Random random, int items) {
         Cart cart = new Cart();
         cart.id = new UUID(random.nextLong(), random.nextLong()).toString();
-        cart.created = new Date(1_700_000_000_000L + random.nextInt(1_000_000_000));
+        cart.created = date(random);
         for (int i = 0; i < items; i++) {
-            CartItem item = new CartItem();
-            item.sku = sku(random);
-            item.name = capitalize(word(random)) + " " + word(random) + " " + word(random);
-            item.quantity = 1 + random.nextInt(4);
-            item.unitPrice = BigDecimal.valueOf(100 + random.nextInt(50_000), 2);
-            item.addedAt = Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1_000_000_000));
-            cart.items.add(item);
+            cart.items.add(item(random));
         }
         return cart;
+    }
+
+    private static CartItem item(Random random) {
+        CartItem item = new CartItem();
+        item.sku = sku(random);
+        item.name = capitalize(word(random)) + " " + word(random) + " " + word(random);
+        item.quantity = 1 + random.nextInt(4);
+        item.unitPrice = BigDecimal.valueOf(100 + random.nextInt(50_000), 2);
+        item.addedAt = instant(random);
+        return item;
+    }
+
+    private static Date date(Random random) {
+        return new Date(EPOCH_MILLIS + random.nextInt(1_000_000_000));
+    }
+
+    private static Instant instant(Random random) {
+        return Instant.ofEpochMilli(EPOCH_MILLIS + random.nextInt(1_000_000_000));
     }
 
     private static List<String> skus(Random random, int n) {
@@ -266,6 +449,141 @@ public final class SessionShapes {
         @Override
         public int hashCode() {
             return Objects.hash(sku, name, quantity, unitPrice, addedAt);
+        }
+    }
+
+    /** A postal address, part of a {@link Profile} and of each {@link Order}. */
+    public static final class Address implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Who receives. */
+        public String name;
+        /** Street and number. */
+        public String street;
+        /** Postal code. */
+        public String zip;
+        /** City. */
+        public String city;
+        /** ISO country code. */
+        public String country;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Address a && Objects.equals(name, a.name) && Objects.equals(street, a.street)
+                    && Objects.equals(zip, a.zip) && Objects.equals(city, a.city)
+                    && Objects.equals(country, a.country);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, street, zip, city, country);
+        }
+    }
+
+    /** The logged-in customer's data, as an application loads it once per session. */
+    public static final class Profile implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** First name. */
+        public String firstName;
+        /** Last name. */
+        public String lastName;
+        /** E-mail address. */
+        public String email;
+        /** Phone number. */
+        public String phone;
+        /** Date of birth. */
+        public LocalDate birthday;
+        /** When the account was created. */
+        public Date registered;
+        /** Whether the newsletter is subscribed. */
+        public boolean newsletter;
+        /** Billing and shipping addresses. */
+        public List<Address> addresses = new ArrayList<>();
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Profile p && Objects.equals(firstName, p.firstName)
+                    && Objects.equals(lastName, p.lastName) && Objects.equals(email, p.email)
+                    && Objects.equals(phone, p.phone) && Objects.equals(birthday, p.birthday)
+                    && Objects.equals(registered, p.registered) && newsletter == p.newsletter
+                    && Objects.equals(addresses, p.addresses);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(firstName, lastName, email, phone, birthday, registered, newsletter, addresses);
+        }
+    }
+
+    /** Where an {@link Order} is. */
+    public enum OrderStatus {
+        /** Received, not yet paid. */
+        PLACED,
+        /** Paid. */
+        PAID,
+        /** On its way. */
+        SHIPPED,
+        /** Arrived. */
+        DELIVERED,
+        /** Cancelled by the customer. */
+        CANCELLED
+    }
+
+    /** A past order: items, shipping address, total and status. */
+    public static final class Order implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The order number. */
+        public String number;
+        /** When it was placed. */
+        public LocalDate placed;
+        /** Its status. */
+        public OrderStatus status;
+        /** Where it was shipped. */
+        public Address shipTo;
+        /** What was ordered. */
+        public List<CartItem> items = new ArrayList<>();
+        /** The sum of the items' prices. */
+        public BigDecimal total;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Order r && Objects.equals(number, r.number) && Objects.equals(placed, r.placed)
+                    && status == r.status && Objects.equals(shipTo, r.shipTo) && Objects.equals(items, r.items)
+                    && Objects.equals(total, r.total);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(number, placed, status, shipTo, items, total);
+        }
+    }
+
+    /** One product of a search result page. */
+    public static final class Product implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The product's stock keeping unit. */
+        public String sku;
+        /** The product's name. */
+        public String name;
+        /** Its price. */
+        public BigDecimal price;
+        /** Average rating, 1 to 5. */
+        public double rating;
+        /** Items in stock. */
+        public int stock;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Product p && Objects.equals(sku, p.sku) && Objects.equals(name, p.name)
+                    && Objects.equals(price, p.price) && Double.compare(rating, p.rating) == 0 && stock == p.stock;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(sku, name, price, rating, stock);
         }
     }
 }

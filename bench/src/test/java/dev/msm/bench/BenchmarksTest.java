@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BenchmarksTest {
 
     @ParameterizedTest
-    @CsvSource({"java,small", "java,typical", "java,large", "kryo,small", "kryo,typical", "kryo,large"})
+    @CsvSource({"java,small", "java,medium", "java,large", "kryo,small", "kryo,medium", "kryo,large"})
     void serializerBenchmark_RoundTripsEveryShape(String serializer, String shape) {
         SerializerBenchmark bench = new SerializerBenchmark();
         bench.serializer = serializer;
@@ -31,7 +31,7 @@ class BenchmarksTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"typical,off,off", "typical,on,off", "typical,off,on", "typical,on,on", "large,off,off",
+    @CsvSource({"medium,off,off", "medium,on,off", "medium,off,on", "medium,on,on", "large,off,off",
         "large,on,on"})
     void codecBenchmark_RoundTripsWithEveryOption(String shape, String compression, String encryption) {
         CodecBenchmark bench = new CodecBenchmark();
@@ -48,7 +48,7 @@ class BenchmarksTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"small", "typical", "large"})
+    @CsvSource({"small", "medium", "large"})
     void sessionShapes_AreTheSameForTheSameSeed(String shape) {
         byte[] first = SerializerBenchmark.create("java").serialize(SessionShapes.build(shape));
         byte[] second = SerializerBenchmark.create("java").serialize(SessionShapes.build(shape));
@@ -56,9 +56,16 @@ class BenchmarksTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"typical,15,25", "large,150,250"})
-    void sessionShapes_HaveTheDocumentedNumberOfAttributes(String shape, int min, int max) {
-        int attributes = ((Map<?, ?>) SessionShapes.build(shape)[0]).size();
-        assertTrue(attributes >= min && attributes <= max, shape + ": " + attributes);
+    @CsvSource({"small,18", "medium,39", "large,284"})
+    void sessionShapes_HaveTheDocumentedNumberOfAttributes(String shape, int attributes) {
+        assertEquals(attributes, ((Map<?, ?>) SessionShapes.build(shape)[0]).size(), shape);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"small", "medium", "large"})
+    void sessionShapes_AreWithin15PercentOfTheirTargetSize(String shape) {
+        int size = SessionShapes.javaSize(SessionShapes.build(shape)[0]);
+        int target = SessionShapes.TARGET_BYTES.get(shape);
+        assertTrue(Math.abs(size - target) <= target * 0.15, shape + ": " + size + " bytes, target " + target);
     }
 }

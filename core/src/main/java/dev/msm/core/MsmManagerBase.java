@@ -1139,6 +1139,15 @@ public abstract class MsmManagerBase extends ManagerBase {
         return ns == null ? 0 : ns.pendingRepairs();
     }
 
+    /**
+     * @return non-sticky: recoveries of store nodes whose repair of session copies finished, since start (a node
+     *         reported available again is repaired in the background; this tells when that is done)
+     */
+    public long getRepairsCompleted() {
+        NonStickySessions ns = nonSticky();
+        return ns == null ? 0 : ns.repairsCompleted();
+    }
+
     /** @return requests that passed msm's valve (not ignored); since start or reset */
     public long getStatRequests() {
         return statistics.get(Statistics.Counter.REQUESTS);
@@ -1152,6 +1161,14 @@ public abstract class MsmManagerBase extends ManagerBase {
     /** @return sessions read from the store; since start or reset */
     public long getStatLoads() {
         return statistics.get(Statistics.Counter.LOADS);
+    }
+
+    /**
+     * @return non-sticky: loads that read the value this Tomcat stored or loaded last, so the session kept since
+     *         then was reused instead of deserialized (part of statLoads); since start or reset
+     */
+    public long getStatLoadsReused() {
+        return statistics.get(Statistics.Counter.LOADS_REUSED);
     }
 
     /** @return loads that found no stored session; since start or reset */

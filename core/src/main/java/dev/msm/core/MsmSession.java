@@ -37,6 +37,11 @@ public class MsmSession extends StandardSession {
      */
     private transient volatile byte[] storedPayload;
     private transient volatile byte[] storedHash;
+    /**
+     * Non-sticky: the exact value the primary copy holds whose state this session has (the value loaded or written
+     * last), or {@code null} when unknown; lets a later load that reads the same value reuse this object.
+     */
+    private transient volatile byte[] storedValue;
     /** Wall time at which the stored copies were last written or touched. */
     private transient volatile long storeRefreshedAt;
     /** Never written back (a stand-in served while the store is unavailable). */
@@ -200,6 +205,7 @@ public class MsmSession extends StandardSession {
      * @param at        wall time of the write or load
      */
     void stored(byte[] payload, boolean keepBytes, long at) {
+        storedValue = null;
         if (payload == null) {
             storedPayload = null;
             storedHash = null;
@@ -211,6 +217,19 @@ public class MsmSession extends StandardSession {
             storedPayload = null;
         }
         storeRefreshedAt = at;
+    }
+
+    /**
+     * @param value the whole stored value (envelope) the primary copy holds now, whose payload was just passed to
+     *              {@link #stored(byte[], boolean, long)}
+     */
+    void storedValue(byte[] value) {
+        storedValue = value;
+    }
+
+    /** @return the stored value this session's state equals, or {@code null} when unknown */
+    byte[] storedValue() {
+        return storedValue;
     }
 
     /** Forgets what the store holds: the next backup writes the session whatever its bytes. */

@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,6 +70,8 @@ final class NonStickySessions {
         volatile SessionId lockedId;
         volatile byte[] lockToken;
         volatile long lockRenewedAt;
+        /** More than one request used it at once on this Tomcat: its object is not kept for reuse afterwards. */
+        volatile boolean shared;
 
         Active(String base) {
             this.base = base;
@@ -98,6 +103,12 @@ final class NonStickySessions {
         volatile long primaryRefreshedAt;
         volatile long backupRefreshedAt;
         volatile boolean touching;
+        /**
+         * The session object as the last request on this Tomcat left it, while its state is exactly the stored value
+         * it remembers ({@link MsmSession#storedValue()}): a load that reads that same value takes it instead of
+         * deserializing. Dropped with this entry (expiry, invalidation, use on another Tomcat).
+         */
+        final AtomicReference<MsmSession> idle = new AtomicReference<>();
     }
 
     private final MsmManagerBase manager;
@@ -121,6 +132,11 @@ final class NonStickySessions {
     private final long startedAt = System.currentTimeMillis();
     private final Map<String, Long> recoveredAt = new ConcurrentHashMap<>();
     private final AtomicInteger repairs = new AtomicInteger();
+    private final AtomicLong repairsCompleted = new AtomicLong();
+    /** Serialized bytes of the idle sessions kept for reuse (approximate; recounted by {@link #trimIdle()}). */
+    private final AtomicLong idleBytes = new AtomicLong();
+    private final AtomicBoolean trimming = new AtomicBoolean();
+    private final long idleCap = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64);
 
     NonStickySessions(MsmManagerBase manager, SessionStorage storage, ManagerConfig config, String name) {
         this.manager = manager;
@@ -265,7 +281,9 @@ final class NonStickySessions {
     private Use acquire(RequestState state, SessionId sid, String requestedId) {
         Active a = active.compute(sid.base(), (k, v) -> {
             Active x = v == null ? new Active(k) : v;
-            x.users.incrementAndGet();
+            if (x.users.incrementAndGet() > 1) {
+                x.shared = true;
+            }
             return x;
         });
         Use use = new Use(a);
@@ -529,7 +547,13 @@ final class NonStickySessions {
             return;
         }
         SessionId id = read.id().withRoute(requested.route());
-        MsmSession s = manager.sessionFrom(storage, read, id.full(), true, false);
+        MsmSession s = reuse(read, id);
+        if (s == null) {
+            s = manager.sessionFrom(storage, read, id.full(), true, false);
+            if (s != null && !read.fromBackup()) {
+                s.storedValue(read.value());
+            }
+        }
         if (s == null) {
             a.session = null;
             a.loaded = true;
@@ -649,6 +673,108 @@ final class NonStickySessions {
         }
     }
 
+    // ==================================================================== reuse of the last object
+
+    /**
+     * Keeps a session whose last request on this Tomcat ended, for a later load that reads the same stored value.
+     * Only a session used by one request at a time and left unchanged since its last load or write qualifies: its
+     * state is then exactly that value, so reusing it is indistinguishable from deserializing the value again.
+     */
+    private void keepIdle(MsmSession s) {
+        byte[] value = s.storedValue();
+        SessionId sid = s.sessionId();
+        if (value == null || sid == null || s.isTransientCopy() || !s.isValidInternalState() || s.isMaybeDirty()) {
+            return;
+        }
+        Tracked t = tracked.get(sid.base());
+        if (t == null || t.sid == null || !t.sid.base().equals(sid.base())) {
+            return;
+        }
+        MsmSession before = t.idle.getAndSet(s);
+        long delta = idleWeight(s) - (before == null ? 0 : idleWeight(before));
+        if (idleBytes.addAndGet(delta) > idleCap && trimming.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(this::trimIdle);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                trimming.set(false); // closing
+            }
+        }
+    }
+
+    /**
+     * @return the session object kept from this Tomcat's last use if {@code read} is the very value it was left
+     *         with (re-registered under {@code id}), else {@code null}
+     */
+    private MsmSession reuse(SessionStorage.Read read, SessionId id) {
+        if (read.fromBackup()) {
+            return null;
+        }
+        Tracked t = tracked.get(read.id().base());
+        MsmSession s = t == null ? null : t.idle.getAndSet(null);
+        if (s == null) {
+            return null;
+        }
+        idleBytes.addAndGet(-idleWeight(s));
+        if (!s.isValidInternalState() || s.isMaybeDirty()
+                || !java.util.Arrays.equals(s.storedValue(), read.value())) {
+            return null; // changed elsewhere since: deserialize what the store holds
+        }
+        SessionCodec.Header h = read.header();
+        s.loaded(h.creationTime(), h.lastAccessedTime(), h.maxInactiveInterval(), System.currentTimeMillis());
+        s.clearChangeFlags();
+        s.setId(id.full(), false);
+        stats.count(Statistics.Counter.LOADS);
+        stats.count(Statistics.Counter.LOADS_REUSED);
+        return s;
+    }
+
+    /** What a kept session costs: its stored value plus the payload it compares with, as a proxy for its objects. */
+    private static long idleWeight(MsmSession s) {
+        byte[] value = s.storedValue();
+        return value == null ? 1024 : 2L * value.length + 1024;
+    }
+
+    /** Drops the least recently used kept sessions while they add up to more than the cap; recounts the total. */
+    private void trimIdle() {
+        try {
+            List<Tracked> holding = new ArrayList<>();
+            long total = 0;
+            for (Tracked t : tracked.values()) {
+                MsmSession s = t.idle.get();
+                if (s != null) {
+                    holding.add(t);
+                    total += idleWeight(s);
+                }
+            }
+            if (total > idleCap) {
+                holding.sort(java.util.Comparator.comparingLong(t -> t.lastAccess));
+                for (Tracked t : holding) {
+                    if (total <= idleCap / 4 * 3) {
+                        break;
+                    }
+                    MsmSession s = t.idle.getAndSet(null);
+                    if (s != null) {
+                        total -= idleWeight(s);
+                    }
+                }
+            }
+            idleBytes.set(total);
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    /** For tests and JMX: sessions kept for reuse. */
+    int idleCount() {
+        int n = 0;
+        for (Tracked t : tracked.values()) {
+            if (t.idle.get() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ==================================================================== create / rename / invalidate
 
     void created(MsmSession s) {
@@ -670,7 +796,9 @@ final class NonStickySessions {
         }
         Active a = active.compute(sid.base(), (k, v) -> {
             Active x = v == null ? new Active(k) : v;
-            x.users.incrementAndGet();
+            if (x.users.incrementAndGet() > 1) {
+                x.shared = true;
+            }
             return x;
         });
         a.session = s;
@@ -789,6 +917,9 @@ final class NonStickySessions {
                 if (s != null && s != current) {
                     manager.sessionMap().remove(s.getIdInternal(), s);
                 }
+                if (s != null && s == current && !a.shared && !state.ignored) {
+                    keepIdle(s);
+                }
             }
         }
     }
@@ -834,6 +965,7 @@ final class NonStickySessions {
             }
             storage.await(primary);
             s.stored(encoded.payload(), true, System.currentTimeMillis());
+            s.storedValue(encoded.value());
             stats.time(Statistics.Timer.WRITE, start);
             long now = System.currentTimeMillis();
             track(s, target, now, now, now);
@@ -848,6 +980,7 @@ final class NonStickySessions {
                     try {
                         storage.await(storage.write(moved, encoded.value(), maxInactive));
                         s.stored(encoded.payload(), true, System.currentTimeMillis());
+                        s.storedValue(encoded.value());
                         afterMove(use, moved, maxInactive);
                         return unlockIssued;
                     } catch (StoreException again) {
@@ -1062,6 +1195,9 @@ final class NonStickySessions {
      * with an atomic add so that one Tomcat fires it.
      */
     void processExpires() {
+        if (trimming.compareAndSet(false, true)) {
+            trimIdle(); // recounts what entries dropped since took with them
+        }
         long now = System.currentTimeMillis();
         List<Tracked> due = new ArrayList<>();
         for (Tracked t : tracked.values()) {
@@ -1167,6 +1303,7 @@ final class NonStickySessions {
                     repairAll(node);
                 } finally {
                     repairs.decrementAndGet();
+                    repairsCompleted.incrementAndGet();
                 }
             });
         } catch (RuntimeException e) {
@@ -1192,6 +1329,10 @@ final class NonStickySessions {
 
     int pendingRepairs() {
         return repairs.get();
+    }
+
+    long repairsCompleted() {
+        return repairsCompleted.get();
     }
 
     private void repair(Tracked t, SessionId sid, String node) {
@@ -1223,6 +1364,7 @@ final class NonStickySessions {
     /** Takes over what a replaced instance (runtime reconfiguration) tracked for expiry. */
     void adopt(NonStickySessions old) {
         for (Map.Entry<String, Tracked> e : old.tracked.entrySet()) {
+            e.getValue().idle.set(null);
             tracked.putIfAbsent(e.getKey(), e.getValue());
         }
     }

@@ -16,6 +16,11 @@ public final class Statistics {
         REQUESTS_IGNORED,
         /** Sessions read from the store (primary or backup copy). */
         LOADS,
+        /**
+         * Loads that read the very value this Tomcat had stored or loaded last for the session, so the session
+         * object kept since then was used instead of deserializing it again (included in {@link #LOADS}).
+         */
+        LOADS_REUSED,
         /** Loads that found no stored session. */
         LOAD_MISSES,
         /** Sessions read from their backup copy because the primary was missing or its node was down. */

@@ -184,6 +184,23 @@ public abstract class StoreScenarios {
         }
     }
     @Test
+    void nonSticky_LastObjectReusedOnlyWhileTheStoreHoldsItsValue() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        String[] where = {"a", "a", "a", "b", "a", "a"};
+        for (int i = 1; i <= where.length; i++) {
+            EmbeddedTomcat t = where[i - 1].equals("a") ? a : b;
+            assertEquals("size=" + i, user.body(t.url() + "/list"), "request " + i);
+        }
+        assertEquals("count=null", user.body(a.url() + "/read"));
+        // a reused its object for requests 2, 3, 6 and the read; request 5 read what b wrote: deserialized
+        assertEquals(4, a.manager().statistics().get(Statistics.Counter.LOADS_REUSED));
+        assertEquals(5, a.manager().statistics().get(Statistics.Counter.LOADS));
+        assertEquals(0, b.manager().statistics().get(Statistics.Counter.LOADS_REUSED));
+    }
+
+    @Test
     void nonSticky_ConcurrentIncrements_LockingAll_ExactTotal() throws Exception {
         EmbeddedTomcat a = tomcat("a", nonSticky("all"));
         EmbeddedTomcat b = tomcat("b", nonSticky("all"));
