@@ -26,18 +26,7 @@ if [ ! -d bench/redisson/target/lib ]; then
 fi
 
 pids="$msm_root/bench/target/load/pids"
-# kills, by pid, whatever the benchmark's JVM could not stop itself (e.g. if it was killed with kill -9)
-cleanup() {
-    [ -f "$pids" ] || return 0
-    local pid marker
-    while read -r pid marker; do
-        if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$marker"; then
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    done < "$pids"
-    rm -f "$pids"
-}
-trap cleanup EXIT
+msm_kill_on_exit "$pids"
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 status=0

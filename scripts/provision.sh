@@ -62,3 +62,22 @@ msm_require_programs() {
 msm_mvn() {
     "$msm_root/mvnw" -B "$@"
 }
+
+# Kills, by pid, the processes listed in a file of "<pid> <command-line marker>" lines that a Java driver (demo,
+# load benchmark) writes for what it starts, in case it could not stop them itself (e.g. it was killed with kill -9);
+# the marker guards against a pid reused by another process. Usage: msm_kill_on_exit <pid file>
+msm_kill_on_exit() {
+    msm_pid_file="$1"
+    trap msm_kill_listed EXIT
+}
+
+msm_kill_listed() {
+    [ -f "$msm_pid_file" ] || return 0
+    local pid marker
+    while read -r pid marker; do
+        if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$marker"; then
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    done < "$msm_pid_file"
+    rm -f "$msm_pid_file"
+}

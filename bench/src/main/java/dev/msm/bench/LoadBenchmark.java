@@ -88,6 +88,14 @@ public final class LoadBenchmark {
     private static final System.Logger LOG = System.getLogger(LoadBenchmark.class.getName());
     private static final String APP = "bench";
     private static final String REDISSON_VERSION = "3.52.0";
+    private static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <listener>
+                <listener-class>dev.msm.it.app.SessionEvents</listener-class>
+              </listener>
+            </web-app>
+            """;
 
     private final Settings settings;
     private final long started = System.nanoTime();
@@ -202,6 +210,9 @@ public final class LoadBenchmark {
             Path app = t.base.resolve("webapps").resolve(APP);
             SampleApp.deploy(app, manager, t.base.resolve("events-" + APP + ".log"));
             Files.writeString(app.resolve("static.txt"), "a static resource\n", StandardCharsets.UTF_8);
+            // without the sample app's FORM login: with a login-config, Tomcat's authenticator reads the session of
+            // every request carrying a session id (see the README), which is not what the probe's rows measure
+            Files.writeString(app.resolve("WEB-INF/web.xml"), WEB_XML, StandardCharsets.UTF_8);
             if (!c.spyOps().isEmpty()) {
                 deploySpyPages(app, t.memcached.get(0).address(), c.spyOps());
             }

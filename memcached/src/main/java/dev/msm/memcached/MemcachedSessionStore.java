@@ -300,20 +300,8 @@ final class MemcachedSessionStore implements SessionStore {
     }
 
     private static void fire(List<NodeListener> told, String node, boolean available) {
-        for (NodeListener l : told) {
-            try {
-                if (available) {
-                    l.nodeAvailable(node);
-                } else {
-                    l.nodeUnavailable(node);
-                }
-            } catch (Throwable t) {
-                if (t instanceof VirtualMachineError) {
-                    throw (VirtualMachineError) t;
-                }
-                log.warn("Exception thrown by node listener [" + l + "] for node [" + node + "]", t);
-            }
-        }
+        NodeListener.tell(told, node, available,
+                (l, t) -> log.warn("Exception thrown by node listener [" + l + "] for node [" + node + "]", t));
     }
 
     // ------------------------------------------------------------------ operations

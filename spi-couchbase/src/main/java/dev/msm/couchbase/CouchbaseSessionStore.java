@@ -279,19 +279,8 @@ final class CouchbaseSessionStore implements SessionStore {
         } else {
             log.warn(description + " is available again");
         }
-        for (NodeListener listener : listeners) {
-            try {
-                if (now) {
-                    listener.nodeAvailable(null);
-                } else {
-                    listener.nodeUnavailable(null);
-                }
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                log.error("Exception thrown by node listener [" + listener + "] of " + description, t);
-            }
-        }
+        NodeListener.tell(listeners, null, now,
+                (l, t) -> log.error("Exception thrown by node listener [" + l + "] of " + description, t));
     }
 
     private boolean kvConnected() {

@@ -358,19 +358,8 @@ final class RedisSessionStore implements SessionStore {
             log.warn(config.description() + " is unavailable; operations fail fast until it is back"
                     + (cause == null ? "" : " (" + rootMessage(cause) + ")"));
         }
-        for (NodeListener listener : listeners) {
-            try {
-                if (now) {
-                    listener.nodeAvailable(null);
-                } else {
-                    listener.nodeUnavailable(null);
-                }
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                log.warn("Node listener [" + listener + "] of " + config.description() + " failed", t);
-            }
-        }
+        NodeListener.tell(listeners, null, now,
+                (l, t) -> log.warn("Node listener [" + l + "] of " + config.description() + " failed", t));
     }
 
     @Override

@@ -11,6 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
 import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreNode;
@@ -23,6 +26,8 @@ import dev.msm.api.Versioned;
  * test JVM, see each other's sessions). Nodes can be switched off to test failover without a server.
  */
 final class MemoryStore implements SessionStore {
+
+    private static final Log log = LogFactory.getLog(MemoryStore.class);
 
     /** Shared data, per store name. */
     static final class Space {
@@ -58,13 +63,7 @@ final class MemoryStore implements SessionStore {
     }
 
     void fireAvailability(String node, boolean available) {
-        for (NodeListener l : listeners) {
-            if (available) {
-                l.nodeAvailable(node);
-            } else {
-                l.nodeUnavailable(node);
-            }
-        }
+        NodeListener.tell(listeners, node, available, (l, t) -> log.warn("Node listener [" + l + "] failed", t));
     }
 
     @Override
