@@ -123,7 +123,7 @@ public abstract class StoreScenarios {
         stopServer();
         await(Duration.ofSeconds(30)).until(() -> !a.manager().isStoreAvailable());
         try {
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 100; i++) {
                 long start = System.nanoTime();
                 Browser.Response r = user.get(a.url() + "/read");
                 long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
