@@ -3,7 +3,6 @@ package dev.msm.couchbase;
 import static dev.msm.api.Awaits.await;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +15,6 @@ import org.testcontainers.utility.DockerImageName;
 
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
-import dev.msm.api.Settings;
 
 /**
  * The conformance kit against a real Couchbase Server (Community 7.6) in Docker, through Testcontainers. Skipped
@@ -38,12 +36,8 @@ class CouchbaseServerStoreTest extends SessionStoreContract {
 
     @BeforeAll
     static void open() {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("couchbaseConnectionString", COUCHBASE.getConnectionString());
-        attributes.put("couchbaseBucket", BUCKET);
-        attributes.put("username", COUCHBASE.getUsername());
-        attributes.put("password", COUCHBASE.getPassword());
-        store = new CouchbaseStoreProvider().create(new Settings(attributes, TIMEOUT, "/test"));
+        store = CouchbaseStoreTest.open(COUCHBASE.getConnectionString(), BUCKET,
+                Map.of("username", COUCHBASE.getUsername(), "password", COUCHBASE.getPassword()), TIMEOUT);
         await(Duration.ofSeconds(60)).until(() -> store.isAvailable(null));
     }
 

@@ -46,9 +46,16 @@ class CouchbaseStoreTest extends SessionStoreContract {
 
     static SessionStore open(CouchbaseMockServer server, Duration timeout, Map<String, String> extra) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("couchbaseConnectionString", server.connectionString());
-        attributes.put("couchbaseBucket", CouchbaseMockServer.BUCKET);
         attributes.put("password", CouchbaseMockServer.PASSWORD);
+        attributes.putAll(extra);
+        return open(server.connectionString(), CouchbaseMockServer.BUCKET, attributes, timeout);
+    }
+
+    /** A store on {@code bucket} of the cluster at {@code connectionString}, with more (e.g. credential) attributes. */
+    static SessionStore open(String connectionString, String bucket, Map<String, String> extra, Duration timeout) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("couchbaseConnectionString", connectionString);
+        attributes.put("couchbaseBucket", bucket);
         attributes.putAll(extra);
         return new CouchbaseStoreProvider().create(new Settings(attributes, timeout, "/test"));
     }
