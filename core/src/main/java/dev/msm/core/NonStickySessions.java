@@ -764,17 +764,6 @@ final class NonStickySessions {
         }
     }
 
-    /** For tests and JMX: sessions kept for reuse. */
-    int idleCount() {
-        int n = 0;
-        for (Tracked t : tracked.values()) {
-            if (t.idle.get() != null) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     // ==================================================================== create / rename / invalidate
 
     void created(MsmSession s) {
@@ -1195,7 +1184,7 @@ final class NonStickySessions {
      * with an atomic add so that one Tomcat fires it.
      */
     void processExpires() {
-        if (trimming.compareAndSet(false, true)) {
+        if (idleBytes.get() > 0 && trimming.compareAndSet(false, true)) {
             trimIdle(); // recounts what entries dropped since took with them
         }
         long now = System.currentTimeMillis();

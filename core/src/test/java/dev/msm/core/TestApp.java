@@ -43,25 +43,21 @@ public final class TestApp {
         resp.getWriter().write(body);
     }
 
+    /** Increments the session's {@code count} attribute. */
+    private static int increment(HttpSession session) {
+        Integer n = (Integer) session.getAttribute("count");
+        int next = n == null ? 1 : n + 1;
+        session.setAttribute("count", next);
+        return next;
+    }
+
     /** {@code /count}: increments the {@code count} attribute, creating the session if needed. */
     public static final class Count extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            HttpSession session = req.getSession(true);
-            Integer n = (Integer) session.getAttribute("count");
-            int next = n == null ? 1 : n + 1;
-            String delay = req.getParameter("sleep");
-            if (delay != null) {
-                try {
-                    Thread.sleep(Long.parseLong(delay)); // the application is slow, not the test waiting
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            session.setAttribute("count", next);
-            text(resp, "count=" + next);
+            text(resp, "count=" + increment(req.getSession(true)));
         }
     }
 
@@ -74,12 +70,7 @@ public final class TestApp {
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            HttpSession session = req.getSession(true);
-            Integer n = (Integer) session.getAttribute("count");
-            int next = n == null ? 1 : n + 1;
-            session.setAttribute("count", next);
-            resp.setContentType("text/plain");
-            resp.getWriter().write("count=" + next);
+            text(resp, "count=" + increment(req.getSession(true)));
             resp.getWriter().close();
             try {
                 Thread.sleep(20); // the application is busy after responding, not the test waiting

@@ -690,13 +690,7 @@ public abstract class AbstractDistributionScenarios {
 
     @Test
     void contextReload_KeepsSessions() throws Exception {
-        Map<String, Browser> users = new LinkedHashMap<>();
-        for (String app : allApps()) {
-            Browser user = new Browser();
-            assertEquals(1, count(user.body(a.url(app) + "/count.jsp")));
-            assertEquals(2, count(user.body(a.url(app) + "/count.jsp")));
-            users.put(app, user);
-        }
+        Map<String, Browser> users = usersCountingTwiceOnA();
         for (String app : allApps()) {
             long before = reloads(a, app);
             a.touchClasses(app);
@@ -712,8 +706,8 @@ public abstract class AbstractDistributionScenarios {
                 .filter(l -> l.contains("Reloading Context with name [/" + app + "] is completed")).count();
     }
 
-    @Test
-    void restart_GracefulOfBothTomcats_KeepsSessions() {
+    /** One user per application, each with {@code count=2} from two requests on Tomcat a. */
+    private Map<String, Browser> usersCountingTwiceOnA() {
         Map<String, Browser> users = new LinkedHashMap<>();
         for (String app : allApps()) {
             Browser user = new Browser();
@@ -721,6 +715,12 @@ public abstract class AbstractDistributionScenarios {
             assertEquals(2, count(user.body(a.url(app) + "/count.jsp")));
             users.put(app, user);
         }
+        return users;
+    }
+
+    @Test
+    void restart_GracefulOfBothTomcats_KeepsSessions() {
+        Map<String, Browser> users = usersCountingTwiceOnA();
         both(TomcatInstance::stop);
         both(TomcatInstance::start);
         continueAfterRestart(users);
@@ -728,13 +728,7 @@ public abstract class AbstractDistributionScenarios {
 
     @Test
     void restart_AfterKill9OfBothTomcats_KeepsSessions() {
-        Map<String, Browser> users = new LinkedHashMap<>();
-        for (String app : allApps()) {
-            Browser user = new Browser();
-            assertEquals(1, count(user.body(a.url(app) + "/count.jsp")));
-            assertEquals(2, count(user.body(a.url(app) + "/count.jsp")));
-            users.put(app, user);
-        }
+        Map<String, Browser> users = usersCountingTwiceOnA();
         Browser sticky = users.get(STICKY);
         assertEquals("ok", sticky.body(a.url(STICKY) + "/set.jsp?name=marker&value=before-kill"));
         awaitStored(node(sticky.sessionId()), base(sticky.sessionId()), "before-kill");
