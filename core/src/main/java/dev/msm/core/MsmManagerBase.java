@@ -1,7 +1,6 @@
 package dev.msm.core;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -32,7 +30,6 @@ import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.NodeListener;
-import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.SessionStore;
@@ -58,8 +55,10 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     private final Map<String, String> attributes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> extraAttributes = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final StoreProblems problems = new StoreProblems(this::contextLog, log);
+    private final ModeContext modeContext = new ManagerModeContext(this);
     private final List<Runnable> closers = new ArrayList<>();
+    private volatile EngineClock clock = EngineClock.SYSTEM;
 
     private volatile ManagerConfig config;
     /** What is built from the store attributes; {@code null} while disabled or stopped. */
@@ -401,7 +400,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     private void start(Context context) {
         this.startedContext = context;
-        this.statistics = new Statistics();
+        this.statistics = new Statistics(clock);
         this.webappLoader = context.getLoader() != null ? context.getLoader().getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
         String route = getJvmRoute();
@@ -513,9 +512,11 @@ public abstract class MsmManagerBase extends ManagerBase {
                     s.maxValueBytes());
             SessionStorage storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId,
                     cfg.operationTimeout(), !cfg.sticky(), maxBytes);
-            StickySessions st = cfg.sticky() ? new StickySessions(this, storage, cfg, name) : null;
-            NonStickySessions ns = cfg.sticky() ? null : new NonStickySessions(this, storage, cfg, name);
-            Layer built = new Layer(s, idFormat, storage, st, ns, stillRetired);
+            SessionBytes bytes = new SessionBytes(storage, () -> (MsmSession) createEmptySession(), webappLoader,
+                    attributeFilter, clock);
+            SessionMode mode = cfg.sticky() ? new StickySessions(modeContext, storage, bytes, cfg, name)
+                    : new NonStickySessions(modeContext, storage, bytes, cfg, name);
+            Layer built = new Layer(s, idFormat, storage, mode, stillRetired);
             s.addNodeListener(new NodeListener() {
                 @Override
                 public void nodeUnavailable(String node) {
@@ -527,12 +528,7 @@ public abstract class MsmManagerBase extends ManagerBase {
                 public void nodeAvailable(String node) {
                     log.info("Store node [" + (node == null ? s.describe() : node) + "] is available again (context ["
                             + name + "])");
-                    if (built.sticky != null) {
-                        built.sticky.nodeAvailable(node);
-                    }
-                    if (built.nonSticky != null) {
-                        built.nonSticky.nodeAvailable(node);
-                    }
+                    built.mode.nodeAvailable(node);
                 }
             });
             log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
@@ -577,8 +573,8 @@ public abstract class MsmManagerBase extends ManagerBase {
                 }
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            if (old != null && fresh != null && old.nonSticky != null && fresh.nonSticky != null) {
-                fresh.nonSticky.adopt(old.nonSticky);
+            if (old != null && fresh != null) {
+                fresh.mode.adopt(old.mode);
             }
             layer = fresh;
             if (old != null) {
@@ -594,16 +590,10 @@ public abstract class MsmManagerBase extends ManagerBase {
     /** Closes a replaced layer once requests that use it are done (bounded by the lock and operation timeouts). */
     private void retire(Layer old) {
         ManagerConfig cfg = config;
-        long grace = cfg.lockTimeout().plus(cfg.operationTimeout().multipliedBy(4)).toMillis();
+        java.time.Duration grace = cfg.lockTimeout().plus(cfg.operationTimeout().multipliedBy(4));
         Thread t = new Thread(() -> {
             try {
-                if (old.sticky != null) {
-                    old.sticky.close();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(grace * 1_000_000L);
-                if (old.nonSticky != null) {
-                    old.nonSticky.close();
-                }
+                old.mode.retire(grace);
             } finally {
                 old.store.close();
             }
@@ -623,13 +613,9 @@ public abstract class MsmManagerBase extends ManagerBase {
         // waits until msm is done.
         boolean interrupted = Thread.interrupted();
         try {
-            if (l != null && l.sticky != null) {
-                l.sticky.stop();
-            }
-            if (l != null && l.nonSticky != null) {
-                l.nonSticky.stop();
-            }
-            if (l == null) {
+            if (l != null) {
+                l.mode.stop();
+            } else {
                 // disabled: behave as Tomcat's manager without persistence: expire without notification
                 for (Session session : findSessions()) {
                     if (session.isValid()) {
@@ -639,12 +625,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             }
         } finally {
             if (l != null) {
-                if (l.sticky != null) {
-                    l.sticky.close();
-                }
-                if (l.nonSticky != null) {
-                    l.nonSticky.close();
-                }
+                l.mode.close();
                 l.store.close();
             }
             closeAll();
@@ -717,14 +698,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         if (cfg != null && cfg.maxInactiveInterval() != null) {
             session.setMaxInactiveInterval(cfg.maxInactiveInterval());
         }
-        if (session instanceof MsmSession s) {
-            StickySessions st = sticky();
-            NonStickySessions ns = nonSticky();
-            if (st != null) {
-                st.created(s);
-            } else if (ns != null) {
-                ns.created(s);
-            }
+        if (session instanceof MsmSession s && l != null) {
+            l.mode.created(s);
         }
         return session;
     }
@@ -734,15 +709,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         if (id == null) {
             return null;
         }
-        StickySessions st = sticky();
-        if (st != null) {
-            return st.findSession(id);
-        }
-        NonStickySessions ns = nonSticky();
-        if (ns != null) {
-            return ns.findSession(id);
-        }
-        return super.findSession(id);
+        Layer l = layer();
+        return l == null ? super.findSession(id) : l.mode.find(id);
     }
 
     /** Removes only this very session object: a detached copy with the same id must not remove the live one. */
@@ -761,48 +729,46 @@ public abstract class MsmManagerBase extends ManagerBase {
             boolean notifyContainerListeners) {
         String oldId = session.getIdInternal();
         super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
-        if (session instanceof MsmSession s) {
-            StickySessions st = sticky();
-            NonStickySessions ns = nonSticky();
-            if (st != null) {
-                st.idChanged(s, oldId);
-            } else if (ns != null) {
-                ns.idChanged(s, oldId);
-            }
+        Layer l = layer();
+        if (session instanceof MsmSession s && l != null) {
+            l.mode.idChanged(s, oldId);
         }
     }
 
     /** Called by {@link MsmSession#expire(boolean)} instead of Tomcat's expiry. */
     void expiring(MsmSession session, boolean notify) {
-        StickySessions st = sticky();
-        NonStickySessions ns = nonSticky();
-        if (stopping || (st == null && ns == null)) {
+        Layer l = layer();
+        if (stopping || l == null) {
             session.expireLocally(notify);
-        } else if (st != null) {
-            st.expiring(session, notify);
         } else {
-            ns.expiring(session, notify);
+            l.mode.expiring(session, notify);
         }
     }
 
     @Override
     public void backgroundProcess() {
         super.backgroundProcess();
-        StickySessions st = sticky();
-        if (st != null) {
-            st.refreshTtls();
+        Layer l = layer();
+        if (l != null) {
+            l.mode.background();
         }
     }
 
     @Override
     public void processExpires() {
-        NonStickySessions ns = nonSticky();
-        if (ns != null) {
-            long start = System.currentTimeMillis();
-            ns.processExpires();
-            processingTime += System.currentTimeMillis() - start;
-        } else {
+        Layer l = layer();
+        if (l == null) {
             super.processExpires();
+            return;
+        }
+        long start = clock.millis();
+        boolean[] inMemory = {false};
+        l.mode.processExpires(() -> {
+            inMemory[0] = true;
+            super.processExpires();
+        });
+        if (!inMemory[0]) {
+            processingTime += clock.millis() - start; // Tomcat's own expiry counts its time itself
         }
     }
 
@@ -820,25 +786,14 @@ public abstract class MsmManagerBase extends ManagerBase {
             return state;
         }
         statistics.count(ignored ? Statistics.Counter.REQUESTS_IGNORED : Statistics.Counter.REQUESTS);
-        if (l.sticky != null && !ignored) {
-            l.sticky.begin(state);
-        } else if (l.nonSticky != null) {
-            l.nonSticky.begin(state);
-        }
+        l.mode.begin(state);
         return state;
     }
 
     void endRequest(RequestState state) {
         Layer l = state.layer;
-        if (l == null) {
-            return;
-        }
-        if (l.sticky != null) {
-            if (!state.ignored) {
-                l.sticky.end(state);
-            }
-        } else if (l.nonSticky != null) {
-            l.nonSticky.end(state);
+        if (l != null) {
+            l.mode.end(state);
         }
     }
 
@@ -885,17 +840,15 @@ public abstract class MsmManagerBase extends ManagerBase {
         final SessionStore store;
         final SessionIdFormat idFormat;
         final SessionStorage storage;
-        final StickySessions sticky;
-        final NonStickySessions nonSticky;
+        final SessionMode mode;
         final Set<String> retired;
 
-        Layer(SessionStore store, SessionIdFormat idFormat, SessionStorage storage, StickySessions sticky,
-                NonStickySessions nonSticky, Set<String> retired) {
+        Layer(SessionStore store, SessionIdFormat idFormat, SessionStorage storage, SessionMode mode,
+                Set<String> retired) {
             this.store = store;
             this.idFormat = idFormat;
             this.storage = storage;
-            this.sticky = sticky;
-            this.nonSticky = nonSticky;
+            this.mode = mode;
             this.retired = Set.copyOf(retired);
         }
     }
@@ -907,16 +860,6 @@ public abstract class MsmManagerBase extends ManagerBase {
             return state.layer;
         }
         return layer;
-    }
-
-    private StickySessions sticky() {
-        Layer l = layer();
-        return l == null ? null : l.sticky;
-    }
-
-    private NonStickySessions nonSticky() {
-        Layer l = layer();
-        return l == null ? null : l.nonSticky;
     }
 
     SessionId parseId(String id) {
@@ -951,140 +894,29 @@ public abstract class MsmManagerBase extends ManagerBase {
         return getContext().getSessionTimeout() * 60;
     }
 
-    /**
-     * Serializes a session's state.
-     *
-     * @throws SerializationException when it cannot be serialized
-     * @throws java.util.ConcurrentModificationException when it changed while being serialized
-     */
-    SessionCodec.Encoded encode(MsmSession s, SessionStorage storage) {
-        Object[] graph = s.captureState(attributeFilter);
-        long last = s.getLastAccessedTimeInternal();
-        SessionId sid = s.sessionId();
-        return storage.codec.encode(graph, sid == null ? s.getIdInternal() : sid.base(), s.getCreationTimeInternal(),
-                last, s.getMaxInactiveInterval(), writerId);
-    }
-
-    /**
-     * Builds a session object from a stored value, with the given id; the session is added to the manager.
-     *
-     * @return the session, or {@code null} when the value cannot be read (logged once, counted)
-     */
-    MsmSession sessionFrom(SessionStorage storage, SessionStorage.Read read, String fullId) {
-        return sessionFrom(storage, read, fullId, true, true);
-    }
-
-    /**
-     * @param register add the session to the manager's sessions (else a detached copy)
-     * @param activate fire the activation events (sticky: the session moves into this Tomcat's memory)
-     */
-    MsmSession sessionFrom(SessionStorage storage, SessionStorage.Read read, String fullId, boolean register,
-            boolean activate) {
-        Object graph;
-        byte[] plain;
-        ClassLoader loader = webappLoader;
-        long start = System.nanoTime();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try {
-            thread.setContextClassLoader(loader);
-            plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
-            graph = storage.codec.decode(plain, read.header(), loader);
-        } catch (SerializationException e) {
-            storage.unreadable(read.id(), e);
-            if (e.rejectedClass() == null) {
-                storage.deleteUnreadable(read); // corrupt or foreign: remove it; a refused class may be allowed later
-            }
-            return null;
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-        MsmSession s = (MsmSession) createEmptySession();
-        try {
-            s.restoreState(graph);
-        } catch (SerializationException e) {
-            storage.unreadable(read.id(), e);
-            return null;
-        }
-        long now = System.currentTimeMillis();
-        SessionCodec.Header h = read.header();
-        s.loaded(h.creationTime(), h.lastAccessedTime(), h.maxInactiveInterval(), now);
-        s.stored(plain, !register || !activate, now);
-        s.clearChangeFlags();
-        if (register) {
-            s.setId(fullId, false);
-        } else {
-            s.setIdDetached(fullId);
-        }
-        statistics.count(Statistics.Counter.LOADS);
-        statistics.time(Statistics.Timer.LOAD, start);
-        if (activate) {
-            s.activate();
-        }
-        return s;
-    }
-
-    void reportUnserializable(MsmSession s, SerializationException e) {
-        if (reported.add("serialize:" + e.getMessage())) {
-            contextLog().warn("Session [" + s.getIdInternal() + "] cannot be stored: " + e.getMessage()
-                    + " (reported once per cause)");
-        }
-    }
-
-    void reportTooLarge(SessionStorage storage, MsmSession s, int bytes, IllegalArgumentException e) {
-        if (reported.add("size:" + s.getIdInternal())) {
-            Map<String, Integer> sizes = new HashMap<>();
-            for (String name : Collections.list(s.getAttributeNames())) {
-                Object v = s.attributeValue(name);
-                sizes.put(name, v instanceof Serializable ? estimate(storage, v) : -1);
-            }
-            List<Map.Entry<String, Integer>> largest = new ArrayList<>(sizes.entrySet());
-            largest.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
-            contextLog().warn("Session [" + s.getIdInternal() + "] of [" + bytes + "] bytes is not stored: "
-                    + e.getMessage() + "; largest attributes: "
-                    + largest.subList(0, Math.min(5, largest.size())));
-        }
-    }
-
-    private int estimate(SessionStorage storage, Object value) {
-        try {
-            return storage.codec.encode(new Object[] {Map.of("v", value), null, null, Map.of()}, "x", 0, 0, 0, "")
-                    .value().length;
-        } catch (RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** Logs a store problem at WARN once until the store works again, then at DEBUG. */
-    void storeProblem(String what, Exception e) {
-        String cause = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (reported.add("store")) {
-            contextLog().warn(what + ": " + cause + " (further store failures are logged at debug level until "
-                    + "the store recovers)");
-        } else if (log.isDebugEnabled()) {
-            log.debug(what + ": " + cause);
-        }
-    }
-
-    /** The store works again: the next problem is logged at WARN again. */
-    void storeRecovered() {
-        reported.remove("store");
-    }
-
-    /** Logs a message once per key at WARN. */
-    void warnOnce(String key, String message) {
-        if (reported.size() < 10_000 && reported.add(key)) {
-            contextLog().warn(message);
-        }
-    }
-
     Log contextLog() {
         Context context = getContext();
         return context != null && context.getLogger() != null ? context.getLogger() : log;
     }
 
-    MsmSession.AttributeFilter attributeFilter() {
-        return attributeFilter;
+    StoreProblems problems() {
+        return problems;
+    }
+
+    EngineClock clock() {
+        return clock;
+    }
+
+    /**
+     * Uses another clock for every time decision of the engine; before start only (tests).
+     */
+    void clock(EngineClock clock) {
+        this.clock = clock;
+    }
+
+    /** @return the state of this manager's request running on this thread, or {@code null} */
+    RequestState currentRequest() {
+        return RequestState.current();
     }
 
     // ==================================================================== statistics (JMX)
@@ -1127,16 +959,16 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @return sticky backups queued or running now
      */
     public int pendingBackups() {
-        StickySessions st = sticky();
-        return st == null ? 0 : st.pendingBackups();
+        Layer l = layer;
+        return l == null ? 0 : l.mode.pendingBackups();
     }
 
     /**
      * @return non-sticky repairs of session copies (after a store node came back) queued or running now
      */
     public int pendingRepairs() {
-        NonStickySessions ns = nonSticky();
-        return ns == null ? 0 : ns.pendingRepairs();
+        Layer l = layer;
+        return l == null ? 0 : l.mode.pendingRepairs();
     }
 
     /**
@@ -1144,8 +976,8 @@ public abstract class MsmManagerBase extends ManagerBase {
      *         reported available again is repaired in the background; this tells when that is done)
      */
     public long getRepairsCompleted() {
-        NonStickySessions ns = nonSticky();
-        return ns == null ? 0 : ns.repairsCompleted();
+        Layer l = layer;
+        return l == null ? 0 : l.mode.repairsCompleted();
     }
 
     /** @return requests that passed msm's valve (not ignored); since start or reset */

@@ -46,7 +46,7 @@ import dev.msm.api.StoreNode;
  * loads the backup copy (which outlives the primary) and fires {@code sessionDestroyed} and {@code valueUnbound}:
  * exactly once cluster-wide, unless the claiming Tomcat dies while firing.
  */
-final class NonStickySessions {
+final class NonStickySessions implements SessionMode {
 
     private static final Log log = LogFactory.getLog(NonStickySessions.class);
     private static final int MAX_REDIRECTS = 3;
@@ -111,7 +111,10 @@ final class NonStickySessions {
         final AtomicReference<MsmSession> idle = new AtomicReference<>();
     }
 
-    private final MsmManagerBase manager;
+    private final ModeContext context;
+    private final StoreProblems problems;
+    private final EngineClock clock;
+    private final SessionBytes bytes;
     private final SessionStorage storage;
     private final ManagerConfig config;
     private final Statistics stats;
@@ -129,7 +132,6 @@ final class NonStickySessions {
             });
     private final ScheduledThreadPoolExecutor scheduler;
     private final int lockSeconds;
-    private final long startedAt = System.currentTimeMillis();
     private final Map<String, Long> recoveredAt = new ConcurrentHashMap<>();
     private final AtomicInteger repairs = new AtomicInteger();
     private final AtomicLong repairsCompleted = new AtomicLong();
@@ -138,8 +140,12 @@ final class NonStickySessions {
     private final AtomicBoolean trimming = new AtomicBoolean();
     private final long idleCap = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64);
 
-    NonStickySessions(MsmManagerBase manager, SessionStorage storage, ManagerConfig config, String name) {
-        this.manager = manager;
+    NonStickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
+            String name) {
+        this.context = context;
+        this.problems = context.problems();
+        this.clock = context.clock();
+        this.bytes = bytes;
         this.storage = storage;
         this.config = config;
         this.stats = storage.stats;
@@ -164,15 +170,16 @@ final class NonStickySessions {
      * and {@code onStoreUnavailable} is {@code fail}: a request with a session id is answered 503 at once, before
      * the application runs.
      */
-    void begin(RequestState state) {
+    @Override
+    public void begin(RequestState state) {
         if (state.ignored || state.request == null) {
             return;
         }
         if (config.onStoreUnavailable() == FailureAction.FAIL && !storage.nodes.anyAvailable()) {
             String requested = state.request.getRequestedSessionId();
-            SessionId sid = requested == null ? null : manager.parseId(requested);
+            SessionId sid = requested == null ? null : context.parseId(requested);
             if (sid != null) {
-                manager.storeProblem("No store node is available; requests with a session are answered 503",
+                problems.storeProblem("No store node is available; requests with a session are answered 503",
                         new StoreException("all nodes down"));
                 stats.count(Statistics.Counter.REQUESTS_REFUSED);
                 state.refused = new SessionUnavailableException("Session [" + sid + "] cannot be loaded: no store "
@@ -197,7 +204,8 @@ final class NonStickySessions {
         }
     }
 
-    void end(RequestState state) {
+    @Override
+    public void end(RequestState state) {
         CommitHook hook = state.commitHook;
         if (hook != null) {
             state.commitHook = null;
@@ -207,7 +215,7 @@ final class NonStickySessions {
         if (state.uses.isEmpty() && request != null && !state.ignored) {
             // the request carried a session id but never asked for the session: keep it alive, in the background
             String requested = request.getRequestedSessionId();
-            SessionId sid = requested == null ? null : manager.parseId(requested);
+            SessionId sid = requested == null ? null : context.parseId(requested);
             if (sid != null) {
                 keepAlive(sid, requested);
             }
@@ -224,13 +232,14 @@ final class NonStickySessions {
 
     // ==================================================================== find
 
-    Session findSession(String id) {
-        SessionId sid = manager.parseId(id);
+    @Override
+    public Session find(String id) {
+        SessionId sid = context.parseId(id);
         if (sid == null) {
             stats.count(Statistics.Counter.INVALID_IDS);
             return null;
         }
-        RequestState state = RequestState.current();
+        RequestState state = context.currentRequest();
         if (state == null) {
             return detached(sid, id);
         }
@@ -246,7 +255,7 @@ final class NonStickySessions {
             // requestUriIgnorePattern: such requests never load a session (a getSession(true) here starts a new one)
             return null;
         }
-        if (!state.inApplication && state.request != null && manager.withoutLogin()) {
+        if (!state.inApplication && state.request != null && context.withoutLogin()) {
             // Tomcat's NonLoginAuthenticator looking for a cached principal: not worth a load (see ApplicationMarker)
             return null;
         }
@@ -268,7 +277,7 @@ final class NonStickySessions {
             if (read == null) {
                 return null;
             }
-            MsmSession s = manager.sessionFrom(storage, read, id, false, false);
+            MsmSession s = bytes.toSession(read, id, false, false);
             if (s != null) {
                 s.setTransientCopy(true);
             }
@@ -364,7 +373,7 @@ final class NonStickySessions {
             storeUnavailable(state, use, sid, requestedId, null);
             return;
         }
-        int maxInactive = manager.defaultMaxInactive();
+        int maxInactive = context.defaultMaxInactive();
         for (int redirects = 0;; ) {
             byte[] token = token();
             CompletableFuture<Boolean> lockFuture = storage.store.add(target.node(), storage.keys.lock(target), token,
@@ -449,7 +458,7 @@ final class NonStickySessions {
             boolean refresh;
             while (true) {
                 try {
-                    int ttl = SessionStorage.primaryTtl(manager.defaultMaxInactive());
+                    int ttl = SessionStorage.primaryTtl(context.defaultMaxInactive());
                     refresh = needsRefresh(target);
                     byte[] value = refresh
                             ? storage.await(storage.store.getAndTouch(target.node(), storage.keys.session(target),
@@ -549,7 +558,7 @@ final class NonStickySessions {
         SessionId id = read.id().withRoute(requested.route());
         MsmSession s = reuse(read, id);
         if (s == null) {
-            s = manager.sessionFrom(storage, read, id.full(), true, false);
+            s = bytes.toSession(read, id.full(), true, false);
             if (s != null && !read.fromBackup()) {
                 s.storedValue(read.value());
             }
@@ -578,7 +587,7 @@ final class NonStickySessions {
         restorePrincipal(state, s);
         int maxInactive = read.header().maxInactiveInterval();
         if (refreshed && !read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
-                != SessionStorage.primaryTtl(manager.defaultMaxInactive())) {
+                != SessionStorage.primaryTtl(context.defaultMaxInactive())) {
             // the load refreshed the time to live with the default timeout; this session has its own
             storage.store.touch(read.id().node(), storage.keys.session(read.id()),
                     SessionStorage.primaryTtl(maxInactive));
@@ -611,28 +620,28 @@ final class NonStickySessions {
     private void lockTimedOut(RequestState state, Use use, SessionId sid, String requestedId) {
         stats.count(Statistics.Counter.LOCK_TIMEOUTS);
         if (config.onLockTimeout() == FailureAction.FAIL) {
-            manager.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + config.lockTimeout()
+            problems.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + config.lockTimeout()
                     .toMillis() + " ms]; the request is answered with 503 (onLockTimeout=fail; reported once)");
             throw new SessionUnavailableException("Session [" + sid + "] is locked by another request; not locked "
                     + "within [" + config.lockTimeout().toMillis() + " ms]", null);
         }
-        manager.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + config.lockTimeout()
+        problems.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + config.lockTimeout()
                 .toMillis() + " ms]; the request goes on unlocked (onLockTimeout=proceed; reported once)");
         loadUnlocked(state, use, sid, requestedId);
     }
 
     private void storeUnavailable(RequestState state, Use use, SessionId sid, String requestedId, Exception cause) {
-        manager.storeProblem("Session [" + sid + "] cannot be loaded: no store node answers",
+        problems.storeProblem("Session [" + sid + "] cannot be loaded: no store node answers",
                 cause == null ? new StoreException("all nodes down") : cause);
         if (config.onStoreUnavailable() == FailureAction.FAIL) {
             throw new SessionUnavailableException("Session [" + sid + "] cannot be loaded: the store is unavailable",
                     cause);
         }
-        MsmSession s = (MsmSession) manager.createEmptySession();
+        MsmSession s = context.newEmptySession();
         s.setNew(true);
         s.setValid(true);
         s.setCreationTime(System.currentTimeMillis());
-        s.setMaxInactiveInterval(manager.defaultMaxInactive());
+        s.setMaxInactiveInterval(context.defaultMaxInactive());
         s.setTransientCopy(true);
         s.setIdDetached(requestedId);
         use.session = s;
@@ -766,15 +775,16 @@ final class NonStickySessions {
 
     // ==================================================================== create / rename / invalidate
 
-    void created(MsmSession s) {
-        RequestState state = RequestState.current();
+    @Override
+    public void created(MsmSession s) {
+        RequestState state = context.currentRequest();
         SessionId sid = s.sessionId();
         if (sid == null) {
             return;
         }
         if (!storage.nodes.anyAvailable()) {
             s.setTransientCopy(true);
-            manager.storeProblem("New session [" + sid + "] is not stored: no store node answers",
+            problems.storeProblem("New session [" + sid + "] is not stored: no store node answers",
                     new StoreException("all nodes down"));
             return;
         }
@@ -798,13 +808,14 @@ final class NonStickySessions {
         state.uses.add(use);
     }
 
-    void idChanged(MsmSession s, String oldId) {
-        SessionId old = manager.parseId(oldId);
+    @Override
+    public void idChanged(MsmSession s, String oldId) {
+        SessionId old = context.parseId(oldId);
         SessionId now = s.sessionId();
         if (old == null || now == null || old.base().equals(now.base())) {
             return;
         }
-        RequestState state = RequestState.current();
+        RequestState state = context.currentRequest();
         Use use = null;
         if (state != null) {
             for (Use u : state.uses) {
@@ -838,7 +849,8 @@ final class NonStickySessions {
     }
 
     /** Invalidation by the application, or expiry fired by this Tomcat. */
-    void expiring(MsmSession s, boolean notify) {
+    @Override
+    public void expiring(MsmSession s, boolean notify) {
         SessionId sid = s.sessionId();
         if (sid != null && !s.isTransientCopy()) {
             tracked.remove(sid.base());
@@ -901,10 +913,10 @@ final class NonStickySessions {
                 }
                 MsmSession current = a.session;
                 if (current != null) {
-                    manager.sessionMap().remove(current.getIdInternal(), current);
+                    context.sessions().remove(current.getIdInternal(), current);
                 }
                 if (s != null && s != current) {
-                    manager.sessionMap().remove(s.getIdInternal(), s);
+                    context.sessions().remove(s.getIdInternal(), s);
                 }
                 if (s != null && s == current && !a.shared && !state.ignored) {
                     keepIdle(s);
@@ -959,7 +971,7 @@ final class NonStickySessions {
             long now = System.currentTimeMillis();
             track(s, target, now, now, now);
             afterMove(use, target, maxInactive);
-            manager.storeRecovered();
+            problems.storeRecovered();
             return unlockIssued;
         } catch (StoreException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
@@ -977,11 +989,11 @@ final class NonStickySessions {
                     }
                 }
             }
-            manager.storeProblem("Session [" + sid + "] could not be written; this request's changes are lost", e);
+            problems.storeProblem("Session [" + sid + "] could not be written; this request's changes are lost", e);
             return unlockIssued;
         } catch (IllegalArgumentException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
-            manager.reportTooLarge(storage, s, encoded.value().length, e);
+            problems.reportTooLarge(storage.codec, s, encoded.value().length, e);
             return unlockIssued;
         }
     }
@@ -990,17 +1002,17 @@ final class NonStickySessions {
         for (int attempt = 1;; attempt++) {
             s.clearChangeFlags();
             try {
-                return manager.encode(s, storage);
+                return bytes.encode(s);
             } catch (ConcurrentModificationException e) {
                 if (attempt >= SERIALIZATION_ATTEMPTS) {
                     s.markDirty();
-                    manager.storeProblem("Session [" + sid + "] changed during each of " + attempt
+                    problems.storeProblem("Session [" + sid + "] changed during each of " + attempt
                             + " serializations; this request's changes are not stored", e);
                     return null;
                 }
             } catch (SerializationException e) {
                 s.markDirty();
-                manager.reportUnserializable(s, e);
+                problems.reportUnserializable(s, e);
                 return null;
             }
         }
@@ -1010,7 +1022,7 @@ final class NonStickySessions {
     private SessionId relocateForWrite(RequestState state, Use use, MsmSession s, SessionId sid) {
         String node = storage.nodes.relocationTarget(sid.node());
         if (node == null) {
-            manager.storeProblem("Session [" + sid + "] could not be written: no store node answers",
+            problems.storeProblem("Session [" + sid + "] could not be written: no store node answers",
                     new StoreException("all nodes down"));
             return null;
         }
@@ -1019,8 +1031,8 @@ final class NonStickySessions {
             use.relocatedFrom = sid;
         }
         s.setIdDetached(moved.full());
-        manager.sessionMap().remove(sid.full(), s);
-        manager.sessionMap().put(moved.full(), s);
+        context.sessions().remove(sid.full(), s);
+        context.sessions().put(moved.full(), s);
         rekey(use.active, moved.base());
         changeRequestSessionId(state, moved.full());
         stats.count(Statistics.Counter.NODE_FAILOVERS);
@@ -1051,7 +1063,7 @@ final class NonStickySessions {
             storage.await(storage.write(sid, encoded.value(), s.getMaxInactiveInterval()));
             s.stored(encoded.payload(), true, System.currentTimeMillis());
         } catch (StoreException e) {
-            manager.storeProblem("Session [" + sid + "] could not be written", e);
+            problems.storeProblem("Session [" + sid + "] could not be written", e);
         }
     }
 
@@ -1151,7 +1163,7 @@ final class NonStickySessions {
                         }
                     });
         } else {
-            int ttl = SessionStorage.primaryTtl(manager.defaultMaxInactive());
+            int ttl = SessionStorage.primaryTtl(context.defaultMaxInactive());
             f = storage.store.getAndTouch(sid.node(), storage.keys.session(sid), ttl).thenAccept(value -> {
                 if (value == null) {
                     tracked.remove(sid.base(), target);
@@ -1169,7 +1181,7 @@ final class NonStickySessions {
                 if (target.backupRefreshedAt == 0) {
                     target.backupRefreshedAt = h.writtenAt();
                 }
-                if (h.maxInactiveInterval() != manager.defaultMaxInactive()) {
+                if (h.maxInactiveInterval() != context.defaultMaxInactive()) {
                     storage.store.touch(sid.node(), storage.keys.session(sid),
                             SessionStorage.primaryTtl(h.maxInactiveInterval()));
                 }
@@ -1183,7 +1195,13 @@ final class NonStickySessions {
      * Fires the expiry of sessions this Tomcat served whose time is up and whose primary copy is gone, claiming each
      * with an atomic add so that one Tomcat fires it.
      */
-    void processExpires() {
+    @Override
+    public void background() {
+        // keep-alive and lock renewal run on the mode's own scheduler
+    }
+
+    @Override
+    public void processExpires(Runnable inMemory) {
         if (idleBytes.get() > 0 && trimming.compareAndSet(false, true)) {
             trimIdle(); // recounts what entries dropped since took with them
         }
@@ -1239,7 +1257,7 @@ final class NonStickySessions {
                 }
                 fireExpiry(t);
             } catch (StoreException e) {
-                manager.storeProblem("Expiry of session [" + t.sid + "] postponed", e);
+                problems.storeProblem("Expiry of session [" + t.sid + "] postponed", e);
             }
         }
     }
@@ -1261,11 +1279,11 @@ final class NonStickySessions {
         SessionStorage.Read backup = storage.readBackup(t.sid);
         MsmSession s = null;
         if (backup != null && backup.id().base().equals(t.sid.base())) {
-            s = manager.sessionFrom(storage, backup, t.fullId, false, false);
+            s = bytes.toSession(backup, t.fullId, false, false);
         }
         if (s == null) {
             // no readable copy left: the event still fires, without attributes
-            s = (MsmSession) manager.createEmptySession();
+            s = context.newEmptySession();
             s.loaded(t.lastAccess, t.lastAccess, t.maxInactive, t.lastAccess);
             s.setIdDetached(t.fullId);
         }
@@ -1282,8 +1300,9 @@ final class NonStickySessions {
      * A node is back (maybe empty): re-read its epoch, and re-create the copies it should hold of the sessions this
      * Tomcat tracks, from their other copy. Runs in the background.
      */
-    void nodeAvailable(String node) {
-        manager.storeRecovered();
+    @Override
+    public void nodeAvailable(String node) {
+        problems.storeRecovered();
         recoveredAt.put(String.valueOf(node), System.currentTimeMillis());
         repairs.incrementAndGet();
         try {
@@ -1316,11 +1335,13 @@ final class NonStickySessions {
         recoveredAt.remove(String.valueOf(node));
     }
 
-    int pendingRepairs() {
+    @Override
+    public int pendingRepairs() {
         return repairs.get();
     }
 
-    long repairsCompleted() {
+    @Override
+    public long repairsCompleted() {
         return repairsCompleted.get();
     }
 
@@ -1351,7 +1372,11 @@ final class NonStickySessions {
     }
 
     /** Takes over what a replaced instance (runtime reconfiguration) tracked for expiry. */
-    void adopt(NonStickySessions old) {
+    @Override
+    public void adopt(SessionMode previous) {
+        if (!(previous instanceof NonStickySessions old)) {
+            return;
+        }
         for (Map.Entry<String, Tracked> e : old.tracked.entrySet()) {
             e.getValue().idle.set(null);
             tracked.putIfAbsent(e.getKey(), e.getValue());
@@ -1360,11 +1385,19 @@ final class NonStickySessions {
 
     // ==================================================================== stop
 
-    void stop() {
+    @Override
+    public void stop() {
         // requests still running finish with their own release; tracked sessions stay in the store
     }
 
-    void close() {
+    @Override
+    public void retire(Duration grace) {
+        clock.pause(grace.toNanos());
+        close();
+    }
+
+    @Override
+    public void close() {
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS);

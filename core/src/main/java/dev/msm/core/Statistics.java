@@ -70,8 +70,17 @@ public final class Statistics {
     private final LongAdder[] counters = new LongAdder[Counter.values().length];
     private final Histogram[] timers = new Histogram[Timer.values().length];
     private final Histogram sizes = new Histogram();
+    private final EngineClock clock;
 
     Statistics() {
+        this(EngineClock.SYSTEM);
+    }
+
+    /**
+     * @param clock measures the durations of {@link #time}
+     */
+    Statistics(EngineClock clock) {
+        this.clock = clock;
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
         }
@@ -85,7 +94,7 @@ public final class Statistics {
     }
 
     void time(Timer t, long startNanos) {
-        timers[t.ordinal()].record((System.nanoTime() - startNanos) / 1000);
+        timers[t.ordinal()].record((clock.nanos() - startNanos) / 1000);
     }
 
     void size(int bytes) {

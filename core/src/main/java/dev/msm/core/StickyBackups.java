@@ -33,16 +33,18 @@ final class StickyBackups {
     private static final int RUNNING_DIRTY = 3;
     private static final int SERIALIZATION_ATTEMPTS = 5;
 
-    private final MsmManagerBase manager;
+    private final StoreProblems problems;
+    private final SessionBytes bytes;
     private final SessionStorage storage;
     private final Statistics stats;
     private final long intervalNanos;
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicInteger pending = new AtomicInteger();
 
-    StickyBackups(MsmManagerBase manager, SessionStorage storage, Statistics stats, Duration interval, int threads,
-            String name) {
-        this.manager = manager;
+    StickyBackups(StoreProblems problems, SessionBytes bytes, SessionStorage storage, Statistics stats,
+            Duration interval, int threads, String name) {
+        this.problems = problems;
+        this.bytes = bytes;
         this.storage = storage;
         this.stats = stats;
         this.intervalNanos = interval.toNanos();
@@ -131,7 +133,7 @@ final class StickyBackups {
         for (int attempt = 1; encoded == null; attempt++) {
             s.clearChangeFlags();
             try {
-                encoded = manager.encode(s, storage);
+                encoded = bytes.encode(s);
             } catch (ConcurrentModificationException e) {
                 // a request changed an attribute's collection while we serialized it: try again
                 if (attempt >= SERIALIZATION_ATTEMPTS) {
@@ -142,7 +144,7 @@ final class StickyBackups {
                 }
             } catch (SerializationException e) {
                 s.markDirty();
-                manager.reportUnserializable(s, e);
+                problems.reportUnserializable(s, e);
                 return false;
             }
         }
@@ -164,11 +166,11 @@ final class StickyBackups {
         } catch (StoreException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             s.markDirty();
             stats.count(Statistics.Counter.WRITE_FAILURES);
-            manager.storeProblem("Backup of session [" + sid + "] failed", e);
+            problems.storeProblem("Backup of session [" + sid + "] failed", e);
             return false;
         } catch (IllegalArgumentException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
-            manager.reportTooLarge(storage, s, encoded.value().length, e);
+            problems.reportTooLarge(storage.codec, s, encoded.value().length, e);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -23,24 +23,30 @@ import dev.msm.api.StoreException;
  * </ul>
  * Reads cost no store operation: time to live is refreshed in the background, at most once a minute per session.
  */
-final class StickySessions {
+final class StickySessions implements SessionMode {
 
     private static final Log log = LogFactory.getLog(StickySessions.class);
 
-    private final MsmManagerBase manager;
+    private final ModeContext context;
+    private final StoreProblems problems;
+    private final EngineClock clock;
+    private final SessionBytes bytes;
     private final SessionStorage storage;
     private final ManagerConfig config;
     private final StickyBackups backups;
     private final String route;
 
-    StickySessions(MsmManagerBase manager, SessionStorage storage, ManagerConfig config, String name) {
-        this.manager = manager;
+    StickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
+            String name) {
+        this.context = context;
+        this.problems = context.problems();
+        this.clock = context.clock();
+        this.bytes = bytes;
         this.storage = storage;
         this.config = config;
-        this.backups = new StickyBackups(manager, storage, storage.stats, config.backupInterval(),
+        this.backups = new StickyBackups(problems, bytes, storage, storage.stats, config.backupInterval(),
                 config.backupThreadCount(), name);
-        String r = manager.getJvmRoute();
-        this.route = r == null || r.isEmpty() ? null : r;
+        this.route = context.jvmRoute();
     }
 
     // ------------------------------------------------------------------ request bracket
@@ -48,19 +54,23 @@ final class StickySessions {
     /**
      * Before the application runs: take over a session of another Tomcat, or move a session off a dead node.
      */
-    void begin(RequestState state) {
+    @Override
+    public void begin(RequestState state) {
+        if (state.ignored) {
+            return;
+        }
         Request request = state.request;
         String requested = request.getRequestedSessionId();
         if (requested == null) {
             return;
         }
-        Session local = manager.sessionMap().get(requested);
+        Session local = context.sessions().get(requested);
         MsmSession session;
         if (local instanceof MsmSession s) {
             // the common case: this Tomcat's own session, the parsed id is cached in it
             session = s;
         } else {
-            SessionId sid = manager.parseId(requested);
+            SessionId sid = context.parseId(requested);
             if (sid == null) {
                 storage.stats.count(Statistics.Counter.INVALID_IDS);
                 return;
@@ -83,7 +93,11 @@ final class StickySessions {
     }
 
     /** After the application (and its error pages) ran: schedule a backup if the session may have changed. */
-    void end(RequestState state) {
+    @Override
+    public void end(RequestState state) {
+        if (state.ignored) {
+            return;
+        }
         MsmSession s = state.stickySession;
         if (s == null && state.request != null) {
             state.ending = true;
@@ -109,9 +123,10 @@ final class StickySessions {
 
     // ------------------------------------------------------------------ lookups
 
-    Session findSession(String id) {
-        RequestState state = RequestState.current();
-        Session local = manager.sessionMap().get(id);
+    @Override
+    public Session find(String id) {
+        RequestState state = context.currentRequest();
+        Session local = context.sessions().get(id);
         if (local != null) {
             if (state != null && local instanceof MsmSession s) {
                 state.stickySession = s;
@@ -121,7 +136,7 @@ final class StickySessions {
         if (state != null && (state.ending || state.ignored)) {
             return null;
         }
-        SessionId sid = manager.parseId(id);
+        SessionId sid = context.parseId(id);
         if (sid == null) {
             return null;
         }
@@ -136,8 +151,9 @@ final class StickySessions {
         return loaded;
     }
 
-    void created(MsmSession s) {
-        RequestState state = RequestState.current();
+    @Override
+    public void created(MsmSession s) {
+        RequestState state = context.currentRequest();
         if (state != null) {
             state.stickySession = s;
         }
@@ -146,13 +162,13 @@ final class StickySessions {
     /** The session of another Tomcat (a different jvmRoute): read it from the store and continue it here. */
     private MsmSession takeOver(SessionId sid) {
         SessionId mine = sid.withRoute(route);
-        Session stale = manager.sessionMap().get(mine.full());
+        Session stale = context.sessions().get(mine.full());
         MsmSession loaded = load(sid, mine);
         if (loaded != null) {
             storage.stats.count(Statistics.Counter.TOMCAT_FAILOVERS);
             if (stale instanceof MsmSession old && old != loaded) {
                 discardQuietly(old);
-                manager.sessionMap().put(loaded.getIdInternal(), loaded);
+                context.sessions().put(loaded.getIdInternal(), loaded);
             }
             // this Tomcat owns the session now: its next backup says so
             loaded.markDirty();
@@ -172,7 +188,7 @@ final class StickySessions {
         try {
             read = read(sid);
         } catch (StoreException e) {
-            manager.storeProblem("Session [" + sid + "] could not be read from the store", e);
+            problems.storeProblem("Session [" + sid + "] could not be read from the store", e);
             return null;
         }
         if (read == null) {
@@ -180,7 +196,7 @@ final class StickySessions {
             return null;
         }
         SessionId id = read.id().withRoute(route);
-        MsmSession s = manager.sessionFrom(storage, read, id.full());
+        MsmSession s = bytes.toSession(read, id.full());
         if (s == null) {
             return null;
         }
@@ -242,7 +258,7 @@ final class StickySessions {
             return; // every node is down: keep serving from memory, back up when a node returns
         }
         SessionId moved = current.withNode(target);
-        manager.changeSessionId(session, moved.full());
+        context.changeSessionId(session, moved.full());
         storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
         if (log.isDebugEnabled()) {
             log.debug("Session [" + current + "] moved to node [" + target + "] as [" + moved + "]");
@@ -260,8 +276,9 @@ final class StickySessions {
         }
     }
 
-    void idChanged(MsmSession s, String oldId) {
-        SessionId old = manager.parseId(oldId);
+    @Override
+    public void idChanged(MsmSession s, String oldId) {
+        SessionId old = context.parseId(oldId);
         SessionId now = s.sessionId();
         s.forgetStored();
         s.markDirty();
@@ -280,11 +297,12 @@ final class StickySessions {
      * A session expires (timeout) or is invalidated. A timed-out copy that another Tomcat took over since is stale:
      * it goes away quietly, without events, and the store copy (the other Tomcat's) is kept.
      */
-    void expiring(MsmSession s, boolean notify) {
+    @Override
+    public void expiring(MsmSession s, boolean notify) {
         SessionId sid = s.sessionId();
         if (sid != null && !s.isTransientCopy()) {
             boolean timedOut = s.getMaxInactiveInterval() > 0
-                    && System.currentTimeMillis() - s.getThisAccessedTimeInternal()
+                    && clock.millis() - s.getThisAccessedTimeInternal()
                             >= s.getMaxInactiveInterval() * 1000L;
             if (timedOut && ownedElsewhere(sid)) {
                 discardQuietly(s);
@@ -323,9 +341,10 @@ final class StickySessions {
     // ------------------------------------------------------------------ background
 
     /** Refreshes the time to live of stored copies of sessions that were read (not changed) since their last write. */
-    void refreshTtls() {
-        long now = System.currentTimeMillis();
-        for (Session session : manager.findSessions()) {
+    @Override
+    public void background() {
+        long now = clock.millis();
+        for (Session session : context.findSessions()) {
             if (!(session instanceof MsmSession s) || !s.isValidInternalState() || s.isTransientCopy()) {
                 continue;
             }
@@ -354,9 +373,10 @@ final class StickySessions {
     }
 
     /** A node is back (maybe empty after a restart): write every session that has a copy there. */
-    void nodeAvailable(String node) {
-        manager.storeRecovered();
-        for (Session session : manager.findSessions()) {
+    @Override
+    public void nodeAvailable(String node) {
+        problems.storeRecovered();
+        for (Session session : context.findSessions()) {
             if (session instanceof MsmSession s && s.isValidInternalState() && !s.isTransientCopy()) {
                 SessionId sid = s.sessionId();
                 if (sid == null) {
@@ -377,9 +397,15 @@ final class StickySessions {
      * Context stop or reload: every session is passivated and written, then dropped from memory without events; the
      * store keeps it for the next start.
      */
-    void stop() {
+    @Override
+    public void processExpires(Runnable inMemory) {
+        inMemory.run(); // sessions live in memory: Tomcat's own expiry
+    }
+
+    @Override
+    public void stop() {
         Duration wait = config.operationTimeout().multipliedBy(2);
-        for (Session session : manager.findSessions()) {
+        for (Session session : context.findSessions()) {
             if (!(session instanceof MsmSession s) || !s.isValidInternalState()) {
                 continue;
             }
@@ -391,16 +417,24 @@ final class StickySessions {
             } catch (SerializationException | StoreException e) {
                 log.warn("Session [" + s.getIdInternal() + "] not stored at stop: " + e.getMessage());
             }
-            manager.sessionMap().remove(s.getIdInternal());
+            context.sessions().remove(s.getIdInternal());
         }
         backups.shutdown(wait);
     }
 
-    int pendingBackups() {
+    @Override
+    public int pendingBackups() {
         return backups.pending();
     }
 
-    void close() {
+    @Override
+    public void retire(Duration grace) {
+        close();
+        clock.pause(grace.toNanos());
+    }
+
+    @Override
+    public void close() {
         backups.shutdown(Duration.ZERO);
     }
 }

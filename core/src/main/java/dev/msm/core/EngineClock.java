@@ -1,0 +1,45 @@
+package dev.msm.core;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine's only source of time: every decision that depends on time (expiry, time-to-live refresh slack, lock
+ * renewal and timeouts, backoff, node-recovery grace) asks this clock, so that unit tests can drive it by hand
+ * instead of waiting for the wall clock.
+ *
+ * <p>Thread-safe. {@link #SYSTEM} reads the JVM's clocks; tests use a manual clock they advance.
+ */
+interface EngineClock {
+
+    /** The JVM's clocks. */
+    EngineClock SYSTEM = new EngineClock() {
+        @Override
+        public long millis() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public long nanos() {
+            return System.nanoTime();
+        }
+    };
+
+    /**
+     * @return wall time in milliseconds since the epoch, as stored in session headers
+     */
+    long millis();
+
+    /**
+     * @return a monotonic time in nanoseconds for measuring durations (arbitrary origin)
+     */
+    long nanos();
+
+    /**
+     * Waits about {@code nanos} (a backoff between lock attempts). A manual clock advances itself instead.
+     *
+     * @param nanos how long
+     */
+    default void pause(long nanos) {
+        LockSupport.parkNanos(nanos);
+    }
+}
