@@ -683,7 +683,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         if (l == null) {
             return generated;
         }
-        return l.idFormat.create(generated, l.storage.nodes.nodeForNewSession()).full();
+        return l.idFormat.create(generated, l.storage.nodeForNewSession()).full();
     }
 
     @Override
@@ -1143,7 +1143,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     /** @return whether the store can be used now: some node (or the store itself, when it has no nodes) is up */
     public boolean isStoreAvailable() {
         Layer l = layer;
-        return l != null && l.storage.nodes.anyAvailable();
+        return l != null && l.storage.anyAvailable();
     }
 
     /** @return how many store nodes are available now */

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.msm.api.SessionStore;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 
@@ -22,18 +21,20 @@ final class NodeEpochs {
     private static final String SELF = "";
 
     private final SessionStorage storage;
+    private final EngineClock clock;
     private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
-    NodeEpochs(SessionStorage storage) {
+    NodeEpochs(SessionStorage storage, EngineClock clock) {
         this.storage = storage;
+        this.clock = clock;
     }
 
     /** Reads (and if missing, sets) the epoch of every available node. */
     void refreshAll() {
-        if (storage.store.nodes().isEmpty()) {
+        if (storage.nodeList().isEmpty()) {
             refresh(null);
         } else {
-            for (StoreNode n : storage.store.nodes()) {
+            for (StoreNode n : storage.nodeList()) {
                 refresh(n.id());
             }
         }
@@ -41,14 +42,13 @@ final class NodeEpochs {
 
     /** Reads (and if missing, sets) a node's epoch; blocking, bounded by the operation timeout. */
     void refresh(String node) {
-        SessionStore store = storage.store;
-        if (!store.isAvailable(node)) {
+        if (!storage.isAvailable(node)) {
             return;
         }
         try {
-            byte[] now = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
-            storage.await(store.add(node, KEY, now, 0));
-            byte[] value = storage.await(store.get(node, KEY));
+            byte[] now = Long.toString(clock.millis()).getBytes(StandardCharsets.US_ASCII);
+            storage.await(storage.addNodeKey(node, KEY, now));
+            byte[] value = storage.await(storage.getNodeKey(node, KEY));
             if (value != null) {
                 epochs.put(node == null ? SELF : node, Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
             }

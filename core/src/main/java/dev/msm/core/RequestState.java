@@ -3,6 +3,8 @@ package dev.msm.core;
 import java.util.List;
 
 import org.apache.catalina.connector.Request;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
 
 /**
  * What msm knows about one request: whether it is ignored, whether it locks, which sessions it uses. Kept as a
@@ -14,14 +16,14 @@ final class RequestState {
     /** Request note under which the state is kept. */
     static final String NOTE = "dev.msm.RequestState";
 
+    private static final Log log = LogFactory.getLog(RequestState.class);
     private static final ThreadLocal<RequestState> CURRENT = new ThreadLocal<>();
 
     final Request request;
     final boolean ignored;
     final String uri;
-    final long startNanos = System.nanoTime();
     /** Non-sticky: the uses of active sessions this request holds, released at its end. */
-    final List<NonStickySessions.Use> uses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<ActiveSessions.Use> uses = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Non-sticky: stores the request's sessions when the response commits before the request ends. */
     volatile CommitHook commitHook;
     /** Sticky: the session the request used. */
@@ -43,6 +45,23 @@ final class RequestState {
         this.request = request;
         this.ignored = ignored;
         this.uri = uri;
+    }
+
+    /**
+     * Sends the session's new id to the client (it moved to another node), if the response is not committed yet;
+     * otherwise the cookie stays and the next request finds the session through the pointer left behind.
+     */
+    void changeSessionId(String newId) {
+        if (request == null) {
+            return;
+        }
+        try {
+            request.changeSessionId(newId);
+        } catch (IllegalStateException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("Session id of the request could not be changed to [" + newId + "]: " + e);
+            }
+        }
     }
 
     /**

@@ -33,9 +33,9 @@ final class SessionStorage {
     record Read(SessionId id, byte[] value, SessionCodec.Header header, boolean fromBackup) {
     }
 
-    final SessionStore store;
-    final NodeSelector nodes;
-    final StorageKeys keys;
+    private final SessionStore store;
+    private final NodeSelector nodes;
+    private final StorageKeys keys;
     final SessionCodec codec;
     final Statistics stats;
     final String writer;
@@ -111,6 +111,117 @@ final class SessionStorage {
      */
     boolean hasBackup(String primary) {
         return backupNode(primary) != null || (!nodes.hasNodes() && shadowOnSameNode);
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /** @return whether the store addresses nodes explicitly (session ids then name their node) */
+    boolean hasNodes() {
+        return nodes.hasNodes();
+    }
+
+    /** @return whether the node (or the store, {@code null}) is available and still configured */
+    boolean isAvailable(String node) {
+        return nodes.isAvailable(node);
+    }
+
+    /** @return whether any node is available */
+    boolean anyAvailable() {
+        return nodes.anyAvailable();
+    }
+
+    /** @return the node a new session goes to, {@code null} for a store without explicit nodes */
+    String nodeForNewSession() {
+        return nodes.nodeForNewSession();
+    }
+
+    /** @return the node a session of the unavailable node {@code dead} moves to, or {@code null} when none */
+    String relocationTarget(String dead) {
+        return nodes.relocationTarget(dead);
+    }
+
+    /** @return the configured nodes */
+    List<StoreNode> nodeList() {
+        return store.nodes();
+    }
+
+    /** @return the store's description, e.g. {@code memcached [n1 127.0.0.1:11211]} */
+    String describe() {
+        return store.describe();
+    }
+
+    /** Adds a key of the node itself (not of a session, not prefixed), without expiry, unless it exists. */
+    CompletableFuture<Boolean> addNodeKey(String node, String key, byte[] value) {
+        return store.add(node, key, value, 0);
+    }
+
+    /** Reads a key of the node itself. */
+    CompletableFuture<byte[]> getNodeKey(String node, String key) {
+        return store.get(node, key);
+    }
+
+    // ------------------------------------------------------------------ locks
+
+    /**
+     * Takes the store lock of a session: an atomic add of {@code token}.
+     *
+     * @return {@code true} when this caller holds the lock now
+     */
+    CompletableFuture<Boolean> lock(SessionId id, byte[] token, int seconds) {
+        return store.add(id.node(), keys.lock(id), token, seconds);
+    }
+
+    /** Extends the store lock's life; not waited for. */
+    CompletableFuture<Boolean> renewLock(SessionId id, int seconds) {
+        return store.touch(id.node(), keys.lock(id), seconds);
+    }
+
+    /** Releases the store lock if it still holds {@code token} and its node is available; not waited for. */
+    void unlock(SessionId id, byte[] token) {
+        if (nodes.isAvailable(id.node())) {
+            store.deleteIfEquals(id.node(), keys.lock(id), token);
+        }
+    }
+
+    // ------------------------------------------------------------------ primary copy
+
+    /**
+     * Reads the primary copy.
+     *
+     * @param refreshTtl also set its time to live to this many seconds (get-and-touch, one round-trip); negative:
+     *                   a plain get
+     */
+    CompletableFuture<byte[]> load(SessionId id, int refreshTtl) {
+        return refreshTtl < 0 ? store.get(id.node(), keys.session(id))
+                : store.getAndTouch(id.node(), keys.session(id), refreshTtl);
+    }
+
+    /** Sets the primary copy's time to live; {@code false} when it is gone. */
+    CompletableFuture<Boolean> touch(SessionId id, int ttl) {
+        return store.touch(id.node(), keys.session(id), ttl);
+    }
+
+    /** Writes the primary copy unless one exists (restores it from the backup). */
+    CompletableFuture<Boolean> restore(SessionId id, byte[] value, int ttl) {
+        return store.add(id.node(), keys.session(id), value, ttl);
+    }
+
+    /** Claims the expiry of a session for this Tomcat (an atomic add): one Tomcat fires its events. */
+    CompletableFuture<Boolean> claimExpiry(SessionId id, int ttl) {
+        return store.add(id.node(), keys.expiryClaim(id), writer.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                ttl);
+    }
+
+    // ------------------------------------------------------------------ backup copy
+
+    /** Sets the backup copy's time to live on {@code node}; not waited for. */
+    CompletableFuture<Boolean> touchBackup(String node, SessionId id, int ttl) {
+        return store.touch(node, keys.backup(id), ttl);
+    }
+
+    /** Writes the backup copy on {@code node} unless one exists. */
+    CompletableFuture<Boolean> restoreBackup(String node, SessionId id, byte[] value, int ttl) {
+        return store.add(node, keys.backup(id), value, ttl);
     }
 
     // ------------------------------------------------------------------ writing

@@ -84,7 +84,7 @@ final class StickySessions implements SessionMode {
             }
         }
         SessionId current = session.sessionId();
-        if (current != null && storage.nodes.hasNodes() && !storage.nodes.isAvailable(current.node())) {
+        if (current != null && storage.hasNodes() && !storage.isAvailable(current.node())) {
             relocate(session, current);
         }
         if (!session.getIdInternal().equals(requested)) {
@@ -207,14 +207,14 @@ final class StickySessions implements SessionMode {
     }
 
     private SessionStorage.Read read(SessionId sid) {
-        if (storage.nodes.hasNodes() && !storage.nodes.isAvailable(sid.node())) {
+        if (storage.hasNodes() && !storage.isAvailable(sid.node())) {
             return readElsewhere(sid);
         }
         byte[] value;
         try {
-            value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+            value = storage.await(storage.load(sid, -1));
         } catch (StoreException e) {
-            if (!storage.nodes.hasNodes()) {
+            if (!storage.hasNodes()) {
                 throw e;
             }
             // the node failed just now (e.g. killed together with the Tomcat that owned the session), before this
@@ -233,13 +233,13 @@ final class StickySessions implements SessionMode {
 
     /** The session's node is down: the session already moved to the relocation target, or its backup is used. */
     private SessionStorage.Read readElsewhere(SessionId sid) {
-        String target = storage.nodes.relocationTarget(sid.node());
+        String target = storage.relocationTarget(sid.node());
         if (target == null) {
             return null;
         }
         SessionId moved = sid.withNode(target);
         SessionStorage.Read already = storage.decodeRead(moved,
-                storage.await(storage.store.get(target, storage.keys.session(moved))), false, true);
+                storage.await(storage.load(moved, -1)), false, true);
         if (already != null) {
             return already;
         }
@@ -253,7 +253,7 @@ final class StickySessions implements SessionMode {
 
     /** The session's node is down: give it an id on another node; it is written there at the end of the request. */
     private void relocate(MsmSession session, SessionId current) {
-        String target = storage.nodes.relocationTarget(current.node());
+        String target = storage.relocationTarget(current.node());
         if (target == null) {
             return; // every node is down: keep serving from memory, back up when a node returns
         }
@@ -318,11 +318,11 @@ final class StickySessions implements SessionMode {
     }
 
     private boolean ownedElsewhere(SessionId sid) {
-        if (!storage.nodes.isAvailable(sid.node())) {
+        if (!storage.isAvailable(sid.node())) {
             return false;
         }
         try {
-            byte[] value = storage.await(storage.store.get(sid.node(), storage.keys.session(sid)));
+            byte[] value = storage.await(storage.load(sid, -1));
             if (value == null) {
                 return false;
             }
@@ -358,12 +358,12 @@ final class StickySessions implements SessionMode {
                 s.refreshed(now);
                 int ttl = SessionStorage.primaryTtl(maxInactive);
                 storage.stats.count(Statistics.Counter.TOUCHES);
-                if (storage.nodes.isAvailable(sid.node())) {
-                    storage.store.touch(sid.node(), storage.keys.session(sid), ttl);
+                if (storage.isAvailable(sid.node())) {
+                    storage.touch(sid, ttl);
                 }
                 String backupNode = storage.backupNode(sid.node());
-                if (backupNode != null && storage.nodes.isAvailable(backupNode)) {
-                    storage.store.touch(backupNode, storage.keys.backup(sid), storage.backupTtl(maxInactive));
+                if (backupNode != null && storage.isAvailable(backupNode)) {
+                    storage.touchBackup(backupNode, sid, storage.backupTtl(maxInactive));
                 }
             }
             if (s.isDirty() && s.backupState.get() == 0 && s.isStored()) {

@@ -1,0 +1,194 @@
+package dev.msm.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import dev.msm.api.StoreException;
+import dev.msm.api.StoreTimeoutException;
+import dev.msm.api.StoreUnavailableException;
+
+/**
+ * Non-sticky mode's one way to read a session from the store, locked or not: where to read (the session's node, or
+ * where it moves when that node is down), the read itself (pipelined with the lock's atomic add, refreshing the time
+ * to live when due), the failover to the backup copy when the primary was lost with its node, and following a
+ * session that moved. Thread-safe; holds no per-session state.
+ */
+final class SessionReader {
+
+    /** How many moves (tombstones) a locked read follows. */
+    static final int MAX_REDIRECTS = 3;
+
+    /** What a read found. */
+    record Outcome(SessionStorage.Read read, StoreLock lock, boolean refreshed, boolean lockTimedOut,
+            boolean unavailable, StoreException cause) {
+
+        static Outcome found(SessionStorage.Read read, StoreLock lock, boolean refreshed) {
+            return new Outcome(read, lock, refreshed, false, false, null);
+        }
+
+        static Outcome timedOut() {
+            return new Outcome(null, null, false, true, false, null);
+        }
+
+        static Outcome unavailable(StoreException cause) {
+            return new Outcome(null, null, false, false, true, cause);
+        }
+    }
+
+    /** A request's wait for a store lock: its deadline and its backoff between attempts. */
+    final class LockWait {
+        private final long start = clock.nanos();
+        private final long deadline;
+
+        /** @param timeoutNanos how long the request may wait */
+        LockWait(long timeoutNanos) {
+            this.deadline = start + timeoutNanos;
+        }
+
+        boolean expired() {
+            return clock.nanos() - deadline >= 0;
+        }
+
+        long startNanos() {
+            return start;
+        }
+
+        void backoff() {
+            long waited = clock.nanos() - start;
+            long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(20), Math.max(TimeUnit.MICROSECONDS.toNanos(500),
+                    waited / 4));
+            clock.pause(pause + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
+        }
+    }
+
+    private final SessionStorage storage;
+    private final SessionTracker tracker;
+    private final NodeEpochs epochs;
+    private final EngineClock clock;
+    private final int lockSeconds;
+
+    /**
+     * @param lockSeconds how long a store lock lives if its holder dies
+     */
+    SessionReader(SessionStorage storage, SessionTracker tracker, NodeEpochs epochs, EngineClock clock,
+            int lockSeconds) {
+        this.storage = storage;
+        this.tracker = tracker;
+        this.epochs = epochs;
+        this.clock = clock;
+        this.lockSeconds = lockSeconds;
+    }
+
+    /**
+     * Reads a session; with {@code wait}, also takes its store lock (waiting for it up to the wait's deadline).
+     *
+     * @param defaultMaxInactive the timeout a refreshed time to live assumes, seconds
+     * @return the read (its {@code read} is {@code null} when there is no usable session), a lock timeout, or the
+     *         store unavailable
+     */
+    Outcome read(SessionId sid, int defaultMaxInactive, LockWait wait) {
+        SessionId target = whereToRead(sid);
+        if (target == null) {
+            return Outcome.unavailable(null);
+        }
+        for (int redirects = 0;; ) {
+            StoreLock lock = wait == null ? null : new StoreLock(storage, target, lockSeconds, clock);
+            CompletableFuture<Boolean> locking = lock == null ? null : lock.tryAcquire();
+            boolean refresh = tracker.needsRefresh(target);
+            CompletableFuture<byte[]> loading = storage.load(target,
+                    refresh ? SessionStorage.primaryTtl(defaultMaxInactive) : -1);
+            SessionStorage.Read read;
+            try {
+                if (locking != null) {
+                    if (!storage.await(locking)) {
+                        storage.stats.count(Statistics.Counter.LOCK_WAITS);
+                        if (wait.expired()) {
+                            return Outcome.timedOut();
+                        }
+                        wait.backoff();
+                        continue;
+                    }
+                    lock.acquired();
+                    storage.stats.count(Statistics.Counter.LOCKS);
+                    storage.stats.time(Statistics.Timer.LOCK_WAIT, wait.startNanos());
+                }
+                read = resolve(target, sid, storage.await(loading));
+            } catch (StoreException e) {
+                if (lock != null) {
+                    lock.close();
+                }
+                SessionId elsewhere = elsewhereAfter(e, sid, target);
+                if (elsewhere == null) {
+                    return Outcome.unavailable(e);
+                }
+                target = elsewhere;
+                continue;
+            }
+            if (lock != null && read != null && !read.id().base().equals(target.base())) {
+                // the session moved (tombstone): lock its new id instead
+                lock.close();
+                if (++redirects > MAX_REDIRECTS || !storage.isAvailable(read.id().node())) {
+                    return Outcome.found(null, null, false);
+                }
+                target = read.id();
+                continue;
+            }
+            return Outcome.found(read, lock, refresh);
+        }
+    }
+
+    /**
+     * @return the id to read: the session's own, or its id on the node it moves to when its node is down;
+     *         {@code null} when no node is available
+     */
+    private SessionId whereToRead(SessionId sid) {
+        if (!storage.hasNodes() || storage.isAvailable(sid.node())) {
+            return sid;
+        }
+        String node = storage.relocationTarget(sid.node());
+        return node == null ? null : sid.withNode(node);
+    }
+
+    /**
+     * A node can die a moment before its client notices: the first operations on it fail as unavailable while
+     * {@code isAvailable} still says yes. Then the session is read where it moves, from its backup copy, as if the
+     * node had been known down. A timeout moves the session only when the store reports the node unavailable by now
+     * (its hang detection marked it down, MSM issue 14); a node that is merely slow still holds the current copy.
+     *
+     * @return the session's id on the node it moves to, or {@code null} to give up
+     */
+    private SessionId elsewhereAfter(StoreException e, SessionId requested, SessionId failed) {
+        boolean nodeDown = e instanceof StoreUnavailableException
+                || (e instanceof StoreTimeoutException && storage.hasNodes() && !storage.isAvailable(failed.node()));
+        if (!nodeDown || !storage.hasNodes() || !failed.base().equals(requested.base())) {
+            return null;
+        }
+        String node = storage.relocationTarget(requested.node());
+        return node == null ? null : requested.withNode(node);
+    }
+
+    /**
+     * Turns what was read for {@code target} into a session to use: the primary copy, else the backup copy when the
+     * primary was lost with its node, following a move.
+     */
+    private SessionStorage.Read resolve(SessionId target, SessionId requested, byte[] value) {
+        SessionStorage.Read read = storage.decodeRead(target, value, false, false);
+        if (read != null) {
+            return read;
+        }
+        boolean relocating = !target.base().equals(requested.base());
+        SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);
+        if (backup == null) {
+            return null;
+        }
+        if (!backup.id().base().equals(relocating ? requested.base() : target.base())) {
+            return backup; // a tombstone led elsewhere
+        }
+        if (!relocating && backup.header().writtenAt() >= epochs.epoch(target.node())) {
+            // the primary node did not lose data since the backup was written: the session expired or was removed
+            return null;
+        }
+        return new SessionStorage.Read(target, backup.value(), backup.header(), true);
+    }
+}

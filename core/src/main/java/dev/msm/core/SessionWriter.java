@@ -1,0 +1,185 @@
+package dev.msm.core;
+
+import java.util.ConcurrentModificationException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import dev.msm.api.SerializationException;
+import dev.msm.api.StoreException;
+
+/**
+ * Non-sticky mode's one way to write a session: serialize (again, if the application changed it meanwhile), skip
+ * the write when the bytes equal what the store holds, move the session when its node is down, write primary and
+ * backup copy, leave a pointer where it moved from, and remember the write for expiry and reuse. Thread-safe; holds
+ * no per-session state.
+ */
+final class SessionWriter {
+
+    static final int SERIALIZATION_ATTEMPTS = 5;
+
+    private final SessionStorage storage;
+    private final SessionBytes bytes;
+    private final SessionTracker tracker;
+    private final ActiveSessions active;
+    private final ModeContext context;
+    private final StoreProblems problems;
+    private final EngineClock clock;
+
+    SessionWriter(SessionStorage storage, SessionBytes bytes, SessionTracker tracker, ActiveSessions active,
+            ModeContext context) {
+        this.storage = storage;
+        this.bytes = bytes;
+        this.tracker = tracker;
+        this.active = active;
+        this.context = context;
+        this.problems = context.problems();
+        this.clock = context.clock();
+    }
+
+    /**
+     * Writes the session if it changed (or must be written), before the response completes.
+     *
+     * @param unlock also release the store lock, pipelined after the write (same node, same connection)
+     * @return whether the store lock was released
+     */
+    boolean store(RequestState state, ActiveSessions.Use use, MsmSession s, boolean unlock) {
+        SessionId sid = s.sessionId();
+        if (sid == null) {
+            return false;
+        }
+        long start = clock.nanos();
+        SessionCodec.Encoded encoded = encode(s, sid);
+        if (encoded == null) {
+            return false;
+        }
+        storage.stats.time(Statistics.Timer.SERIALIZATION, start);
+        if (!use.forceWrite && s.unchanged(encoded.payload())) {
+            storage.stats.count(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
+            return false;
+        }
+        state.modified = true;
+        ActiveSessions.Active a = use.active;
+        int maxInactive = s.getMaxInactiveInterval();
+        SessionId target = sid;
+        if (storage.hasNodes() && !storage.isAvailable(sid.node())) {
+            target = relocate(state, use, s, sid);
+            if (target == null) {
+                return false;
+            }
+        }
+        boolean unlocked = false;
+        try {
+            CompletableFuture<Void> primary = storage.write(target, encoded.value(), maxInactive);
+            StoreLock lock = a.lock;
+            if (unlock && lock != null && lock.isHeld() && Objects.equals(lock.id().node(), target.node())) {
+                a.unlockStore(); // processed after the write
+                unlocked = true;
+            }
+            storage.await(primary);
+            written(s, encoded);
+            storage.stats.time(Statistics.Timer.WRITE, start);
+            long now = clock.millis();
+            tracker.track(s, target, now, now, now);
+            afterMove(use, target, maxInactive);
+            problems.storeRecovered();
+            return unlocked;
+        } catch (StoreException e) {
+            storage.stats.count(Statistics.Counter.WRITE_FAILURES);
+            if (storage.hasNodes() && !storage.isAvailable(target.node())) {
+                SessionId moved = relocate(state, use, s, target);
+                if (moved != null) {
+                    try {
+                        storage.await(storage.write(moved, encoded.value(), maxInactive));
+                        written(s, encoded);
+                        afterMove(use, moved, maxInactive);
+                        return unlocked;
+                    } catch (StoreException again) {
+                        e = again;
+                    }
+                }
+            }
+            problems.storeProblem("Session [" + sid + "] could not be written; this request's changes are lost", e);
+            return unlocked;
+        } catch (IllegalArgumentException e) {
+            storage.stats.count(Statistics.Counter.WRITE_FAILURES);
+            problems.reportTooLarge(storage.codec, s, encoded.value().length, e);
+            return unlocked;
+        }
+    }
+
+    private void written(MsmSession s, SessionCodec.Encoded encoded) {
+        s.stored(encoded.payload(), true, clock.millis());
+        s.storedValue(encoded.value());
+    }
+
+    /** Writes a session outside a request (created or renamed there), waiting for the primary copy. */
+    void writeNow(MsmSession s, SessionId sid) {
+        SessionCodec.Encoded encoded = encode(s, sid);
+        if (encoded == null) {
+            return;
+        }
+        try {
+            storage.await(storage.write(sid, encoded.value(), s.getMaxInactiveInterval()));
+            s.stored(encoded.payload(), true, clock.millis());
+        } catch (StoreException e) {
+            problems.storeProblem("Session [" + sid + "] could not be written", e);
+        }
+    }
+
+    /** Serializes, again while the application changes the session meanwhile; {@code null} when it cannot. */
+    private SessionCodec.Encoded encode(MsmSession s, SessionId sid) {
+        for (int attempt = 1;; attempt++) {
+            s.clearChangeFlags();
+            try {
+                return bytes.encode(s);
+            } catch (ConcurrentModificationException e) {
+                if (attempt >= SERIALIZATION_ATTEMPTS) {
+                    s.markDirty();
+                    problems.storeProblem("Session [" + sid + "] changed during each of " + attempt
+                            + " serializations; this request's changes are not stored", e);
+                    return null;
+                }
+            } catch (SerializationException e) {
+                s.markDirty();
+                problems.reportUnserializable(s, e);
+                return null;
+            }
+        }
+    }
+
+    /** The session's node is down at write time: move it; the client gets the new id if the response allows. */
+    private SessionId relocate(RequestState state, ActiveSessions.Use use, MsmSession s, SessionId sid) {
+        String node = storage.relocationTarget(sid.node());
+        if (node == null) {
+            problems.storeProblem("Session [" + sid + "] could not be written: no store node answers",
+                    new StoreException("all nodes down"));
+            return null;
+        }
+        SessionId moved = sid.withNode(node);
+        if (use.relocatedFrom == null) {
+            use.relocatedFrom = sid;
+        }
+        s.setIdDetached(moved.full());
+        context.sessions().remove(sid.full(), s);
+        context.sessions().put(moved.full(), s);
+        active.rekey(use.active, moved.base());
+        state.changeSessionId(moved.full());
+        storage.stats.count(Statistics.Counter.NODE_FAILOVERS);
+        return moved;
+    }
+
+    /** After a write under a new id: point the old one at it, or (new id after login) remove the old copies. */
+    private void afterMove(ActiveSessions.Use use, SessionId now, int maxInactive) {
+        if (use.relocatedFrom != null && !use.relocatedFrom.base().equals(now.base())) {
+            storage.leaveTombstone(use.relocatedFrom, now, maxInactive);
+            tracker.forget(use.relocatedFrom.base());
+            use.relocatedFrom = null;
+        }
+        if (use.renamedFrom != null) {
+            storage.delete(use.renamedFrom);
+            tracker.forget(use.renamedFrom.base());
+            use.renamedFrom = null;
+        }
+        use.forceWrite = false;
+    }
+}
