@@ -1,0 +1,107 @@
+package dev.msm.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import dev.msm.api.StoreTimeoutException;
+import dev.msm.core.memory.MemoryStores;
+
+/** The one read/failover loop of non-sticky mode, locked and unlocked, with the in-memory store and a manual clock. */
+class SessionReaderTest {
+
+    private final EngineFixture f = new EngineFixture();
+    private final SessionReader reader = new SessionReader(f.storage, f.tracker, f.epochs, f.clock, 5);
+
+    private CompletableFuture<byte[]> timeout(String node, boolean markDown) {
+        if (markDown) {
+            MemoryStores.setAvailable(f.store.delegate(), node, false); // the store's hang detector marks it down
+        }
+        return CompletableFuture.failedFuture(new StoreTimeoutException(node, "memory node [" + node + "]",
+                Duration.ofMillis(200), null));
+    }
+
+    private static int count(MsmSession s) {
+        return (Integer) s.attributeValue("count");
+    }
+
+    @Test
+    void primaryNodeDown_ReadsTheBackupCopy_UnderTheMovedId() {
+        MsmSession s = f.storedSession("n1", 1800);
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable());
+        assertTrue(out.read().fromBackup());
+        assertEquals("n2", out.read().id().node());
+        assertEquals(41, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
+    }
+
+    @Test
+    void timeoutOnANodeTheStoreNowReportsDown_ReadsTheBackupCopy_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.store.failReads("n1", (node, key) -> timeout(node, true));
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable(), "answered 503 although the backup copy is there");
+        assertNotNull(out.read());
+        assertTrue(out.read().fromBackup());
+        assertEquals("n2", out.read().id().node());
+        assertEquals(41, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
+    }
+
+    @Test
+    void timeoutOnANodeStillAvailable_IsUnavailable_TheSlowNodeKeepsTheSession() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.store.failReads("n1", (node, key) -> timeout(node, false));
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertTrue(out.unavailable());
+        assertTrue(out.cause() instanceof StoreTimeoutException);
+        assertEquals(0, f.stats.get(Statistics.Counter.BACKUP_LOADS));
+    }
+
+    @Test
+    void lockedRead_TimeoutOnANodeTheStoreNowReportsDown_LocksAndReadsWhereTheSessionMoves() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.store.failReads("n1", (node, key) -> timeout(node, true));
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, reader.new LockWait(1_000_000_000L));
+        assertNotNull(out.read());
+        assertTrue(out.read().fromBackup());
+        assertNotNull(out.lock());
+        assertTrue(out.lock().isHeld());
+        assertEquals("n2", out.lock().id().node());
+        out.lock().close();
+        assertEquals(1, f.store.count("deleteIfEquals"));
+    }
+
+    @Test
+    void lockedRead_LockHeldElsewhere_TimesOutOnTheClock() {
+        MsmSession s = f.storedSession("n1", 1800);
+        assertTrue(f.storage.await(f.storage.lock(s.sessionId(), "other".getBytes(StandardCharsets.US_ASCII), 30)));
+        long before = f.clock.nanos();
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, reader.new LockWait(300_000_000L));
+        assertTrue(out.lockTimedOut());
+        assertNull(out.lock());
+        assertTrue(f.clock.nanos() - before >= 300_000_000L, "gave up before the lock timeout");
+        assertTrue(f.stats.get(Statistics.Counter.LOCK_WAITS) > 1);
+        assertEquals(0, f.store.count("deleteIfEquals"), "released a lock it never had");
+    }
+
+    @Test
+    void read_WithinTheSlackOfTheLastRefresh_IsAPlainGet_AfterItAGetAndTouch() {
+        MsmSession s = f.storedSession("n1", 100);
+        long now = f.clock.millis();
+        f.tracker.track(s, s.sessionId(), now, now, now);
+        assertFalse(reader.read(s.sessionId(), 1800, null).refreshed());
+        assertEquals(0, f.store.count("getAndTouch"));
+        f.clock.advance(Duration.ofSeconds(SessionStorage.slack(100)));
+        assertTrue(reader.read(s.sessionId(), 1800, null).refreshed());
+        assertEquals(1, f.store.count("getAndTouch"));
+    }
+}
