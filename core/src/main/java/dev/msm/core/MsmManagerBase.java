@@ -59,6 +59,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     private final ModeContext modeContext = new ManagerModeContext(this);
     private final List<Runnable> closers = new ArrayList<>();
     private volatile EngineClock clock = EngineClock.SYSTEM;
+    private final RequestState.Scope requests = new RequestState.Scope();
 
     private volatile ManagerConfig config;
     /** What is built from the store attributes; {@code null} while disabled or stopped. */
@@ -779,7 +780,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         ManagerConfig cfg = config;
         boolean ignored = cfg != null && cfg.requestUriIgnorePattern() != null && uri != null
                 && cfg.requestUriIgnorePattern().matcher(uri).matches();
-        RequestState state = new RequestState(request, ignored, uri);
+        RequestState state = new RequestState(requests, request, ignored, uri);
         Layer l = layer;
         state.layer = l;
         if (l == null) {
@@ -804,7 +805,7 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @throws IllegalStateException when the session does not exist (any more)
      */
     protected void access(String id, Consumer<HttpSession> task) {
-        RequestState state = new RequestState(null, false, null);
+        RequestState state = new RequestState(requests, null, false, null);
         state.layer = layer;
         state.inApplication = true;
         RequestState previous = RequestState.enter(state);
@@ -855,7 +856,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** The layer of the request running on this thread (it keeps its layer across a reconfiguration), else now's. */
     Layer layer() {
-        RequestState state = RequestState.current();
+        RequestState state = requests.current();
         if (state != null && state.layer != null) {
             return state.layer;
         }
@@ -916,7 +917,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** @return the state of this manager's request running on this thread, or {@code null} */
     RequestState currentRequest() {
-        return RequestState.current();
+        return requests.current();
     }
 
     // ==================================================================== statistics (JMX)

@@ -8,8 +8,11 @@ import org.apache.juli.logging.LogFactory;
 
 /**
  * What msm knows about one request: whether it is ignored, whether it locks, which sessions it uses. Kept as a
- * request note across async dispatches, and in a thread-local while the request runs on a container thread so that
- * the manager's {@code findSession}/{@code createSession} know which request asks.
+ * request note across async dispatches, and in a thread-local of its manager's {@link Scope} while the request runs
+ * on a container thread so that the manager's {@code findSession}/{@code createSession} know which request asks.
+ *
+ * <p>Per manager, not per thread: Tomcat calls other contexts' managers on the same thread (cross-context dispatch,
+ * single sign-on, {@code sessionCookiePath="/"}), and those must not see this request (MSM issue 15).
  */
 final class RequestState {
 
@@ -17,7 +20,20 @@ final class RequestState {
     static final String NOTE = "dev.msm.RequestState";
 
     private static final Log log = LogFactory.getLog(RequestState.class);
-    private static final ThreadLocal<RequestState> CURRENT = new ThreadLocal<>();
+
+    /** The requests of one manager running on each thread. */
+    static final class Scope {
+        private final ThreadLocal<RequestState> current = new ThreadLocal<>();
+        /** Stands for "no request" as the value {@link #enter} returns, so that {@link #leave} knows the scope. */
+        private final RequestState none = new RequestState(this, null, false, null);
+
+        /** @return the state of this manager's request running on this thread, or {@code null} */
+        RequestState current() {
+            return current.get();
+        }
+    }
+
+    private final Scope scope;
 
     final Request request;
     final boolean ignored;
@@ -41,7 +57,12 @@ final class RequestState {
     /** Non-sticky {@code auto} locking: whether this request modified a session. */
     boolean modified;
 
-    RequestState(Request request, boolean ignored, String uri) {
+    /**
+     * @param scope   the manager's requests
+     * @param request the request, {@code null} for work outside a request (Servlet 6.1 accessor)
+     */
+    RequestState(Scope scope, Request request, boolean ignored, String uri) {
+        this.scope = scope;
         this.request = request;
         this.ignored = ignored;
         this.uri = uri;
@@ -73,28 +94,23 @@ final class RequestState {
     }
 
     /**
-     * @return the state of the request running on this thread, or {@code null} outside a request
-     */
-    static RequestState current() {
-        return CURRENT.get();
-    }
-
-    /**
-     * Makes {@code state} the current request's state.
+     * Makes {@code state} the current request of its manager on this thread.
      *
-     * @return the previous value, for {@link #leave}
+     * @return what to hand to {@link #leave} afterwards (never {@code null})
      */
     static RequestState enter(RequestState state) {
-        RequestState previous = CURRENT.get();
-        CURRENT.set(state);
-        return previous;
+        RequestState previous = state.scope.current.get();
+        state.scope.current.set(state);
+        return previous == null ? state.scope.none : previous;
     }
 
+    /** Restores what {@link #enter} replaced. */
     static void leave(RequestState previous) {
-        if (previous == null) {
-            CURRENT.remove();
+        Scope scope = previous.scope;
+        if (previous == scope.none) {
+            scope.current.remove();
         } else {
-            CURRENT.set(previous);
+            scope.current.set(previous);
         }
     }
 }

@@ -93,6 +93,32 @@ public final class EmbeddedTomcat implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a second web application at {@code /app2} with its own msm manager, serving {@code /count} and
+     * {@code /read}; {@code /app/cross} includes its {@code /count}. Before {@link #start()}.
+     *
+     * @param attributes manager attributes of the second application
+     * @return its manager
+     */
+    public MsmManagerBase addSecondApplication(Supplier<? extends MsmManagerBase> managers,
+            Map<String, String> attributes) {
+        Context second = tomcat.addContext("/app2", base.getAbsolutePath());
+        MsmManagerBase m = managers.get();
+        attributes.forEach((k, v) -> {
+            if (!setAttribute(m, k, v)) {
+                m.setProperty(k, v);
+            }
+        });
+        second.setManager(m);
+        Tomcat.addServlet(second, "count", new TestApp.Count());
+        second.addServletMappingDecoded("/count", "count");
+        Tomcat.addServlet(second, "read", new TestApp.Read());
+        second.addServletMappingDecoded("/read", "read");
+        context.setCrossContext(true);
+        servlet("cross", new TestApp.Cross(), "/cross");
+        return m;
+    }
+
     /** FORM login for {@code /secure/*}: user {@code alice}, password {@code secret}, role {@code user}. */
     private void formLogin() {
         tomcat.addUser("alice", "secret");

@@ -156,6 +156,37 @@ public abstract class StoreScenarios {
         assertEquals(5, count(user.body(b.url() + "/count")));
         assertEquals(1, b.manager().statistics().get(Statistics.Counter.TOMCAT_FAILOVERS));
     }
+    /**
+     * Issue 15 item 7: one request that uses two msm applications (cross-context include) on one thread; each
+     * manager sees only its own request, so the second application never gets the first one's session object.
+     */
+    @Test
+    void crossContextInclude_EachApplicationKeepsItsOwnSession() {
+        for (Map<String, String> mode : List.of(sticky(), nonSticky("all"))) {
+            Map<String, String> attrs = new HashMap<>(storeAttributes());
+            attrs.put("allowedClasses", "dev.msm.core.TestApp");
+            attrs.putAll(mode);
+            EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", cluster, attrs);
+            tomcats.add(t);
+            Map<String, String> second = new HashMap<>(attrs);
+            second.put("storageKeyPrefix", "static:second");
+            t.addSecondApplication(this::newManager, second);
+            try {
+                t.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Browser user = new Browser();
+            for (int i = 1; i <= 3; i++) {
+                String body = user.body(t.url() + "/cross");
+                assertTrue(body.endsWith(" app=" + i), "mode " + mode + ", request " + i + ": " + body);
+            }
+            assertEquals("count=3", user.body(t.url() + "/read"), "mode " + mode);
+            t.close();
+            tomcats.remove(t);
+        }
+    }
+
     @Test
     void nonSticky_AlternatingIncrements_NoGap() {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));

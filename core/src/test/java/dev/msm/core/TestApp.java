@@ -51,6 +51,22 @@ public final class TestApp {
         return next;
     }
 
+    /**
+     * {@code /cross}: increments {@code count} in this application's session, then includes {@code /count} of the
+     * application at {@code /app2} (cross-context dispatch: one request, two managers on one thread).
+     */
+    public static final class Cross extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                throws IOException, jakarta.servlet.ServletException {
+            int mine = increment(req.getSession(true));
+            getServletContext().getContext("/app2").getRequestDispatcher("/count").include(req, resp);
+            resp.getWriter().write(" app=" + mine);
+        }
+    }
+
     /** {@code /count}: increments the {@code count} attribute, creating the session if needed. */
     public static final class Count extends HttpServlet {
         private static final long serialVersionUID = 1L;
