@@ -120,6 +120,16 @@ final class ActiveSessions {
         a.base = newBase;
     }
 
+    /** Extends the store locks held for at least {@code every} milliseconds since their last renewal. */
+    void renewLocks(long every) {
+        for (Active a : table.values()) {
+            StoreLock lock = a.lock;
+            if (lock != null) {
+                lock.renewIfDue(every);
+            }
+        }
+    }
+
     /** @return the entry of {@code base}, or {@code null} */
     Active get(String base) {
         return table.get(base);

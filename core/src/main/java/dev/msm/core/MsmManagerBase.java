@@ -2,13 +2,9 @@ package dev.msm.core;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,25 +13,15 @@ import jakarta.servlet.http.HttpSession;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.Context;
-import org.apache.catalina.Host;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Session;
-import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
-import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.InvalidAttributeException;
-import dev.msm.api.NodeListener;
-import dev.msm.api.Serializer;
-import dev.msm.api.SerializerProvider;
-import dev.msm.api.SessionStore;
-import dev.msm.api.SessionStoreProvider;
-import dev.msm.api.Settings;
-import dev.msm.api.StoreNode;
 
 /**
  * msm's Tomcat session manager: sessions kept in memcached (or another store) so that any Tomcat can serve any user
@@ -49,12 +35,10 @@ import dev.msm.api.StoreNode;
  * requests that changed them; <b>non-sticky</b> keeps them in the store, loads them when a request needs them and
  * writes them back before the response completes, with optional cluster-wide locking.
  */
-public abstract class MsmManagerBase extends ManagerBase {
+public abstract class MsmManagerBase extends MsmStatisticsBase {
 
     private final Log log = LogFactory.getLog(MsmManagerBase.class);
 
-    private final Map<String, String> attributes = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, String> extraAttributes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final StoreProblems problems = new StoreProblems(this::contextLog, log);
     private final ModeContext modeContext = new ManagerModeContext(this);
     private final List<Runnable> closers = new ArrayList<>();
@@ -63,323 +47,13 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     private volatile ManagerConfig config;
     /** What is built from the store attributes; {@code null} while disabled or stopped. */
-    private volatile Layer layer;
+    private volatile StoreLayer layer;
     private final ReentrantLock reconfiguring = new ReentrantLock();
     private volatile Context startedContext;
-    private volatile Statistics statistics = new Statistics();
     private volatile ClassLoader webappLoader;
     private volatile String writerId;
-    private volatile MsmSession.AttributeFilter attributeFilter = MsmSession.AttributeFilter.SERIALIZABLE;
     private volatile boolean stopping;
     private volatile boolean withoutLogin;
-
-    // ==================================================================== attributes
-
-    /** @return a setter's value as written, or {@code null} */
-    private String attr(String name) {
-        return attributes.get(name);
-    }
-
-    private void attr(String name, String value) {
-        if (value == null) {
-            attributes.remove(name);
-        } else {
-            attributes.put(name, value);
-        }
-    }
-
-    /**
-     * Store-specific attributes (e.g. {@code redisUrl}, {@code couchbaseBucket}) and any attribute Tomcat found no
-     * setter for arrive here; they are handed to the chosen store or serializer, and an attribute neither accepts
-     * fails the start.
-     *
-     * @return {@code true}: the value is kept
-     */
-    public boolean setProperty(String name, String value) {
-        String previous = extraAttributes.get(name);
-        if (value == null) {
-            extraAttributes.remove(name);
-        } else {
-            extraAttributes.put(name, value);
-        }
-        if (getState() == LifecycleState.STARTED) {
-            try {
-                reconfigure(name, previous);
-            } catch (IllegalArgumentException e) {
-                if (previous == null) {
-                    extraAttributes.remove(name);
-                } else {
-                    extraAttributes.put(name, previous);
-                }
-                throw e;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * @param name an attribute name
-     * @return the value of a store- or serializer-specific attribute, or {@code null}
-     */
-    public String getProperty(String name) {
-        return extraAttributes.get(name);
-    }
-
-    /**
-     * The store: {@code memcached} (default when {@code memcachedNodes} is set), {@code redis}, {@code couchbase} or
-     * {@code memory}; others when their jar is in {@code tomcat/lib}.
-     */
-    public void setStore(String value) {
-        attr("store", value);
-    }
-
-    public String getStore() {
-        return attr("store");
-    }
-
-    /** Memcached nodes, MSM's format: {@code n1:host1:11211 n2:host2:11211}, or one {@code host:port}. */
-    public void setMemcachedNodes(String value) {
-        String previous = attr("memcachedNodes");
-        attr("memcachedNodes", value);
-        reconfigure("memcachedNodes", previous);
-    }
-
-    public String getMemcachedNodes() {
-        return attr("memcachedNodes");
-    }
-
-    /** Node ids (among {@code memcachedNodes}) that take sessions only when no other node is available. */
-    public void setFailoverNodes(String value) {
-        String previous = attr("failoverNodes");
-        attr("failoverNodes", value);
-        reconfigure("failoverNodes", previous);
-    }
-
-    public String getFailoverNodes() {
-        return attr("failoverNodes");
-    }
-
-    /** {@code binary} (default) or {@code text}. */
-    public void setMemcachedProtocol(String value) {
-        attr("memcachedProtocol", value);
-    }
-
-    public String getMemcachedProtocol() {
-        return attr("memcachedProtocol");
-    }
-
-    /** SASL user name for memcached (binary protocol), or the store's user name. */
-    public void setUsername(String value) {
-        attr("username", value);
-    }
-
-    public String getUsername() {
-        return attr("username");
-    }
-
-    /** SASL password for memcached, or the store's password. */
-    public void setPassword(String value) {
-        attr("password", value);
-    }
-
-    /** {@code true} (default): sessions live in memory, backed up to the store; {@code false}: non-sticky. */
-    public void setSticky(String value) {
-        attr("sticky", value);
-    }
-
-    public String getSticky() {
-        return attr("sticky");
-    }
-
-    /** Non-sticky locking: {@code none} (default), {@code all}, {@code auto} or {@code uriPattern:<regex>}. */
-    public void setLockingMode(String value) {
-        attr("lockingMode", value);
-    }
-
-    public String getLockingMode() {
-        return attr("lockingMode");
-    }
-
-    /** Seconds a lock lives in the store if its owner dies (default 5). */
-    public void setLockExpiration(String value) {
-        attr("lockExpiration", value);
-    }
-
-    public String getLockExpiration() {
-        return attr("lockExpiration");
-    }
-
-    /** Milliseconds a request waits for a lock (default: {@code lockExpiration} + {@code operationTimeout}). */
-    public void setLockTimeout(String value) {
-        attr("lockTimeout", value);
-    }
-
-    public String getLockTimeout() {
-        return attr("lockTimeout");
-    }
-
-    /** {@code fail} (default: HTTP 503) or {@code proceed} (unlocked) when a lock does not come in time. */
-    public void setOnLockTimeout(String value) {
-        attr("onLockTimeout", value);
-    }
-
-    public String getOnLockTimeout() {
-        return attr("onLockTimeout");
-    }
-
-    /** Non-sticky: {@code fail} (default: HTTP 503) or {@code fresh} when no store node answers. */
-    public void setOnStoreUnavailable(String value) {
-        attr("onStoreUnavailable", value);
-    }
-
-    public String getOnStoreUnavailable() {
-        return attr("onStoreUnavailable");
-    }
-
-    /** Milliseconds one store operation may take (default 1000). */
-    public void setOperationTimeout(String value) {
-        attr("operationTimeout", value);
-    }
-
-    public String getOperationTimeout() {
-        return attr("operationTimeout");
-    }
-
-    /** Regular expression; requests whose URI (with context path, without query) matches never load or store. */
-    public void setRequestUriIgnorePattern(String value) {
-        attr("requestUriIgnorePattern", value);
-    }
-
-    public String getRequestUriIgnorePattern() {
-        return attr("requestUriIgnorePattern");
-    }
-
-    /** Sticky: back up in the background ({@code true}, default) or before the response ({@code false}). */
-    public void setSessionBackupAsync(String value) {
-        attr("sessionBackupAsync", value);
-    }
-
-    public String getSessionBackupAsync() {
-        return attr("sessionBackupAsync");
-    }
-
-    /** Sticky, synchronous backups: milliseconds a request waits for its backup (default 100). */
-    public void setSessionBackupTimeout(String value) {
-        attr("sessionBackupTimeout", value);
-    }
-
-    public String getSessionBackupTimeout() {
-        return attr("sessionBackupTimeout");
-    }
-
-    /** Sticky: minimum milliseconds between two backups of one session (default 100, 0 = after every change). */
-    public void setSessionBackupInterval(String value) {
-        attr("sessionBackupInterval", value);
-    }
-
-    public String getSessionBackupInterval() {
-        return attr("sessionBackupInterval");
-    }
-
-    /** Sticky: threads serializing and writing backups (default: number of cores). */
-    public void setBackupThreadCount(String value) {
-        attr("backupThreadCount", value);
-    }
-
-    public String getBackupThreadCount() {
-        return attr("backupThreadCount");
-    }
-
-    /** Regular expression; only attributes whose name matches are stored. */
-    public void setSessionAttributeFilter(String value) {
-        attr("sessionAttributeFilter", value);
-    }
-
-    public String getSessionAttributeFilter() {
-        return attr("sessionAttributeFilter");
-    }
-
-    /** MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... */
-    public void setStorageKeyPrefix(String value) {
-        attr("storageKeyPrefix", value);
-    }
-
-    public String getStorageKeyPrefix() {
-        return attr("storageKeyPrefix");
-    }
-
-    /** {@code java} (default) or {@code kryo}. */
-    public void setSerializer(String value) {
-        attr("serializer", value);
-    }
-
-    public String getSerializer() {
-        return attr("serializer");
-    }
-
-    /** MSM's way to choose the serializer; mapped to {@code serializer}. */
-    public void setTranscoderFactoryClass(String value) {
-        attr("transcoderFactoryClass", value);
-    }
-
-    public String getTranscoderFactoryClass() {
-        return attr("transcoderFactoryClass");
-    }
-
-    /** {@code false}: sessions stay in this Tomcat's memory only (like Tomcat's own manager). Default {@code true}. */
-    public void setEnabled(String value) {
-        String previous = attr("enabled");
-        attr("enabled", value);
-        reconfigure("enabled", previous);
-    }
-
-    public String getEnabled() {
-        return attr("enabled");
-    }
-
-    /** Serialized sessions of at least this many bytes are stored compressed (deflate); 0 (default) never. */
-    public void setCompressionThreshold(String value) {
-        attr("compressionThreshold", value);
-    }
-
-    public String getCompressionThreshold() {
-        return attr("compressionThreshold");
-    }
-
-    /**
-     * AES keys for authenticated encryption of stored sessions: {@code id:base64key, ...}, newest first (it
-     * encrypts; all decrypt). Not readable back over JMX.
-     */
-    public void setEncryptionKeys(String value) {
-        attr("encryptionKeys", value);
-    }
-
-    /** A file with one {@code id:base64key} per line, newest first; instead of {@code encryptionKeys}. */
-    public void setEncryptionKeyFile(String value) {
-        attr("encryptionKeyFile", value);
-    }
-
-    public String getEncryptionKeyFile() {
-        return attr("encryptionKeyFile");
-    }
-
-    /** Largest serialized session stored, in bytes (default: the store's limit, 1 MiB for memcached). */
-    public void setMaxSessionBytes(String value) {
-        attr("maxSessionBytes", value);
-    }
-
-    public String getMaxSessionBytes() {
-        return attr("maxSessionBytes");
-    }
-
-    /** Session timeout in seconds overriding the context's {@code session-timeout}; &lt;= 0 never expires. */
-    public void setMaxInactiveInterval(String value) {
-        attr("maxInactiveInterval", value);
-    }
-
-    public String getMaxInactiveInterval() {
-        return attr("maxInactiveInterval");
-    }
 
     // ==================================================================== lifecycle
 
@@ -401,7 +75,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     private void start(Context context) {
         this.startedContext = context;
-        this.statistics = new Statistics(clock);
+        newStatistics(new Statistics(clock));
         this.webappLoader = context.getLoader() != null ? context.getLoader().getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
         String route = getJvmRoute();
@@ -411,7 +85,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         }
         this.writerId = route != null && !route.isEmpty() ? route
                 : "i" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        this.layer = buildLayer(context, Set.of(), true);
+        this.layer = buildLayer(Set.of(), true);
         Container parent = context.getParent();
         MsmValve valve = new MsmValve(this, context);
         parent.getPipeline().addValve(valve);
@@ -428,120 +102,12 @@ public abstract class MsmManagerBase extends ManagerBase {
         return withoutLogin;
     }
 
-    /**
-     * Builds store, storage and mode from the current attributes.
-     *
-     * @param retired node ids sessions may still name although they are no longer configured (moved on next use)
-     * @return the layer, or {@code null} when msm is disabled
-     */
-    private Layer buildLayer(Context context, Set<String> retired, boolean logDetails) {
-        // threads the store and the modes start must not pin the web application's class loader
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(MsmManagerBase.class.getClassLoader());
-        try {
-            return buildLayerInternal(context, retired, logDetails);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    private Layer buildLayerInternal(Context context, Set<String> retired, boolean logDetails) {
-        Map<String, String> raw;
-        synchronized (attributes) {
-            raw = new HashMap<>(attributes);
-        }
+    /** Parses the attributes and builds the store layer from them ({@code null} when disabled). */
+    private StoreLayer buildLayer(Set<String> retired, boolean logDetails) {
+        Map<String, String> raw = attributeSnapshot();
         ManagerConfig cfg = ManagerConfig.parse(raw);
         this.config = cfg;
-        String route = getJvmRoute();
-        String name = context.getName().isEmpty() ? "ROOT" : context.getName();
-
-        ClassLoader msmLoader = MsmManagerBase.class.getClassLoader();
-        SessionStoreProvider storeProvider = Plugins.store(cfg.store(), msmLoader);
-        SerializerProvider serializerProvider = Plugins.serializer(cfg.serializer(), msmLoader);
-        Map<String, String> storeAttrs = new LinkedHashMap<>();
-        Map<String, String> serializerAttrs = new LinkedHashMap<>();
-        List<String> warnings = new ArrayList<>();
-        Plugins.split(raw, extraAttributes, storeProvider, serializerProvider, storeAttrs, serializerAttrs, warnings);
-        if (logDetails) {
-            for (String w : warnings) {
-                log.warn(w + " (context [" + name + "])");
-            }
-            if (cfg.sticky() && attr("lockingMode") != null) {
-                log.warn("Attribute [lockingMode] has no effect in sticky mode (context [" + name + "])");
-            }
-            if (!cfg.sticky() && cfg.attributeFilter() != null) {
-                log.warn("Attribute [sessionAttributeFilter] in non-sticky mode: attributes it filters out are lost "
-                        + "after each request (context [" + name + "])");
-            }
-        }
-
-        Serializer serializer = serializerProvider.create(new Settings(serializerAttrs, cfg.operationTimeout(),
-                name));
-        MsmSession.AttributeFilter serializable = "java".equals(serializerProvider.name())
-                ? MsmSession.AttributeFilter.SERIALIZABLE : (n, v) -> true;
-        this.attributeFilter = cfg.attributeFilter() == null ? serializable
-                : (n, v) -> (n.startsWith("org.apache.catalina.") || n.equals("(principal)")
-                        || cfg.attributeFilter().matcher(n).matches()) && serializable.keep(n, v);
-
-        if (!cfg.enabled()) {
-            log.info("msm is disabled for context [" + name + "]: sessions stay in this Tomcat's memory");
-            return null;
-        }
-        if (logDetails && cfg.sticky() && (route == null || route.isEmpty())) {
-            log.warn("Sticky sessions without a jvmRoute on the Engine (context [" + name + "]): a session "
-                    + "served by another Tomcat in between cannot be detected as moved; set jvmRoute");
-        }
-        SessionStore s = storeProvider.create(new Settings(storeAttrs, cfg.operationTimeout(), name));
-        try {
-            Set<String> nodeIds = new java.util.HashSet<>();
-            for (StoreNode n : s.nodes()) {
-                nodeIds.add(n.id());
-            }
-            Set<String> stillRetired = new java.util.HashSet<>(retired);
-            stillRetired.removeAll(nodeIds);
-            Set<String> known = new java.util.HashSet<>(nodeIds);
-            known.addAll(stillRetired);
-            SessionIdFormat idFormat = new SessionIdFormat(known);
-            Host host = context.getParent() instanceof Host h ? h : null;
-            StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
-                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
-            NodeSelector nodes = new NodeSelector(s, stillRetired);
-            SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
-                    cfg.cipher());
-            int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
-                    s.maxValueBytes());
-            SessionStorage storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId,
-                    cfg.operationTimeout(), !cfg.sticky(), maxBytes);
-            SessionBytes bytes = new SessionBytes(storage, () -> (MsmSession) createEmptySession(), webappLoader,
-                    attributeFilter, clock);
-            SessionMode mode = cfg.sticky() ? new StickySessions(modeContext, storage, bytes, cfg, name)
-                    : new NonStickySessions(modeContext, storage, bytes, cfg, name);
-            Layer built = new Layer(s, idFormat, storage, mode, stillRetired);
-            s.addNodeListener(new NodeListener() {
-                @Override
-                public void nodeUnavailable(String node) {
-                    log.warn("Store node [" + (node == null ? s.describe() : node) + "] is unavailable (context ["
-                            + name + "])");
-                }
-
-                @Override
-                public void nodeAvailable(String node) {
-                    log.info("Store node [" + (node == null ? s.describe() : node) + "] is available again (context ["
-                            + name + "])");
-                    built.mode.nodeAvailable(node);
-                }
-            });
-            log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
-                    + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
-                    + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]"
-                    + (stillRetired.isEmpty() ? "" : ", sessions on removed nodes " + stillRetired
-                            + " move on their next use"));
-            return built;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return StoreLayer.build(this, cfg, raw, retired, logDetails, log);
     }
 
     /**
@@ -553,23 +119,24 @@ public abstract class MsmManagerBase extends ManagerBase {
      * @throws IllegalArgumentException with the attribute's message when the new value is invalid (the old
      *                                  configuration stays)
      */
-    private void reconfigure(String attribute, String previous) {
+    @Override
+    void reconfigure(String attribute, String previous) {
         if (getState() != LifecycleState.STARTED || startedContext == null) {
             return;
         }
         reconfiguring.lock();
         try {
-            Layer old = layer;
+            StoreLayer old = layer;
             Set<String> retired = new java.util.HashSet<>();
             if (old != null) {
                 old.store.nodes().forEach(n -> retired.add(n.id()));
                 retired.addAll(old.retired);
             }
-            Layer fresh;
+            StoreLayer fresh;
             try {
-                fresh = buildLayer(startedContext, retired, false);
+                fresh = buildLayer(retired, false);
             } catch (RuntimeException e) {
-                if (!extraAttributes.containsKey(attribute)) {
+                if (!extraAttributes().containsKey(attribute)) {
                     attr(attribute, previous);
                 }
                 throw new IllegalArgumentException(e.getMessage(), e);
@@ -581,7 +148,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             if (old != null) {
                 retire(old);
             }
-            String now = extraAttributes.containsKey(attribute) ? extraAttributes.get(attribute) : attr(attribute);
+            String now = extraAttributes().containsKey(attribute) ? extraAttributes().get(attribute) : attr(attribute);
             contextLog().info("msm reconfigured at runtime: [" + attribute + "] is now [" + now + "]");
         } finally {
             reconfiguring.unlock();
@@ -589,7 +156,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     }
 
     /** Closes a replaced layer once requests that use it are done (bounded by the lock and operation timeouts). */
-    private void retire(Layer old) {
+    private void retire(StoreLayer old) {
         ManagerConfig cfg = config;
         java.time.Duration grace = cfg.lockTimeout().plus(cfg.operationTimeout().multipliedBy(4));
         Thread t = new Thread(() -> {
@@ -608,7 +175,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
         stopping = true;
-        Layer l = layer;
+        StoreLayer l = layer;
         // A context with its own backgroundProcessorDelay reloads on its background thread, which Tomcat interrupts
         // while stopping the context: sessions must still be written and connections closed, so the interrupt
         // waits until msm is done.
@@ -680,7 +247,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     @Override
     protected String generateSessionId() {
         String generated = super.generateSessionId();
-        Layer l = layer();
+        StoreLayer l = layer();
         if (l == null) {
             return generated;
         }
@@ -690,7 +257,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     @Override
     public Session createSession(String sessionId) {
         String id = sessionId;
-        Layer l = layer();
+        StoreLayer l = layer();
         if (id != null && l != null && l.idFormat.parse(id) == null) {
             id = null; // a client-provided id we cannot use as a store key
         }
@@ -710,7 +277,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         if (id == null) {
             return null;
         }
-        Layer l = layer();
+        StoreLayer l = layer();
         return l == null ? super.findSession(id) : l.mode.find(id);
     }
 
@@ -730,7 +297,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             boolean notifyContainerListeners) {
         String oldId = session.getIdInternal();
         super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
-        Layer l = layer();
+        StoreLayer l = layer();
         if (session instanceof MsmSession s && l != null) {
             l.mode.idChanged(s, oldId);
         }
@@ -738,7 +305,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     /** Called by {@link MsmSession#expire(boolean)} instead of Tomcat's expiry. */
     void expiring(MsmSession session, boolean notify) {
-        Layer l = layer();
+        StoreLayer l = layer();
         if (stopping || l == null) {
             session.expireLocally(notify);
         } else {
@@ -749,7 +316,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     @Override
     public void backgroundProcess() {
         super.backgroundProcess();
-        Layer l = layer();
+        StoreLayer l = layer();
         if (l != null) {
             l.mode.background();
         }
@@ -757,7 +324,7 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     @Override
     public void processExpires() {
-        Layer l = layer();
+        StoreLayer l = layer();
         if (l == null) {
             super.processExpires();
             return;
@@ -781,18 +348,18 @@ public abstract class MsmManagerBase extends ManagerBase {
         boolean ignored = cfg != null && cfg.requestUriIgnorePattern() != null && uri != null
                 && cfg.requestUriIgnorePattern().matcher(uri).matches();
         RequestState state = new RequestState(requests, request, ignored, uri);
-        Layer l = layer;
+        StoreLayer l = layer;
         state.layer = l;
         if (l == null) {
             return state;
         }
-        statistics.count(ignored ? Statistics.Counter.REQUESTS_IGNORED : Statistics.Counter.REQUESTS);
+        statistics().count(ignored ? Statistics.Counter.REQUESTS_IGNORED : Statistics.Counter.REQUESTS);
         l.mode.begin(state);
         return state;
     }
 
     void endRequest(RequestState state) {
-        Layer l = state.layer;
+        StoreLayer l = state.layer;
         if (l != null) {
             l.mode.end(state);
         }
@@ -836,26 +403,8 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     // ==================================================================== helpers for the modes
 
-    /** Everything built from the store attributes, replaced as a whole by a runtime reconfiguration. */
-    static final class Layer {
-        final SessionStore store;
-        final SessionIdFormat idFormat;
-        final SessionStorage storage;
-        final SessionMode mode;
-        final Set<String> retired;
-
-        Layer(SessionStore store, SessionIdFormat idFormat, SessionStorage storage, SessionMode mode,
-                Set<String> retired) {
-            this.store = store;
-            this.idFormat = idFormat;
-            this.storage = storage;
-            this.mode = mode;
-            this.retired = Set.copyOf(retired);
-        }
-    }
-
     /** The layer of the request running on this thread (it keeps its layer across a reconfiguration), else now's. */
-    Layer layer() {
+    StoreLayer layer() {
         RequestState state = requests.current();
         if (state != null && state.layer != null) {
             return state.layer;
@@ -864,7 +413,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     }
 
     SessionId parseId(String id) {
-        Layer l = layer();
+        StoreLayer l = layer();
         return l == null ? null : l.idFormat.parse(id);
     }
 
@@ -872,17 +421,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         return sessions;
     }
 
-    ManagerConfig config() {
-        return config;
-    }
 
-    String writerId() {
-        return writerId;
-    }
 
-    boolean isStopping() {
-        return stopping;
-    }
 
     /**
      * @return the session timeout new sessions get, in seconds
@@ -893,6 +433,23 @@ public abstract class MsmManagerBase extends ManagerBase {
             return cfg.maxInactiveInterval();
         }
         return getContext().getSessionTimeout() * 60;
+    }
+
+    String writerId() {
+        return writerId;
+    }
+
+    ClassLoader webappLoader() {
+        return webappLoader;
+    }
+
+    ModeContext modeContext() {
+        return modeContext;
+    }
+
+    @Override
+    StoreLayer activeLayer() {
+        return layer;
     }
 
     Log contextLog() {
@@ -920,251 +477,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         return requests.current();
     }
 
-    // ==================================================================== statistics (JMX)
-
-    /**
-     * @return the live statistics of this manager
-     */
-    public Statistics statistics() {
-        return statistics;
-    }
-
-    /**
-     * @return a description of the store, e.g. {@code memcached [n1 127.0.0.1:11211]}, or {@code disabled}
-     */
-    public String getStoreDescription() {
-        Layer l = layer;
-        SessionStore s = l == null ? null : l.store;
-        return s == null ? "disabled" : s.describe();
-    }
-
-    /**
-     * @return the ids of the store nodes that are available now, space separated
-     */
-    public String getAvailableNodes() {
-        Layer l = layer;
-        SessionStore s = l == null ? null : l.store;
-        if (s == null) {
-            return "";
-        }
-        Set<String> up = new TreeSet<>();
-        for (StoreNode n : s.nodes()) {
-            if (s.isAvailable(n.id())) {
-                up.add(n.id());
-            }
-        }
-        return String.join(" ", up);
-    }
-
-    /**
-     * @return sticky backups queued or running now
-     */
-    public int pendingBackups() {
-        Layer l = layer;
-        return l == null ? 0 : l.mode.pendingBackups();
-    }
-
-    /**
-     * @return non-sticky repairs of session copies (after a store node came back) queued or running now
-     */
-    public int pendingRepairs() {
-        Layer l = layer;
-        return l == null ? 0 : l.mode.pendingRepairs();
-    }
-
-    /**
-     * @return non-sticky: recoveries of store nodes whose repair of session copies finished, since start (a node
-     *         reported available again is repaired in the background; this tells when that is done)
-     */
-    public long getRepairsCompleted() {
-        Layer l = layer;
-        return l == null ? 0 : l.mode.repairsCompleted();
-    }
-
-    /** @return requests that passed msm's valve (not ignored); since start or reset */
-    public long getStatRequests() {
-        return statistics.get(Statistics.Counter.REQUESTS);
-    }
-
-    /** @return requests matching requestUriIgnorePattern; since start or reset */
-    public long getStatRequestsIgnored() {
-        return statistics.get(Statistics.Counter.REQUESTS_IGNORED);
-    }
-
-    /** @return sessions read from the store; since start or reset */
-    public long getStatLoads() {
-        return statistics.get(Statistics.Counter.LOADS);
-    }
-
-    /**
-     * @return non-sticky: loads that read the value this Tomcat stored or loaded last, so the session kept since
-     *         then was reused instead of deserialized (part of statLoads); since start or reset
-     */
-    public long getStatLoadsReused() {
-        return statistics.get(Statistics.Counter.LOADS_REUSED);
-    }
-
-    /** @return loads that found no stored session; since start or reset */
-    public long getStatLoadMisses() {
-        return statistics.get(Statistics.Counter.LOAD_MISSES);
-    }
-
-    /** @return sessions read from their backup copy; since start or reset */
-    public long getStatBackupLoads() {
-        return statistics.get(Statistics.Counter.BACKUP_LOADS);
-    }
-
-    /** @return session writes (each writes the primary and the backup copy); since start or reset */
-    public long getStatWrites() {
-        return statistics.get(Statistics.Counter.WRITES);
-    }
-
-    /** @return sessions serialized but unchanged, so not written; since start or reset */
-    public long getStatWritesSkippedUnchanged() {
-        return statistics.get(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
-    }
-
-    /** @return writes that failed; since start or reset */
-    public long getStatWriteFailures() {
-        return statistics.get(Statistics.Counter.WRITE_FAILURES);
-    }
-
-    /** @return time-to-live refreshes without a write; since start or reset */
-    public long getStatTouches() {
-        return statistics.get(Statistics.Counter.TOUCHES);
-    }
-
-    /** @return sticky: changes folded into a backup already queued or running; since start or reset */
-    public long getStatBackupsCoalesced() {
-        return statistics.get(Statistics.Counter.BACKUPS_COALESCED);
-    }
-
-    /** @return store locks obtained; since start or reset */
-    public long getStatLocks() {
-        return statistics.get(Statistics.Counter.LOCKS);
-    }
-
-    /** @return lock attempts that found the session locked elsewhere; since start or reset */
-    public long getStatLockWaits() {
-        return statistics.get(Statistics.Counter.LOCK_WAITS);
-    }
-
-    /** @return requests that did not get their lock within lockTimeout; since start or reset */
-    public long getStatLockTimeouts() {
-        return statistics.get(Statistics.Counter.LOCK_TIMEOUTS);
-    }
-
-    /** @return sessions taken over from another Tomcat; since start or reset */
-    public long getStatTomcatFailovers() {
-        return statistics.get(Statistics.Counter.TOMCAT_FAILOVERS);
-    }
-
-    /** @return sessions moved to another store node; since start or reset */
-    public long getStatNodeFailovers() {
-        return statistics.get(Statistics.Counter.NODE_FAILOVERS);
-    }
-
-    /** @return requests answered with 503 by the configured failure action; since start or reset */
-    public long getStatRequestsRefused() {
-        return statistics.get(Statistics.Counter.REQUESTS_REFUSED);
-    }
-
-    /** @return stored values that could not be read (corrupt, foreign, refused class); since start or reset */
-    public long getStatUnreadableValues() {
-        return statistics.get(Statistics.Counter.UNREADABLE_VALUES);
-    }
-
-    /** @return non-sticky: session expiries this Tomcat processed (listeners fired); since start or reset */
-    public long getStatExpiries() {
-        return statistics.get(Statistics.Counter.EXPIRIES);
-    }
-
-    /** @return requested session ids that were malformed or named an unknown node; since start or reset */
-    public long getStatInvalidIds() {
-        return statistics.get(Statistics.Counter.INVALID_IDS);
-    }
-
-    /** @return the 50th percentile of load times, microseconds (upper bound, within 19%) */
-    public long getStatLoadMicrosP50() {
-        return statistics.percentileMicros(Statistics.Timer.LOAD, 50);
-    }
-
-    /** @return the 99th percentile of load times, microseconds (upper bound, within 19%) */
-    public long getStatLoadMicrosP99() {
-        return statistics.percentileMicros(Statistics.Timer.LOAD, 99);
-    }
-
-    /** @return the 50th percentile of write times, microseconds (upper bound, within 19%) */
-    public long getStatWriteMicrosP50() {
-        return statistics.percentileMicros(Statistics.Timer.WRITE, 50);
-    }
-
-    /** @return the 99th percentile of write times, microseconds (upper bound, within 19%) */
-    public long getStatWriteMicrosP99() {
-        return statistics.percentileMicros(Statistics.Timer.WRITE, 99);
-    }
-
-    /** @return the 50th percentile of lockwait times, microseconds (upper bound, within 19%) */
-    public long getStatLockWaitMicrosP50() {
-        return statistics.percentileMicros(Statistics.Timer.LOCK_WAIT, 50);
-    }
-
-    /** @return the 99th percentile of lockwait times, microseconds (upper bound, within 19%) */
-    public long getStatLockWaitMicrosP99() {
-        return statistics.percentileMicros(Statistics.Timer.LOCK_WAIT, 99);
-    }
-
-    /** @return the 50th percentile of serialization times, microseconds (upper bound, within 19%) */
-    public long getStatSerializationMicrosP50() {
-        return statistics.percentileMicros(Statistics.Timer.SERIALIZATION, 50);
-    }
-
-    /** @return the 99th percentile of serialization times, microseconds (upper bound, within 19%) */
-    public long getStatSerializationMicrosP99() {
-        return statistics.percentileMicros(Statistics.Timer.SERIALIZATION, 99);
-    }
-
-    /** @return the 50th percentile of session sizes, bytes (upper bound, within 19%) */
-    public long getStatSessionBytesP50() {
-        return statistics.sizePercentile(50);
-    }
-
-    /** @return the 99th percentile of session sizes, bytes (upper bound, within 19%) */
-    public long getStatSessionBytesP99() {
-        return statistics.sizePercentile(99);
-    }
-
-    /** @return how many store nodes are configured (0 for stores that route keys themselves) */
-    public int getNodeCount() {
-        Layer l = layer;
-        SessionStore s = l == null ? null : l.store;
-        return s == null ? 0 : s.nodes().size();
-    }
-
-    /** @return whether the store can be used now: some node (or the store itself, when it has no nodes) is up */
-    public boolean isStoreAvailable() {
-        Layer l = layer;
-        return l != null && l.storage.anyAvailable();
-    }
-
-    /** @return how many store nodes are available now */
-    public int getAvailableNodeCount() {
-        String up = getAvailableNodes();
-        return up.isEmpty() ? 0 : up.split(" ").length;
-    }
-
-    /** Sets every statistic back to zero. */
-    public void resetStatistics() {
-        statistics.reset();
-    }
-
     @Override
     public String getName() {
         return "MsmManager";
-    }
-
-    Valve[] hostValves() {
-        Container parent = getContext().getParent();
-        return parent.getPipeline().getValves();
     }
 }

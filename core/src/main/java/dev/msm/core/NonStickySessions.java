@@ -73,7 +73,9 @@ final class NonStickySessions implements SessionMode {
         this.sweeper = new ExpirySweeper(storage, tracker, active, epochs, repair, bytes, context);
         epochs.refreshAll();
         long renewMillis = Math.max(250, config.lockExpiration().toMillis() / 3);
-        scheduler.scheduleWithFixedDelay(this::renewLocks, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        long half = config.lockExpiration().toMillis() / 2;
+        scheduler.scheduleWithFixedDelay(() -> active.renewLocks(half), renewMillis, renewMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     // ==================================================================== request bracket
@@ -191,19 +193,12 @@ final class NonStickySessions implements SessionMode {
         if (a != null && a.session != null) {
             return a.session;
         }
-        if (!storage.isAvailable(sid.node())) {
-            return null;
+        SessionStorage.Read read = reader.readCopy(sid);
+        MsmSession s = read == null ? null : bytes.toSession(read, id, false, false);
+        if (s != null) {
+            s.setTransientCopy(true);
         }
-        try {
-            SessionStorage.Read read = storage.decodeRead(sid, storage.await(storage.load(sid, -1)), false, false);
-            MsmSession s = read == null ? null : bytes.toSession(read, id, false, false);
-            if (s != null) {
-                s.setTransientCopy(true);
-            }
-            return s;
-        } catch (StoreException e) {
-            return null;
-        }
+        return s;
     }
 
     // ==================================================================== lock + load
@@ -297,7 +292,7 @@ final class NonStickySessions implements SessionMode {
             }
             state.changeSessionId(id.full());
         }
-        restorePrincipal(state, s);
+        state.restorePrincipal(s);
         int maxInactive = read.header().maxInactiveInterval();
         if (refreshed && !read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
                 != SessionStorage.primaryTtl(context.defaultMaxInactive())) {
@@ -306,15 +301,6 @@ final class NonStickySessions implements SessionMode {
         }
         long now = clock.millis();
         tracker.track(s, id, now, refreshed && !read.fromBackup() ? now : 0, read.header().writtenAt());
-    }
-
-    /** What the authenticator would have done had the session been loaded for it. */
-    private static void restorePrincipal(RequestState state, MsmSession s) {
-        Request request = state.request;
-        if (request != null && s.getPrincipal() != null && request.getUserPrincipal() == null) {
-            request.setAuthType(s.getAuthType());
-            request.setUserPrincipal(s.getPrincipal());
-        }
     }
 
     private void lockTimedOut(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
@@ -346,17 +332,6 @@ final class NonStickySessions implements SessionMode {
         s.setTransientCopy(true);
         s.setIdDetached(requestedId);
         use.session = s;
-    }
-
-    /** Keeps the store locks of sessions held longer than half their life (a long request). */
-    private void renewLocks() {
-        long half = config.lockExpiration().toMillis() / 2;
-        for (ActiveSessions.Active a : active.all()) {
-            StoreLock lock = a.lock;
-            if (lock != null) {
-                lock.renewIfDue(half);
-            }
-        }
     }
 
     // ==================================================================== create / rename / invalidate
@@ -479,11 +454,6 @@ final class NonStickySessions implements SessionMode {
     // ==================================================================== background, lifecycle
 
     @Override
-    public void background() {
-        // keep-alive and lock renewal run on the mode's own scheduler
-    }
-
-    @Override
     public void processExpires(Runnable inMemory) {
         idle.trim(); // recounts what entries dropped since took with them
         sweeper.sweep();
@@ -532,15 +502,5 @@ final class NonStickySessions implements SessionMode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** For tests: how many sessions this Tomcat tracks for expiry. */
-    int trackedCount() {
-        return tracker.size();
-    }
-
-    /** For tests: sessions in use by requests now. */
-    int activeCount() {
-        return active.size();
     }
 }

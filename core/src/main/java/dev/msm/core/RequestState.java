@@ -53,7 +53,7 @@ final class RequestState {
     boolean asyncListenerAdded;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     /** The manager's store layer when the request began; used until it ends, even across a reconfiguration. */
-    volatile MsmManagerBase.Layer layer;
+    volatile StoreLayer layer;
     /** Non-sticky {@code auto} locking: whether this request modified a session. */
     boolean modified;
 
@@ -82,6 +82,14 @@ final class RequestState {
             if (log.isDebugEnabled()) {
                 log.debug("Session id of the request could not be changed to [" + newId + "]: " + e);
             }
+        }
+    }
+
+    /** What the authenticator would have done had the session been loaded for it: the request's principal. */
+    void restorePrincipal(MsmSession s) {
+        if (request != null && s.getPrincipal() != null && request.getUserPrincipal() == null) {
+            request.setAuthType(s.getAuthType());
+            request.setUserPrincipal(s.getPrincipal());
         }
     }
 

@@ -36,7 +36,8 @@ interface SessionMode {
     void nodeAvailable(String node);
 
     /** Tomcat's periodic background work of the manager. */
-    void background();
+    default void background() {
+    }
 
     /**
      * Tomcat's periodic expiry check.

@@ -139,6 +139,22 @@ final class SessionReader {
     }
 
     /**
+     * Reads the primary copy only, neither locking nor refreshing it (a look from outside any request).
+     *
+     * @return the read, or {@code null} when there is none or its node does not answer
+     */
+    SessionStorage.Read readCopy(SessionId sid) {
+        if (!storage.isAvailable(sid.node())) {
+            return null;
+        }
+        try {
+            return storage.decodeRead(sid, storage.await(storage.load(sid, -1)), false, false);
+        } catch (StoreException e) {
+            return null;
+        }
+    }
+
+    /**
      * @return the id to read: the session's own, or its id on the node it moves to when its node is down;
      *         {@code null} when no node is available
      */
