@@ -18,8 +18,8 @@ import java.util.function.IntFunction;
 
 /**
  * A real server binary (memcached, redis-server) run by a test on a free port of 127.0.0.1, which the test can kill
- * with SIGKILL and start again on the same port. Processes still running when the JVM exits are killed by a shutdown
- * hook.
+ * with SIGKILL and start again on the same port, or pause with SIGSTOP and resume with SIGCONT. Processes still
+ * running when the JVM exits are killed by a shutdown hook.
  *
  * <p>There is no Docker engine on the machines msm is tested on, so the binaries come from the OS packages;
  * {@code scripts/test.sh} installs them. A missing binary fails with a message saying what to install.
@@ -184,6 +184,35 @@ public final class ServerProcess implements AutoCloseable {
             waitFor(p);
         }
         RUNNING.remove(this);
+    }
+
+    /**
+     * Pauses the process with SIGSTOP, as a hung host or a long VM pause would: its connections stay open and the
+     * kernel still accepts new ones, but nothing is answered until {@link #resume()}.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /**
+     * Resumes a process paused by {@link #pause()} with SIGCONT.
+     */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void waitFor(Process p) {
