@@ -224,10 +224,17 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void set_AboveMaxValueBytes_IsRejected() {
+    void set_AboveMaxValueBytes_IsRejected_WithOneMessageForEveryStore() {
         byte[] tooLarge = new byte[store().maxValueBytes() + 1];
         String k = key("too-large");
-        assertThrows(IllegalArgumentException.class, () -> join(store().set(node(), k, tooLarge, 60)));
+        String expected = "Value of [" + tooLarge.length + "] bytes exceeds the limit of [" + store().maxValueBytes()
+                + "] bytes of " + store().describe() + " (attribute [";
+        List<Supplier<CompletableFuture<?>>> writes = List.of(() -> store().set(node(), k, tooLarge, 60),
+                () -> store().add(node(), k, tooLarge, 60), () -> store().compareAndSet(node(), k, 1, tooLarge, 60));
+        for (Supplier<CompletableFuture<?>> write : writes) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> join(write.get()));
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        }
         assertNull(join(store().get(node(), k)));
     }
 

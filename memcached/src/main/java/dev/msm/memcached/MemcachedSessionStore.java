@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -39,10 +38,12 @@ import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.NodeHealth;
 import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
@@ -123,7 +124,19 @@ final class MemcachedSessionStore implements SessionStore {
     private final ScheduledFuture<?> pinger;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    MemcachedSessionStore(MemcachedConfig config, Duration operationTimeout, String owner) {
+    /**
+     * Connects to every node and waits at most the operation timeout (and at most {@link #MAX_CONNECT_WAIT}) for the
+     * first connections; nodes that are down are reported and connected later, by themselves.
+     *
+     * @param config   the parsed attributes
+     * @param settings for the operation timeout and the owner named in thread names
+     * @return the store
+     */
+    static MemcachedSessionStore connect(MemcachedConfig config, Settings settings) {
+        return new MemcachedSessionStore(config, settings.operationTimeout(), settings.owner());
+    }
+
+    private MemcachedSessionStore(MemcachedConfig config, Duration operationTimeout, String owner) {
         this.config = config;
         this.timeout = operationTimeout;
         this.timeoutMillis = Math.max(1, operationTimeout.toMillis());
@@ -266,13 +279,8 @@ final class MemcachedSessionStore implements SessionStore {
     }
 
     private void checkSize(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length > config.maxValueBytes()) {
-            throw new IllegalArgumentException("Value of [" + value.length + "] bytes exceeds the limit of ["
-                    + config.maxValueBytes() + "] bytes: attribute [" + MemcachedConfig.ITEM_SIZE_MAX + "] is ["
-                    + config.itemSizeMax() + "] minus [" + MemcachedConfig.ITEM_OVERHEAD
-                    + "] bytes for key and item header");
-        }
+        // the limit is the attribute's value minus MemcachedConfig.ITEM_OVERHEAD bytes for key and item header
+        Stores.checkValueSize(value, config.maxValueBytes(), description, MemcachedConfig.ITEM_SIZE_MAX);
     }
 
     /**
@@ -462,16 +470,8 @@ final class MemcachedSessionStore implements SessionStore {
         return started;
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private StoreUnavailableException closedException() {
-        return new StoreUnavailableException(null, "Store [" + description + "] is closed", null);
+        return Stores.closed(description);
     }
 
     @Override

@@ -160,8 +160,9 @@ class MemcachedSessionStoreTest {
         try (SessionStore store = store()) {
             byte[] tooLarge = new byte[store.maxValueBytes() + 1];
             Map<String, Long> before = MemcachedStats.commands(server);
-            String expected = "Value of [1047553] bytes exceeds the limit of [1047552] bytes: attribute "
-                    + "[memcachedItemSizeMax] is [1048576] minus [1024] bytes for key and item header";
+            // memcachedItemSizeMax 1048576 minus 1024 bytes for key and item header
+            String expected = "Value of [1047553] bytes exceeds the limit of [1047552] bytes of " + store.describe()
+                    + " (attribute [memcachedItemSizeMax])";
             for (CompletableFuture<?> f : List.of(store.set("n1", "big", tooLarge, 60),
                     store.add("n1", "big", tooLarge, 60), store.compareAndSet("n1", "big", 1L, tooLarge, 60))) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> join(f));

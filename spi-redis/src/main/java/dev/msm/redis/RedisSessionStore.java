@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +33,7 @@ import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -314,7 +314,7 @@ final class RedisSessionStore implements SessionStore {
         }
         attempt.whenComplete((c, failure) -> {
             if (failure != null) {
-                lastConnectFailure = unwrap(failure);
+                lastConnectFailure = Stores.unwrap(failure);
                 if (log.isDebugEnabled()) {
                     log.debug("Cannot connect to " + config.description() + "; retrying", failure);
                 }
@@ -582,7 +582,7 @@ final class RedisSessionStore implements SessionStore {
                 if (failure == null) {
                     health.replied();
                     future.complete(n);
-                } else if (unwrap(failure) instanceof RedisNoScriptException) {
+                } else if (Stores.unwrap(failure) instanceof RedisNoScriptException) {
                     health.replied();
                     c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, args).whenComplete((m, again) -> {
                         if (again == null) {
@@ -651,12 +651,7 @@ final class RedisSessionStore implements SessionStore {
 
     /** The value behind a fresh version header; checks the size limit. */
     private byte[] frame(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length > config.maxValueBytes()) {
-            throw new IllegalArgumentException("Value of [" + value.length + " bytes] exceeds the limit of ["
-                    + config.maxValueBytes() + " bytes] of " + config.description() + " (attribute ["
-                    + RedisStoreProvider.REDIS_MAX_VALUE_BYTES + "])");
-        }
+        Stores.checkValueSize(value, config.maxValueBytes(), config.description(), RedisConfig.REDIS_MAX_VALUE_BYTES);
         return ByteBuffer.allocate(HEADER_BYTES + value.length)
                 .putLong(ThreadLocalRandom.current().nextLong())
                 .put(value)
@@ -685,7 +680,7 @@ final class RedisSessionStore implements SessionStore {
         RuntimeException mapped = map(failure);
         if (mapped instanceof StoreTimeoutException) {
             health.timedOut(sentNanos);
-        } else if (unwrap(failure) instanceof RedisCommandExecutionException) {
+        } else if (Stores.unwrap(failure) instanceof RedisCommandExecutionException) {
             health.replied();
         }
         return mapped;
@@ -712,7 +707,7 @@ final class RedisSessionStore implements SessionStore {
                 health.probeEnded();
                 if (failure == null) {
                     health.probeAnswered(stamp, "PONG".equals(pong));
-                } else if (unwrap(failure) instanceof RedisCommandExecutionException) {
+                } else if (Stores.unwrap(failure) instanceof RedisCommandExecutionException) {
                     health.probeAnswered(stamp, false);
                 } else {
                     failed(failure, stamp);
@@ -724,13 +719,15 @@ final class RedisSessionStore implements SessionStore {
     }
 
     private StoreException notConnected(Throwable cause) {
-        String state = closed.get() ? "closed" : "not connected";
-        return new StoreUnavailableException(null, config.description() + " is " + state, cause);
+        if (closed.get()) {
+            return Stores.closed(config.description());
+        }
+        return new StoreUnavailableException(null, config.description() + " is not connected", cause);
     }
 
     /** Maps a Lettuce failure to the SPI's exceptions. */
     private RuntimeException map(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Stores.unwrap(failure);
         if (t instanceof StoreException || t instanceof IllegalArgumentException) {
             return (RuntimeException) t;
         }
@@ -750,15 +747,6 @@ final class RedisSessionStore implements SessionStore {
             root = root.getCause();
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** A Lua script and its SHA-1 for {@code EVALSHA}. */

@@ -262,7 +262,7 @@ class RedisSessionStoreTest {
         server.kill();
         await().until(() -> !store.isAvailable(null));
         byte[] tooLarge = new byte[1025];
-        String message = "Value of [1025 bytes] exceeds the limit of [1024 bytes] of redis [" + server.address()
+        String message = "Value of [1025] bytes exceeds the limit of [1024] bytes of redis [" + server.address()
                 + "] (attribute [redisMaxValueBytes])";
         assertEquals(message, assertThrows(IllegalArgumentException.class,
                 () -> join(store.set(null, "k", tooLarge, 0))).getMessage());
@@ -352,7 +352,7 @@ class RedisSessionStoreTest {
         System.out.println("Closed in " + closing + " ms");
         assertTrue(closing < 5000, "close took " + closing + " ms");
         assertFalse(store.isAvailable(null));
-        assertEquals("redis [" + server.address() + "] is closed", assertThrows(StoreUnavailableException.class,
+        assertEquals("Store [redis [" + server.address() + "]] is closed", assertThrows(StoreUnavailableException.class,
                 () -> join(store.get(null, "c"))).getMessage());
         await().until(() -> threads("msm-redis[/behaviour]") == 0);
     }
