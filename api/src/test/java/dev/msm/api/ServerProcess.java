@@ -91,6 +91,33 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * @param master     the name the sentinel monitors the master under
+     * @param masterPort the master's port on 127.0.0.1
+     * @param quorum     how many sentinels must agree that the master is down
+     * @return a started Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free port, which declares the
+     *         master down after one second without an answer
+     */
+    public static ServerProcess sentinel(String master, int masterPort, int quorum) {
+        String binary = binary("redis-server", "redis-server");
+        Path conf;
+        try {
+            // a sentinel rewrites its configuration file: one of its own
+            conf = Files.createTempFile("msm-sentinel-", ".conf");
+            Files.writeString(conf, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " " + quorum + "\n"
+                    + "sentinel down-after-milliseconds " + master + " 1000\n"
+                    + "sentinel failover-timeout " + master + " 10000\n"
+                    + "sentinel parallel-syncs " + master + " 1\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess server = new ServerProcess("sentinel", port -> List.of(binary, conf.toString(), "--sentinel",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "no",
+                "--daemonize", "no"));
+        server.start();
+        return server;
+    }
+
+    /**
      * @return a TCP port that was free on 127.0.0.1 a moment ago
      */
     public static int freePort() {
