@@ -125,6 +125,12 @@ final class RedisSessionStore implements SessionStore {
     /** Longest pause between two reconnection attempts. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
+    /**
+     * How often Redis Cluster's topology is read (one {@code CLUSTER NODES} per node): after a master dies, its slots
+     * are served again at most this long after Redis Cluster promoted its replica.
+     */
+    static final Duration TOPOLOGY_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
     /** How often a {@code PING} checks that Redis answers {@code PONG}. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
@@ -189,9 +195,13 @@ final class RedisSessionStore implements SessionStore {
         if (config.mode() == RedisConfig.Mode.CLUSTER) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, config.uris());
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-                    // adaptive refresh (MOVED, ASK, reconnects, ...) is on by default; add a periodic one
+                    // the topology is read again on MOVED/ASK redirects and every TOPOLOGY_REFRESH_INTERVAL: when a
+                    // master dies and its replica takes over, commands for its slots are rejected (not sent, so no
+                    // redirect) until the periodic refresh routes them to the new master
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .refreshTriggersReconnectAttempts(3)
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
                             .build())
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
