@@ -18,8 +18,8 @@ import java.util.function.IntFunction;
 
 /**
  * A real server binary (memcached, redis-server) run by a test on a free port of 127.0.0.1, which the test can kill
- * with SIGKILL and start again on the same port. Processes still running when the JVM exits are killed by a shutdown
- * hook.
+ * with SIGKILL and start again on the same port, or pause with SIGSTOP and resume with SIGCONT. Processes still
+ * running when the JVM exits are killed by a shutdown hook.
  *
  * <p>There is no Docker engine on the machines msm is tested on, so the binaries come from the OS packages;
  * {@code scripts/test.sh} installs them. A missing binary fails with a message saying what to install.
@@ -86,6 +86,33 @@ public final class ServerProcess implements AutoCloseable {
             cmd.addAll(extraArgs);
             return cmd;
         });
+        server.start();
+        return server;
+    }
+
+    /**
+     * @param master     the name the sentinel monitors the master under
+     * @param masterPort the master's port on 127.0.0.1
+     * @param quorum     how many sentinels must agree that the master is down
+     * @return a started Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free port, which declares the
+     *         master down after one second without an answer
+     */
+    public static ServerProcess sentinel(String master, int masterPort, int quorum) {
+        String binary = binary("redis-server", "redis-server");
+        Path conf;
+        try {
+            // a sentinel rewrites its configuration file: one of its own
+            conf = Files.createTempFile("msm-sentinel-", ".conf");
+            Files.writeString(conf, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " " + quorum + "\n"
+                    + "sentinel down-after-milliseconds " + master + " 1000\n"
+                    + "sentinel failover-timeout " + master + " 10000\n"
+                    + "sentinel parallel-syncs " + master + " 1\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess server = new ServerProcess("sentinel", port -> List.of(binary, conf.toString(), "--sentinel",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "no",
+                "--daemonize", "no"));
         server.start();
         return server;
     }
@@ -184,6 +211,35 @@ public final class ServerProcess implements AutoCloseable {
             waitFor(p);
         }
         RUNNING.remove(this);
+    }
+
+    /**
+     * Pauses the process with SIGSTOP, as a hung host or a long VM pause would: its connections stay open and the
+     * kernel still accepts new ones, but nothing is answered until {@link #resume()}.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /**
+     * Resumes a process paused by {@link #pause()} with SIGCONT.
+     */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void waitFor(Process p) {

@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -79,6 +81,31 @@ public abstract class SessionStoreContract {
      * @param node a node id, or {@code null}
      */
     protected void restart(String node) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * @return {@code true} if {@link #pause} and {@link #resume} can pause the server behind a node with SIGSTOP
+     */
+    protected boolean canPause() {
+        return false;
+    }
+
+    /**
+     * Pauses the server behind a node with SIGSTOP: its connections stay open, nothing is answered.
+     *
+     * @param node a node id, or {@code null} for a store without explicit nodes
+     */
+    protected void pause(String node) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * Resumes the server behind a node with SIGCONT.
+     *
+     * @param node a node id, or {@code null}
+     */
+    protected void resume(String node) {
         throw new UnsupportedOperationException();
     }
 
@@ -197,10 +224,17 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void set_AboveMaxValueBytes_IsRejected() {
+    void set_AboveMaxValueBytes_IsRejected_WithOneMessageForEveryStore() {
         byte[] tooLarge = new byte[store().maxValueBytes() + 1];
         String k = key("too-large");
-        assertThrows(IllegalArgumentException.class, () -> join(store().set(node(), k, tooLarge, 60)));
+        String expected = "Value of [" + tooLarge.length + "] bytes exceeds the limit of [" + store().maxValueBytes()
+                + "] bytes of " + store().describe() + " (attribute [";
+        List<Supplier<CompletableFuture<?>>> writes = List.of(() -> store().set(node(), k, tooLarge, 60),
+                () -> store().add(node(), k, tooLarge, 60), () -> store().compareAndSet(node(), k, 1, tooLarge, 60));
+        for (Supplier<CompletableFuture<?>> write : writes) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> join(write.get()));
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        }
         assertNull(join(store().get(node(), k)));
     }
 
@@ -569,6 +603,92 @@ public abstract class SessionStoreContract {
         await(Duration.ofSeconds(30)).untilAsserted(() -> join(store().set(node, k, bytes("after"), 60)));
         assertArrayEquals(bytes("after"), join(store().get(node, k)));
         await().until(() -> events.contains("down " + node) && events.contains("up " + node));
+    }
+
+    // ------------------------------------------------------------------ hang (a paused server, connections open)
+
+    @Test
+    void hang_OperationsInFlightTimeOut_WithTheNodeAlreadyUnavailable_LaterOnesFailFast_UntilItResumes() {
+        assumeTrue(canPause(), "fixture cannot pause servers");
+        String node = node();
+        String k = key("hang");
+        join(store().set(node, k, bytes("before"), 60));
+        List<String> events = listen();
+        pause(node);
+        try {
+            // the operations sent while nothing answers: each one times out, and whoever sees the timeout finds
+            // the node unavailable already (the engine then reads the backup copy)
+            List<CompletableFuture<Boolean>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                inFlight.add(store().get(node, k).handle((value, failure) -> {
+                    assertTrue(unwrap(failure) instanceof StoreTimeoutException, "expected a timeout: " + failure);
+                    return store().isAvailable(node);
+                }));
+            }
+            for (CompletableFuture<Boolean> seen : inFlight) {
+                assertFalse(join(seen), "node still available when its timeout was seen");
+            }
+            // every later operation fails at once, without waiting for the timeout
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture<byte[]> later = store().get(node, k);
+                assertTrue(later.isDone(), "operation on a hung node waits");
+                assertThrows(StoreUnavailableException.class, () -> join(later));
+            }
+            // listeners may be told on a store thread of their own, right after the flag changed
+            await().until(() -> events.equals(List.of("down " + node)));
+            for (String other : nodeIds()) {
+                if (!Objects.equals(other, node)) {
+                    assertNull(join(store().get(other, k)), "other node " + other + " still answers");
+                }
+            }
+        } finally {
+            resume(node);
+        }
+        await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
+        assertArrayEquals(bytes("before"), join(store().get(node, k)), "the resumed server kept its data");
+        await().until(() -> events.equals(List.of("down " + node, "up " + node)));
+    }
+
+    @Test
+    void hang_IdleNodePaused_IsFoundByTheProbe_AndReturnsAfterResume() {
+        assumeTrue(canPause(), "fixture cannot pause servers");
+        String node = node();
+        List<String> events = listen();
+        pause(node);
+        try {
+            // no operation from the test: the store's own probe gets no answer
+            await().until(() -> !store().isAvailable(node));
+            assertThrows(StoreUnavailableException.class, () -> join(store().get(node, key("idle"))));
+        } finally {
+            resume(node);
+        }
+        await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
+        assertNull(join(store().get(node, key("idle"))));
+        await().until(() -> events.equals(List.of("down " + node, "up " + node)));
+    }
+
+    private List<String> listen() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        store().addNodeListener(new NodeListener() {
+            @Override
+            public void nodeUnavailable(String n) {
+                events.add("down " + n);
+            }
+
+            @Override
+            public void nodeAvailable(String n) {
+                events.add("up " + n);
+            }
+        });
+        return events;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static void assertThrowsStoreException(Supplier<?> call) {

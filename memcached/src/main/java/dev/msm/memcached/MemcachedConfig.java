@@ -29,6 +29,8 @@ record MemcachedConfig(List<Node> nodes, MemcachedProtocol protocol, String user
     static final String USERNAME = "username";
     static final String PASSWORD = "password";
     static final String ITEM_SIZE_MAX = "memcachedItemSizeMax";
+    /** Every attribute this store reads. */
+    static final Set<String> ATTRIBUTES = Set.of(NODES, FAILOVER_NODES, PROTOCOL, USERNAME, PASSWORD, ITEM_SIZE_MAX);
 
     /** memcached's default {@code -I 1m}. */
     static final int DEFAULT_ITEM_SIZE_MAX = 1024 * 1024;

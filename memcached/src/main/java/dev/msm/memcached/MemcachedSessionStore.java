@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,12 +35,15 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.NodeHealth;
 import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
@@ -72,10 +74,13 @@ import net.spy.memcached.ops.StatusCode;
  * known to be down fails at once with a {@link StoreUnavailableException}; spymemcached's
  * {@link FailureMode#Cancel} does the same for operations queued when the connection drops.
  *
- * <p>Availability comes from spymemcached's {@link ConnectionObserver}; the flag is a volatile field, so
- * {@link #isAvailable} is a local read. spymemcached only notices a closed connection when it reads from it, so idle
- * connections are pinged (a {@code version} command) every {@link #PING_INTERVAL}. A lost connection is retried
- * every {@link #MAX_RECONNECT_DELAY_SECONDS} second.
+ * <p>Availability comes from spymemcached's {@link ConnectionObserver} and from each node's {@link NodeHealth}; the
+ * flag is a volatile field, so {@link #isAvailable} is a local read. spymemcached only notices a closed connection
+ * when it reads from it, so every connection is probed (a {@code version} command whose answer is checked) every
+ * {@link #PING_INTERVAL}. A lost connection is retried every {@link #MAX_RECONNECT_DELAY_SECONDS} second. A node
+ * that keeps its connection open but answers nothing (a paused process, a hung host) is marked unavailable by the
+ * first operation or probe that times out without any answer from it since it was sent, before that operation's
+ * future fails; it is available again once a probe is answered correctly within the operation timeout.
  */
 final class MemcachedSessionStore implements SessionStore {
 
@@ -119,7 +124,19 @@ final class MemcachedSessionStore implements SessionStore {
     private final ScheduledFuture<?> pinger;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    MemcachedSessionStore(MemcachedConfig config, Duration operationTimeout, String owner) {
+    /**
+     * Connects to every node and waits at most the operation timeout (and at most {@link #MAX_CONNECT_WAIT}) for the
+     * first connections; nodes that are down are reported and connected later, by themselves.
+     *
+     * @param config   the parsed attributes
+     * @param settings for the operation timeout and the owner named in thread names
+     * @return the store
+     */
+    static MemcachedSessionStore connect(MemcachedConfig config, Settings settings) {
+        return new MemcachedSessionStore(config, settings.operationTimeout(), settings.owner());
+    }
+
+    private MemcachedSessionStore(MemcachedConfig config, Duration operationTimeout, String owner) {
         this.config = config;
         this.timeout = operationTimeout;
         this.timeoutMillis = Math.max(1, operationTimeout.toMillis());
@@ -158,8 +175,8 @@ final class MemcachedSessionStore implements SessionStore {
         scheduler.scheduleWithFixedDelay(this::failOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    /** An operation in flight and when it times out. */
-    private record Deadline(CompletableFuture<?> future, long atNanos, Node node) {
+    /** An operation in flight, when it was sent and when it times out. */
+    private record Deadline(CompletableFuture<?> future, long sentNanos, long atNanos, Node node) {
     }
 
     /** Fails operations whose timeout passed and forgets completed ones, from the oldest on. */
@@ -171,7 +188,8 @@ final class MemcachedSessionStore implements SessionStore {
                 if (now - d.atNanos() < 0) {
                     return; // every later operation started later
                 }
-                d.future().completeExceptionally(d.node().timedOut(null));
+                // the node is marked unavailable (if hung) before anyone sees the timeout
+                d.future().completeExceptionally(d.node().timedOut(null, d.sentNanos()));
             }
             pending.poll();
         }
@@ -261,13 +279,8 @@ final class MemcachedSessionStore implements SessionStore {
     }
 
     private void checkSize(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length > config.maxValueBytes()) {
-            throw new IllegalArgumentException("Value of [" + value.length + "] bytes exceeds the limit of ["
-                    + config.maxValueBytes() + "] bytes: attribute [" + MemcachedConfig.ITEM_SIZE_MAX + "] is ["
-                    + config.itemSizeMax() + "] minus [" + MemcachedConfig.ITEM_OVERHEAD
-                    + "] bytes for key and item header");
-        }
+        // the limit is the attribute's value minus MemcachedConfig.ITEM_OVERHEAD bytes for key and item header
+        Stores.checkValueSize(value, config.maxValueBytes(), description, MemcachedConfig.ITEM_SIZE_MAX);
     }
 
     /**
@@ -440,32 +453,25 @@ final class MemcachedSessionStore implements SessionStore {
             return CompletableFuture.failedFuture(n.unavailable(null));
         }
         CompletableFuture<T> started;
+        long sent = n.health.sent();
         try {
             started = operation.get();
         } catch (IllegalStateException e) {
             // spymemcached is shutting down, or the node's queue is full
             return CompletableFuture.failedFuture(n.unavailable(e));
         }
-        return withDeadline(n, started);
+        return withDeadline(n, sent, started);
     }
 
-    private <T> CompletableFuture<T> withDeadline(Node n, CompletableFuture<T> started) {
+    private <T> CompletableFuture<T> withDeadline(Node n, long sentNanos, CompletableFuture<T> started) {
         if (!started.isDone()) {
-            pending.add(new Deadline(started, System.nanoTime() + timeout.toNanos(), n));
+            pending.add(new Deadline(started, sentNanos, sentNanos + timeout.toNanos(), n));
         }
         return started;
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private StoreUnavailableException closedException() {
-        return new StoreUnavailableException(null, "Store [" + description + "] is closed", null);
+        return Stores.closed(description);
     }
 
     @Override
@@ -527,7 +533,12 @@ final class MemcachedSessionStore implements SessionStore {
         final AddedItems added = new AddedItems(ADDED_ITEMS_PER_NODE);
         private final CountDownLatch firstConnection = new CountDownLatch(1);
         private final Object lock = new Object();
+        /** Tells a hung node (connection open, no answers) from a slow one; see {@link NodeHealth}. */
+        final NodeHealth health;
+        /** {@code connected} and {@code health} responsive: operations are sent only then. */
         volatile boolean available;
+        /** spymemcached's connection state; guarded by {@link #lock}. */
+        private boolean connected;
         private boolean reportedDown;
         private boolean everConnected;
         MemcachedClient client;
@@ -536,6 +547,7 @@ final class MemcachedSessionStore implements SessionStore {
         Node(MemcachedConfig.Node config) {
             this.config = config;
             this.where = "memcached node [" + config + "]";
+            this.health = new NodeHealth(System::nanoTime, timeout, this::availabilityChanged);
         }
 
         void connect() {
@@ -577,42 +589,58 @@ final class MemcachedSessionStore implements SessionStore {
 
         @Override
         public void connectionEstablished(SocketAddress address, int reconnectCount) {
-            boolean wasReported;
-            List<NodeListener> told;
             synchronized (lock) {
-                if (available) {
-                    return;
-                }
-                told = List.copyOf(listeners);
-                available = true;
+                connected = true;
                 everConnected = true;
-                wasReported = reportedDown;
-                reportedDown = false;
             }
             firstConnection.countDown();
-            if (wasReported) {
-                log.warn("Memcached node [" + config + "] is available again");
-            } else if (log.isDebugEnabled()) {
-                log.debug("Connected to " + where);
-            }
-            fire(told, config.id(), true);
+            availabilityChanged();
         }
 
         @Override
         public void connectionLost(SocketAddress address) {
+            synchronized (lock) {
+                connected = false;
+            }
+            availabilityChanged();
+        }
+
+        /**
+         * Recomputes {@link #available} from the connection state and the node's health; on a change logs it once
+         * and tells the listeners, on the calling thread (an I/O thread, or the timeout sweep before it fails the
+         * timed-out operation).
+         */
+        private void availabilityChanged() {
+            boolean now;
+            boolean wasReported;
             List<NodeListener> told;
             synchronized (lock) {
-                if (!available) {
+                now = connected && health.isResponsive();
+                if (now == available) {
                     return;
                 }
                 told = List.copyOf(listeners);
-                available = false;
-                reportedDown = true;
+                available = now;
+                wasReported = reportedDown;
+                reportedDown = !now;
             }
-            if (!closed.get()) {
+            if (closed.get()) {
+                return;
+            }
+            if (now) {
+                if (wasReported) {
+                    log.warn("Memcached node [" + config + "] is available again");
+                } else if (log.isDebugEnabled()) {
+                    log.debug("Connected to " + where);
+                }
+            } else if (!health.isResponsive()) {
+                log.warn("Memcached node [" + config + "] is unavailable: no answer within [" + timeout.toMillis()
+                        + " ms] while its connection stays open (hung or paused); probing it every ["
+                        + PING_INTERVAL.toMillis() + " ms]");
+            } else {
                 log.warn("Memcached node [" + config + "] is unavailable");
-                fire(told, config.id(), false);
             }
+            fire(told, config.id(), now);
         }
 
         void awaitFirstConnection(long millis) {
@@ -644,33 +672,47 @@ final class MemcachedSessionStore implements SessionStore {
         }
 
         /**
-         * Sends a {@code version} command on a connection believed up: spymemcached only reads from a connection
-         * with an operation pending, so a server that died while the connection was idle is noticed here.
+         * Sends a {@code version} command and checks the answer: spymemcached only reads from a connection with an
+         * operation pending, so a server that died while the connection was idle is noticed here, and a server that
+         * hangs with its connection open (no answer within the operation timeout) is marked unavailable, then
+         * returned by the first probe answered correctly in time. One probe in flight at a time.
          */
         void ping() {
-            if (!available) {
-                return;
-            }
-            List<MemcachedNode> connected = new ArrayList<>();
+            List<MemcachedNode> connectedNodes = new ArrayList<>();
             for (MemcachedNode n : client.getConnection().getLocator().getAll()) {
                 // an unauthenticated node would make spymemcached wait for authentication in this thread
                 if (n.isActive() && n.isAuthenticated()) {
-                    connected.add(n);
+                    connectedNodes.add(n);
                 }
             }
-            if (!connected.isEmpty()) {
+            if (connectedNodes.isEmpty() || !health.tryStartProbe()) {
+                return;
+            }
+            long sent = health.sent();
+            CompletableFuture<Void> probe = new CompletableFuture<>();
+            probe.whenComplete((done, failure) -> health.probeEnded());
+            try {
                 client.broadcastOp((n, latch) -> operations.version(new OperationCallback() {
                     @Override
                     public void receivedStatus(OperationStatus status) {
-                        // only the round-trip matters
+                        if (answered(status)) {
+                            String version = status.getMessage();
+                            health.probeAnswered(sent, status.isSuccess() && version != null
+                                    && !version.isBlank());
+                        }
                     }
 
                     @Override
                     public void complete() {
+                        probe.complete(null);
                         latch.countDown();
                     }
-                }), connected);
+                }), connectedNodes);
+            } catch (RuntimeException e) {
+                probe.complete(null);
+                throw e;
             }
+            withDeadline(this, sent, probe);
         }
 
         void shutdown(long waitMillis) {
@@ -700,7 +742,9 @@ final class MemcachedSessionStore implements SessionStore {
                     cause);
         }
 
-        StoreTimeoutException timedOut(Throwable cause) {
+        /** Tells the node's health first, so that a hung node is unavailable before the timeout is seen. */
+        StoreTimeoutException timedOut(Throwable cause, long sentNanos) {
+            health.timedOut(sentNanos);
             return new StoreTimeoutException(config.id(), where, timeout, cause);
         }
 
@@ -715,7 +759,8 @@ final class MemcachedSessionStore implements SessionStore {
                 return unavailable(cause);
             }
             if (cause instanceof CheckedOperationTimeoutException) {
-                return timedOut(cause);
+                // spymemcached's own timeout, of an operation that waited its whole timeout
+                return timedOut(cause, health.sent() - timeout.toNanos());
             }
             if (cause instanceof OperationException) {
                 return new StoreException(config.id(), "Memcached node [" + config + "] answered with an error: ["
@@ -751,14 +796,37 @@ final class MemcachedSessionStore implements SessionStore {
 
         <S, T> CompletableFuture<T> bridge(OperationFuture<S> future, Outcome<S, T> outcome) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            future.addListener(f -> settle(result, () -> outcome.apply(done(future), future.getStatus())));
+            future.addListener(f -> {
+                noteAnswer(future.isCancelled() ? null : future.getStatus());
+                settle(result, () -> outcome.apply(done(future), future.getStatus()));
+            });
             return result;
         }
 
         <S, T> CompletableFuture<T> bridge(GetFuture<S> future, Outcome<S, T> outcome) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            future.addListener(f -> settle(result, () -> outcome.apply(done(future), future.getStatus())));
+            future.addListener(f -> {
+                noteAnswer(future.isCancelled() ? null : future.getStatus());
+                settle(result, () -> outcome.apply(done(future), future.getStatus()));
+            });
             return result;
+        }
+
+        /** Any answer of the server, success or error, shows it is not hung. */
+        private void noteAnswer(OperationStatus status) {
+            if (answered(status)) {
+                health.replied();
+            }
+        }
+
+        /** Whether a status came from the server, not from spymemcached (cancelled, timed out, client error). */
+        private static boolean answered(OperationStatus status) {
+            if (status == null) {
+                return false;
+            }
+            StatusCode code = status.getStatusCode();
+            return code != StatusCode.CANCELLED && code != StatusCode.TIMEDOUT && code != StatusCode.INTERRUPTED
+                    && code != StatusCode.ERR_CLIENT;
         }
 
         private boolean missed(OperationStatus status) {

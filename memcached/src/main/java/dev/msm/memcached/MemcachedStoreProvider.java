@@ -51,10 +51,6 @@ import dev.msm.api.Settings;
  */
 public final class MemcachedStoreProvider implements SessionStoreProvider {
 
-    private static final Set<String> ATTRIBUTES = Set.of(MemcachedConfig.NODES, MemcachedConfig.FAILOVER_NODES,
-            MemcachedConfig.PROTOCOL, MemcachedConfig.USERNAME, MemcachedConfig.PASSWORD,
-            MemcachedConfig.ITEM_SIZE_MAX);
-
     /**
      * Creates the provider; {@link java.util.ServiceLoader} calls this.
      */
@@ -75,7 +71,7 @@ public final class MemcachedStoreProvider implements SessionStoreProvider {
      */
     @Override
     public Set<String> attributeNames() {
-        return ATTRIBUTES;
+        return MemcachedConfig.ATTRIBUTES;
     }
 
     /**
@@ -91,7 +87,6 @@ public final class MemcachedStoreProvider implements SessionStoreProvider {
      */
     @Override
     public SessionStore create(Settings settings) {
-        MemcachedConfig config = MemcachedConfig.parse(settings);
-        return new MemcachedSessionStore(config, settings.operationTimeout(), settings.owner());
+        return MemcachedSessionStore.connect(MemcachedConfig.parse(settings), settings);
     }
 }

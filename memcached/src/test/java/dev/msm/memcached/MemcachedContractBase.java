@@ -70,4 +70,19 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     protected void restart(String node) {
         servers.get(node).start();
     }
+
+    @Override
+    protected boolean canPause() {
+        return true;
+    }
+
+    @Override
+    protected void pause(String node) {
+        servers.get(node).pause();
+    }
+
+    @Override
+    protected void resume(String node) {
+        servers.get(node).resume();
+    }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -55,10 +56,12 @@ import com.couchbase.client.java.kv.UpsertOptions;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 
 /**
@@ -98,6 +101,13 @@ final class CouchbaseSessionStore implements SessionStore {
     /** Marks "no value" where a {@code null} from an expected-outcome function would mean "not expected". */
     private static final byte[] NOT_FOUND = new byte[0];
     private static final GetOptions GET = GetOptions.getOptions().transcoder(RawBinaryTranscoder.INSTANCE);
+    /**
+     * The SDK logs through SLF4J, which the drop-in jar binds to java.util.logging (Tomcat's JULI) with the official
+     * {@code slf4j-jdk14} binding. Its INFO messages (a configuration dump at every start, buckets opened) repeat
+     * what msm logs once; unless the user set a level for {@code com.couchbase}, only its warnings are kept.
+     * Kept strongly reachable so that the level stays.
+     */
+    private static final Logger SDK_LOGGER = Logger.getLogger("com.couchbase");
 
     private final CouchbaseConfig config;
     private final Duration operationTimeout;
@@ -141,7 +151,10 @@ final class CouchbaseSessionStore implements SessionStore {
      * @throws InvalidAttributeException when the SDK refuses the connection string
      * @throws StoreException            when the SDK cannot be started at all
      */
-    static CouchbaseSessionStore connect(CouchbaseConfig config, Duration operationTimeout, String owner) {
+    static CouchbaseSessionStore connect(CouchbaseConfig config, Settings settings) {
+        Duration operationTimeout = settings.operationTimeout();
+        String owner = settings.owner();
+        quietSdkInfo();
         // threads the SDK starts inherit the context class loader: let them keep msm's, not the web application's
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -167,6 +180,12 @@ final class CouchbaseSessionStore implements SessionStore {
         }
     }
 
+    private static synchronized void quietSdkInfo() {
+        if (SDK_LOGGER.getLevel() == null) {
+            SDK_LOGGER.setLevel(Level.WARNING);
+        }
+    }
+
     private static Cluster openCluster(CouchbaseConfig config, Duration operationTimeout) {
         try {
             return Cluster.connect(config.connectionString(),
@@ -177,7 +196,7 @@ final class CouchbaseSessionStore implements SessionStore {
                                     .disconnectTimeout(DISCONNECT_TIMEOUT))));
         } catch (InvalidArgumentException e) {
             throw InvalidAttributeException.invalidValue(config.connectionStringAttribute(),
-                    config.connectionString(), CouchbaseStoreProvider.ACCEPTED_CONNECTION_STRING + " (" + reason(e)
+                    config.connectionString(), CouchbaseConfig.ACCEPTED_CONNECTION_STRING + " (" + reason(e)
                             + ")");
         } catch (RuntimeException e) {
             throw new StoreException("Cannot connect to " + config.describe() + ": " + reason(e), e);
@@ -225,8 +244,8 @@ final class CouchbaseSessionStore implements SessionStore {
                     for (Throwable t = failure; t != null; t = t.getCause()) {
                         if (t instanceof AuthenticationFailureException) {
                             return "the cluster refused the credentials of user [" + config.username()
-                                    + "] (attributes [" + CouchbaseStoreProvider.USERNAME + "] and ["
-                                    + CouchbaseStoreProvider.PASSWORD + "]) or has no bucket [" + config.bucket()
+                                    + "] (attributes [" + CouchbaseConfig.USERNAME + "] and ["
+                                    + CouchbaseConfig.PASSWORD + "]) or has no bucket [" + config.bucket()
                                     + "]";
                         }
                     }
@@ -462,7 +481,7 @@ final class CouchbaseSessionStore implements SessionStore {
             return;
         }
         sdk.whenComplete((r, e) -> {
-            Throwable cause = e == null ? null : unwrap(e);
+            Throwable cause = e == null ? null : Stores.unwrap(e);
             if (cause == null) {
                 result.complete(Boolean.TRUE);
             } else if (cause instanceof DocumentNotFoundException) {
@@ -551,7 +570,7 @@ final class CouchbaseSessionStore implements SessionStore {
     /** Fails fast, without a request, when the store is closed or known to be down. */
     private void ensureReady() {
         if (closed.get()) {
-            throw new StoreUnavailableException(null, description + " is closed", null);
+            throw Stores.closed(description);
         }
         if (!available) {
             throw new StoreUnavailableException(null, description + " is unavailable: no key/value connection to"
@@ -567,10 +586,7 @@ final class CouchbaseSessionStore implements SessionStore {
     }
 
     private void checkSize(byte[] value) {
-        if (value.length > config.maxValueBytes()) {
-            throw new IllegalArgumentException("Value of " + value.length + " bytes exceeds the limit of "
-                    + config.maxValueBytes() + " bytes of " + description);
-        }
+        Stores.checkValueSize(value, config.maxValueBytes(), description, CouchbaseConfig.MAX_VALUE_BYTES);
     }
 
     /**
@@ -621,7 +637,7 @@ final class CouchbaseSessionStore implements SessionStore {
                 }
                 return;
             }
-            Throwable cause = unwrap(e);
+            Throwable cause = Stores.unwrap(e);
             T value = expected.apply(cause);
             if (value == NOT_FOUND) {
                 result.complete(null);
@@ -632,14 +648,6 @@ final class CouchbaseSessionStore implements SessionStore {
             }
         });
         return result;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private RuntimeException translate(String op, Throwable e) {
@@ -653,11 +661,11 @@ final class CouchbaseSessionStore implements SessionStore {
             return timeout(e);
         }
         if (e instanceof RequestCanceledException && closed.get()) {
-            return new StoreUnavailableException(null, description + " is closed", e);
+            return Stores.closed(description, e);
         }
         if (e instanceof ValueTooLargeException) {
             return new StoreException(null, "Couchbase refused a value as too large in [" + op + "] on "
-                    + description + "; lower [" + CouchbaseStoreProvider.MAX_VALUE_BYTES + "]", e);
+                    + description + "; lower [" + CouchbaseConfig.MAX_VALUE_BYTES + "]", e);
         }
         return new StoreException(null, "Failed [" + op + "] on " + description + ": " + reason(e), e);
     }

@@ -37,7 +37,7 @@ class CouchbaseStoreProviderTest {
     }
 
     private static CouchbaseConfig config(String... pairs) {
-        return CouchbaseStoreProvider.config(settings(pairs));
+        return CouchbaseConfig.parse(settings(pairs));
     }
 
     private static InvalidAttributeException invalid(String... pairs) {

@@ -1,15 +1,5 @@
 package dev.msm.redis;
 
-import static dev.msm.redis.RedisStoreProvider.DEFAULT_MAX_VALUE_BYTES;
-import static dev.msm.redis.RedisStoreProvider.MAX_MAX_VALUE_BYTES;
-import static dev.msm.redis.RedisStoreProvider.MEMCACHED_NODES;
-import static dev.msm.redis.RedisStoreProvider.PASSWORD;
-import static dev.msm.redis.RedisStoreProvider.REDIS_CLUSTER;
-import static dev.msm.redis.RedisStoreProvider.REDIS_MAX_VALUE_BYTES;
-import static dev.msm.redis.RedisStoreProvider.REDIS_SENTINEL_MASTER;
-import static dev.msm.redis.RedisStoreProvider.REDIS_URL;
-import static dev.msm.redis.RedisStoreProvider.USERNAME;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +32,37 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
     }
 
     /** What {@code redisUrl} accepts, for messages. */
+    /** Attribute: Redis URI(s). */
+    static final String REDIS_URL = "redisUrl";
+
+    /** Attribute: MSM's node list, accepted when it holds a {@code redis://} or {@code rediss://} URI. */
+    static final String MEMCACHED_NODES = "memcachedNodes";
+
+    /** Attribute: Sentinel master name. */
+    static final String REDIS_SENTINEL_MASTER = "redisSentinelMaster";
+
+    /** Attribute: {@code true} for Redis Cluster. */
+    static final String REDIS_CLUSTER = "redisCluster";
+
+    /** Attribute: ACL user name. */
+    static final String USERNAME = "username";
+
+    /** Attribute: password. */
+    static final String PASSWORD = "password";
+
+    /** Attribute: largest value in bytes. */
+    static final String REDIS_MAX_VALUE_BYTES = "redisMaxValueBytes";
+
+    /** Default of {@code redisMaxValueBytes}: 4 MiB. */
+    static final int DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+
+    /** Upper bound of {@code redisMaxValueBytes}: 256 MiB. */
+    static final int MAX_MAX_VALUE_BYTES = 256 * 1024 * 1024;
+
+    /** Every attribute this store reads. */
+    static final Set<String> ATTRIBUTES = Set.of(REDIS_URL, MEMCACHED_NODES, REDIS_SENTINEL_MASTER, REDIS_CLUSTER,
+            USERNAME, PASSWORD, REDIS_MAX_VALUE_BYTES);
+
     static final String ACCEPTED_URL = "a redis:// or rediss:// URI such as redis://[[user:]password@]host[:port]"
             + "[/database], several of them separated by spaces or commas with [redisCluster=true] or "
             + "[redisSentinelMaster], or one redis-sentinel://host1:26379,host2:26379#master URI";

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +25,7 @@ import java.util.function.Supplier;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
+import dev.msm.api.NodeHealth;
 import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
@@ -33,6 +33,7 @@ import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -103,6 +104,11 @@ import io.netty.util.concurrent.EventExecutor;
  * instead of being replayed. {@link #isAvailable} is a local flag kept by Lettuce's connection events (Cluster: at
  * least one node connection is up). Lettuce reconnects after 100 ms, then with doubling delays capped at one second;
  * if Redis cannot be reached at all when the store is created, the store retries every second by itself.
+ * A Redis that keeps its connection open but answers nothing (a paused process, a hung host) is marked unavailable by
+ * the first command or {@code PING} probe (every {@link #PROBE_INTERVAL}) that times out without any answer since it
+ * was sent (see {@link NodeHealth}), before that command's future fails; it is available again once a {@code PING}
+ * gets {@code PONG} within the operation timeout. In Cluster mode the store counts as one node: a hung master whose
+ * peers still answer is left to Redis Cluster's own failover, and its commands time out until then.
  * Listeners are told of changes in order, on one Lettuce thread; a WARN is logged once when Redis goes away and once
  * when it is back.
  */
@@ -118,6 +124,15 @@ final class RedisSessionStore implements SessionStore {
 
     /** Longest pause between two reconnection attempts. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    /**
+     * How often Redis Cluster's topology is read (one {@code CLUSTER NODES} per node): after a master dies, its slots
+     * are served again at most this long after Redis Cluster promoted its replica.
+     */
+    static final Duration TOPOLOGY_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
+    /** How often a {@code PING} checks that Redis answers {@code PONG}. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private static final Script DELETE_IF_EQUALS = new Script(""
             + "if redis.call('STRLEN', KEYS[1]) ~= #ARGV[1] + 8 then return 0 end\n"
@@ -144,6 +159,8 @@ final class RedisSessionStore implements SessionStore {
     private final Set<RedisChannelHandler<?, ?>> connected = ConcurrentHashMap.newKeySet();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Tells a hung Redis (connection open, no answers) from a slow one; see {@link NodeHealth}. */
+    private final NodeHealth health;
 
     private volatile StatefulConnection<byte[], byte[]> connection;
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -165,6 +182,7 @@ final class RedisSessionStore implements SessionStore {
                 .reconnectDelay(Delay.exponential(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.notifier = resources.eventExecutorGroup().next();
+        this.health = new NodeHealth(System::nanoTime, timeout, this::availabilityChanged);
         Duration connectTimeout = timeout.compareTo(Duration.ofSeconds(2)) > 0 ? timeout : Duration.ofSeconds(2);
         SocketOptions socket = SocketOptions.builder()
                 .connectTimeout(connectTimeout)
@@ -177,9 +195,13 @@ final class RedisSessionStore implements SessionStore {
         if (config.mode() == RedisConfig.Mode.CLUSTER) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, config.uris());
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-                    // adaptive refresh (MOVED, ASK, reconnects, ...) is on by default; add a periodic one
+                    // the topology is read again on MOVED/ASK redirects and every TOPOLOGY_REFRESH_INTERVAL: when a
+                    // master dies and its replica takes over, commands for its slots are rejected (not sent, so no
+                    // redirect) until the periodic refresh routes them to the new master
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .refreshTriggersReconnectAttempts(3)
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
                             .build())
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -248,6 +270,8 @@ final class RedisSessionStore implements SessionStore {
             store.started = true;
             // the state at creation is reported before any listener can be added
             store.notifier.submit(store::reportAvailability).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            store.notifier.scheduleWithFixedDelay(store::probe, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
             return store;
         } finally {
             thread.setContextClassLoader(previous);
@@ -300,7 +324,7 @@ final class RedisSessionStore implements SessionStore {
         }
         attempt.whenComplete((c, failure) -> {
             if (failure != null) {
-                lastConnectFailure = unwrap(failure);
+                lastConnectFailure = Stores.unwrap(failure);
                 if (log.isDebugEnabled()) {
                     log.debug("Cannot connect to " + config.description() + "; retrying", failure);
                 }
@@ -353,6 +377,9 @@ final class RedisSessionStore implements SessionStore {
         reportedAvailable = now;
         if (now) {
             log.warn(config.description() + " is available again");
+        } else if (!health.isResponsive()) {
+            log.warn(config.description() + " is unavailable: no answer within [" + timeout.toMillis() + " ms] while"
+                    + " its connection stays open (hung or paused); operations fail fast until it answers a PING");
         } else {
             Throwable cause = lastConnectFailure;
             log.warn(config.description() + " is unavailable; operations fail fast until it is back"
@@ -370,7 +397,7 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public boolean isAvailable(String node) {
         checkNode(node);
-        if (closed.get()) {
+        if (closed.get() || !health.isResponsive()) {
             return false;
         }
         if (config.mode() == RedisConfig.Mode.CLUSTER) {
@@ -519,6 +546,10 @@ final class RedisSessionStore implements SessionStore {
         if (c == null) {
             return CompletableFuture.failedFuture(notConnected(lastConnectFailure));
         }
+        if (!health.isResponsive()) {
+            return CompletableFuture.failedFuture(hung());
+        }
+        long stamp = health.sent();
         RedisFuture<R> sent;
         try {
             sent = op.apply(c);
@@ -528,9 +559,10 @@ final class RedisSessionStore implements SessionStore {
         CompletableFuture<T> future = new CompletableFuture<>();
         sent.whenComplete((r, failure) -> {
             if (failure != null) {
-                future.completeExceptionally(map(failure));
+                future.completeExceptionally(failed(failure, stamp));
                 return;
             }
+            health.replied();
             try {
                 future.complete(result.apply(r));
             } catch (RuntimeException e) {
@@ -549,22 +581,29 @@ final class RedisSessionStore implements SessionStore {
         if (c == null) {
             return CompletableFuture.failedFuture(notConnected(lastConnectFailure));
         }
+        if (!health.isResponsive()) {
+            return CompletableFuture.failedFuture(hung());
+        }
         byte[][] keys = {key};
         CompletableFuture<Long> future = new CompletableFuture<>();
+        long stamp = health.sent();
         try {
             c.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args).whenComplete((n, failure) -> {
                 if (failure == null) {
+                    health.replied();
                     future.complete(n);
-                } else if (unwrap(failure) instanceof RedisNoScriptException) {
+                } else if (Stores.unwrap(failure) instanceof RedisNoScriptException) {
+                    health.replied();
                     c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, args).whenComplete((m, again) -> {
                         if (again == null) {
+                            health.replied();
                             future.complete(m);
                         } else {
-                            future.completeExceptionally(map(again));
+                            future.completeExceptionally(failed(again, stamp));
                         }
                     });
                 } else {
-                    future.completeExceptionally(map(failure));
+                    future.completeExceptionally(failed(failure, stamp));
                 }
             });
         } catch (RuntimeException e) {
@@ -574,7 +613,7 @@ final class RedisSessionStore implements SessionStore {
             // on Lettuce's timer, not CompletableFuture.orTimeout: the JDK's timer thread would keep the context
             // class loader of whichever thread starts it, possibly a web application's, for the JVM's lifetime
             Timeout deadline = resources.timer().newTimeout(t -> future.completeExceptionally(
-                    new StoreTimeoutException(null, config.description(), timeout, null)),
+                    failed(new StoreTimeoutException(null, config.description(), timeout, null), stamp)),
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
             future.whenComplete((n, failure) -> deadline.cancel());
         }
@@ -622,12 +661,7 @@ final class RedisSessionStore implements SessionStore {
 
     /** The value behind a fresh version header; checks the size limit. */
     private byte[] frame(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length > config.maxValueBytes()) {
-            throw new IllegalArgumentException("Value of [" + value.length + " bytes] exceeds the limit of ["
-                    + config.maxValueBytes() + " bytes] of " + config.description() + " (attribute ["
-                    + RedisStoreProvider.REDIS_MAX_VALUE_BYTES + "])");
-        }
+        Stores.checkValueSize(value, config.maxValueBytes(), config.description(), RedisConfig.REDIS_MAX_VALUE_BYTES);
         return ByteBuffer.allocate(HEADER_BYTES + value.length)
                 .putLong(ThreadLocalRandom.current().nextLong())
                 .put(value)
@@ -648,14 +682,62 @@ final class RedisSessionStore implements SessionStore {
         return ByteBuffer.wrap(stored, 0, HEADER_BYTES).getLong();
     }
 
+    /**
+     * Maps a failed command; a timeout is told to {@link #health} first, so that a hung Redis is unavailable before
+     * anyone sees the timeout, and an error answer counts as a reply.
+     */
+    private RuntimeException failed(Throwable failure, long sentNanos) {
+        RuntimeException mapped = map(failure);
+        if (mapped instanceof StoreTimeoutException) {
+            health.timedOut(sentNanos);
+        } else if (Stores.unwrap(failure) instanceof RedisCommandExecutionException) {
+            health.replied();
+        }
+        return mapped;
+    }
+
+    private StoreUnavailableException hung() {
+        return new StoreUnavailableException(null, config.description() + " is unavailable: no answer within ["
+                + timeout.toMillis() + " ms]", null);
+    }
+
+    /**
+     * Sends a {@code PING} and checks that the answer is {@code PONG}: finds a Redis that hangs with its connection
+     * open while no request comes, and returns a hung one once it answers in time. One probe in flight at a time;
+     * runs on {@link #notifier}.
+     */
+    private void probe() {
+        RedisClusterAsyncCommands<byte[], byte[]> c = commands;
+        if (closed.get() || c == null || !health.tryStartProbe()) {
+            return;
+        }
+        long stamp = health.sent();
+        try {
+            c.ping().whenComplete((pong, failure) -> {
+                health.probeEnded();
+                if (failure == null) {
+                    health.probeAnswered(stamp, "PONG".equals(pong));
+                } else if (Stores.unwrap(failure) instanceof RedisCommandExecutionException) {
+                    health.probeAnswered(stamp, false);
+                } else {
+                    failed(failure, stamp);
+                }
+            });
+        } catch (RuntimeException e) {
+            health.probeEnded();
+        }
+    }
+
     private StoreException notConnected(Throwable cause) {
-        String state = closed.get() ? "closed" : "not connected";
-        return new StoreUnavailableException(null, config.description() + " is " + state, cause);
+        if (closed.get()) {
+            return Stores.closed(config.description());
+        }
+        return new StoreUnavailableException(null, config.description() + " is not connected", cause);
     }
 
     /** Maps a Lettuce failure to the SPI's exceptions. */
     private RuntimeException map(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Stores.unwrap(failure);
         if (t instanceof StoreException || t instanceof IllegalArgumentException) {
             return (RuntimeException) t;
         }
@@ -675,15 +757,6 @@ final class RedisSessionStore implements SessionStore {
             root = root.getCause();
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** A Lua script and its SHA-1 for {@code EVALSHA}. */

@@ -32,9 +32,9 @@ import reactor.util.Loggers;
  * {@link RedisSessionStore}). Cannot be combined with {@code redisSentinelMaster} or a database other than 0.</li>
  * <li>{@code username}, {@code password} (default: from the URI): credentials of the Redis data nodes, overriding
  * those in the URI; {@code username} (an ACL user, Redis 6+) needs {@code password}.</li>
- * <li>{@code redisMaxValueBytes} (default {@value #DEFAULT_MAX_VALUE_BYTES}, i.e. 4 MiB; from 1024 to
- * {@value #MAX_MAX_VALUE_BYTES}): the largest session, lock or record accepted, in bytes. A larger value fails
- * without reaching Redis.</li>
+ * <li>{@code redisMaxValueBytes} (default {@value RedisConfig#DEFAULT_MAX_VALUE_BYTES}, i.e. 4 MiB; from 1024 to
+ * {@value RedisConfig#MAX_MAX_VALUE_BYTES}): the largest session, lock or record accepted, in bytes. A larger value
+ * fails without reaching Redis.</li>
  * </ul>
  *
  * <p>Every operation fails with a {@link dev.msm.api.StoreTimeoutException} after the manager's
@@ -47,33 +47,6 @@ public final class RedisStoreProvider implements SessionStoreProvider {
 
     /** The store name, as written in {@code store="redis"}. */
     public static final String NAME = "redis";
-
-    /** Attribute: Redis URI(s). */
-    public static final String REDIS_URL = "redisUrl";
-
-    /** Attribute: MSM's node list, accepted when it holds a {@code redis://} or {@code rediss://} URI. */
-    public static final String MEMCACHED_NODES = "memcachedNodes";
-
-    /** Attribute: Sentinel master name. */
-    public static final String REDIS_SENTINEL_MASTER = "redisSentinelMaster";
-
-    /** Attribute: {@code true} for Redis Cluster. */
-    public static final String REDIS_CLUSTER = "redisCluster";
-
-    /** Attribute: ACL user name. */
-    public static final String USERNAME = "username";
-
-    /** Attribute: password. */
-    public static final String PASSWORD = "password";
-
-    /** Attribute: largest value in bytes. */
-    public static final String REDIS_MAX_VALUE_BYTES = "redisMaxValueBytes";
-
-    /** Default of {@code redisMaxValueBytes}: 4 MiB. */
-    public static final int DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
-
-    /** Upper bound of {@code redisMaxValueBytes}: 256 MiB. */
-    public static final int MAX_MAX_VALUE_BYTES = 256 * 1024 * 1024;
 
     /**
      * Creates the provider; {@link java.util.ServiceLoader} calls this.
@@ -89,8 +62,7 @@ public final class RedisStoreProvider implements SessionStoreProvider {
 
     @Override
     public Set<String> attributeNames() {
-        return Set.of(REDIS_URL, MEMCACHED_NODES, REDIS_SENTINEL_MASTER, REDIS_CLUSTER, USERNAME, PASSWORD,
-                REDIS_MAX_VALUE_BYTES);
+        return RedisConfig.ATTRIBUTES;
     }
 
     /**

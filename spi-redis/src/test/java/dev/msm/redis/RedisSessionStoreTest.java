@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,17 +96,6 @@ class RedisSessionStoreTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void signal(ServerProcess server, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(server.pid())).inheritIO().start();
-            assertEquals(0, kill.waitFor(), "kill -" + signal);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     /** Collects the WARN messages of the store. */
     private List<String> warnings() {
@@ -157,7 +145,7 @@ class RedisSessionStoreTest {
     // ------------------------------------------------------------------ failures
 
     @Test
-    void frozenServer_EveryOperationTimesOutWithinTheTimeout() {
+    void frozenServer_OperationsInFlightTimeOutWithinTheTimeout_ThenFailFast_AndItsCommandsRunAfterThaw() {
         ServerProcess server = server();
         SessionStore store = store(server);
         join(store.set(null, "frozen", bytes("v"), 60));
@@ -168,22 +156,30 @@ class RedisSessionStoreTest {
                 () -> store.touch(null, "frozen", 0),
                 () -> store.deleteIfEquals(null, "frozen", bytes("v")),
                 () -> store.compareAndSet(null, "frozen", v.version(), bytes("w"), 60));
-        signal(server, "STOP");
+        server.pause();
         try {
-            for (Supplier<CompletableFuture<?>> operation : operations) {
-                long start = System.nanoTime();
-                StoreTimeoutException e = assertThrows(StoreTimeoutException.class, () -> join(operation.get()));
-                long elapsed = millisSince(start);
+            long start = System.nanoTime();
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            operations.forEach(operation -> inFlight.add(operation.get()));
+            for (CompletableFuture<?> operation : inFlight) {
+                StoreTimeoutException e = assertThrows(StoreTimeoutException.class, () -> join(operation));
                 assertEquals("Timed out after [300 ms] on redis [" + server.address() + "]", e.getMessage());
-                assertTrue(elapsed >= TIMEOUT.toMillis() - 20 && elapsed < TIMEOUT.toMillis() + 1000,
-                        "failed after " + elapsed + " ms");
             }
-            assertTrue(store.isAvailable(null), "a slow server is not a lost connection");
+            long elapsed = millisSince(start);
+            assertTrue(elapsed >= TIMEOUT.toMillis() - 20 && elapsed < TIMEOUT.toMillis() + 1000,
+                    "failed after " + elapsed + " ms");
+            assertFalse(store.isAvailable(null), "a server that answers nothing is marked unavailable");
+            for (Supplier<CompletableFuture<?>> operation : operations) {
+                CompletableFuture<?> later = operation.get();
+                assertTrue(later.isDone(), "an operation on a hung server waits");
+                assertThrows(StoreUnavailableException.class, () -> join(later));
+            }
         } finally {
-            signal(server, "CONT");
+            server.resume();
         }
-        // the frozen server runs the commands it received once it thaws; the store just carries on
-        await().untilAsserted(() -> assertArrayEquals(bytes("w"), join(store.get(null, "frozen"))));
+        // the frozen server runs the commands it received once it thaws, and answers the store's PING again
+        await().until(() -> store.isAvailable(null));
+        assertArrayEquals(bytes("w"), join(store.get(null, "frozen")));
         assertTrue(join(store.delete(null, "frozen")));
     }
 
@@ -266,7 +262,7 @@ class RedisSessionStoreTest {
         server.kill();
         await().until(() -> !store.isAvailable(null));
         byte[] tooLarge = new byte[1025];
-        String message = "Value of [1025 bytes] exceeds the limit of [1024 bytes] of redis [" + server.address()
+        String message = "Value of [1025] bytes exceeds the limit of [1024] bytes of redis [" + server.address()
                 + "] (attribute [redisMaxValueBytes])";
         assertEquals(message, assertThrows(IllegalArgumentException.class,
                 () -> join(store.set(null, "k", tooLarge, 0))).getMessage());
@@ -356,7 +352,7 @@ class RedisSessionStoreTest {
         System.out.println("Closed in " + closing + " ms");
         assertTrue(closing < 5000, "close took " + closing + " ms");
         assertFalse(store.isAvailable(null));
-        assertEquals("redis [" + server.address() + "] is closed", assertThrows(StoreUnavailableException.class,
+        assertEquals("Store [redis [" + server.address() + "]] is closed", assertThrows(StoreUnavailableException.class,
                 () -> join(store.get(null, "c"))).getMessage());
         await().until(() -> threads("msm-redis[/behaviour]") == 0);
     }

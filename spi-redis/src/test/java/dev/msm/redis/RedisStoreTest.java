@@ -13,7 +13,7 @@ import dev.msm.api.Settings;
 
 /**
  * The conformance kit against a real {@code redis-server}, killed with SIGKILL and restarted on the same port by the
- * outage test.
+ * outage test, paused with SIGSTOP by the hang tests.
  */
 class RedisStoreTest extends SessionStoreContract {
 
@@ -55,5 +55,20 @@ class RedisStoreTest extends SessionStoreContract {
     @Override
     protected void restart(String node) {
         server.start();
+    }
+
+    @Override
+    protected boolean canPause() {
+        return true;
+    }
+
+    @Override
+    protected void pause(String node) {
+        server.pause();
+    }
+
+    @Override
+    protected void resume(String node) {
+        server.resume();
     }
 }

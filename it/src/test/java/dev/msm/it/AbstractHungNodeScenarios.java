@@ -1,0 +1,262 @@
+package dev.msm.it;
+
+import static dev.msm.api.Awaits.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.msm.api.ServerProcess;
+
+/**
+ * A hung store node end to end (issue 14): two real Tomcats ({@code jvmRoute} a and b) with the drop-in jar, two real
+ * memcached nodes, {@code /sticky} and {@code /nonsticky} ({@code lockingMode="all"}) on each. One memcached node is
+ * paused with {@code kill -STOP} (its connections stay open, nothing is answered) while every session keeps being
+ * used, then resumed with {@code kill -CONT}. Each version's class only names its Tomcat.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AbstractHungNodeScenarios {
+
+    static final String STICKY = "sticky";
+    static final String NONSTICKY = "nonsticky";
+    private static final int SESSIONS = 20;
+
+    private final TomcatVersion version;
+    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
+    private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
+    private TomcatInstance a;
+    private TomcatInstance b;
+
+    /**
+     * @param version the Tomcat distribution every test of the subclass runs on
+     */
+    protected AbstractHungNodeScenarios(TomcatVersion version) {
+        this.version = version;
+    }
+
+    @BeforeAll
+    void startCluster() {
+        memcached.put("n1", ServerProcess.memcached());
+        memcached.put("n2", ServerProcess.memcached());
+        a = tomcat("a");
+        b = tomcat("b");
+        CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
+            if (t != null) {
+                t.kill();
+            }
+        }
+        memcached.values().forEach(ServerProcess::close);
+    }
+
+    private TomcatInstance tomcat(String route) {
+        TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
+                .resolve(version.name().toLowerCase() + "-hung").resolve(route), route,
+                List.of(version.dropin(target)));
+        t.deploy(STICKY, manager(Map.of("sticky", "true")));
+        t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
+        return t;
+    }
+
+    private Map<String, String> manager(Map<String, String> mode) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("className", "dev.msm.tomcat.MsmManager");
+        m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
+        m.putAll(mode);
+        m.put("allowedClasses", "dev.msm.it.app.**");
+        return m;
+    }
+
+    /** Both nodes running and seen by every manager. */
+    @BeforeEach
+    void healthyCluster() {
+        for (ServerProcess server : memcached.values()) {
+            server.resume();
+        }
+        for (TomcatInstance t : List.of(a, b)) {
+            for (String app : List.of(STICKY, NONSTICKY)) {
+                awaitNodes(t, app, "n1 n2");
+            }
+        }
+    }
+
+    private static void awaitNodes(TomcatInstance t, String app, String nodes) {
+        await(Duration.ofSeconds(30)).alias(t + " " + app + " sees nodes [" + nodes + "]")
+                .until(() -> new Browser().body(t.url(app) + "/status.jsp"), ("nodes=" + nodes)::equals);
+    }
+
+    private static String base(String id) {
+        int dot = id.indexOf('.');
+        return dot < 0 ? id : id.substring(0, dot);
+    }
+
+    private static String node(String id) {
+        String base = base(id);
+        return base.substring(base.lastIndexOf('-') + 1);
+    }
+
+    private static String route(String id) {
+        int dot = id.indexOf('.');
+        return dot < 0 ? null : id.substring(dot + 1);
+    }
+
+    private static String other(String node) {
+        return node.equals("n1") ? "n2" : "n1";
+    }
+
+    private String stored(String node, String key) {
+        String answer = memcached.get(node).command("get " + key, "END");
+        return answer.startsWith("VALUE ") ? answer : null;
+    }
+
+    /** The Tomcat a user's request goes to: its own in sticky mode, alternating in non-sticky mode. */
+    private TomcatInstance tomcatFor(String app, Browser user, int index, int round) {
+        if (app.equals(STICKY)) {
+            return "a".equals(route(user.sessionId())) ? a : b;
+        }
+        return (index + round) % 2 == 0 ? a : b;
+    }
+
+    /** {@link #SESSIONS} users, half created on each Tomcat, each with count 1 and both copies stored. */
+    private List<Browser> users(String app) {
+        List<Browser> users = new ArrayList<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            Browser user = new Browser();
+            TomcatInstance t = i % 2 == 0 ? a : b;
+            assertEquals("count=1", user.body(t.url(app) + "/count.jsp").trim(), "user " + i);
+            users.add(user);
+        }
+        for (Browser user : users) {
+            String id = user.sessionId();
+            await().alias("both copies of " + id).until(() -> stored(node(id), base(id)) != null
+                    && stored(other(node(id)), "bak:" + base(id)) != null);
+        }
+        return users;
+    }
+
+    /**
+     * One request per user; each answer must be the user's next count. {@code acknowledged} holds each user's last
+     * acknowledged count, so that an error is reported once and not again as a loss in the next round.
+     */
+    private void round(String app, List<Browser> users, int[] acknowledged, int round, List<String> problems) {
+        for (int i = 0; i < users.size(); i++) {
+            Browser user = users.get(i);
+            TomcatInstance t = tomcatFor(app, user, i, round);
+            Http.Response r = user.get(t.url(app) + "/count.jsp");
+            String body = r.body().trim();
+            if (r.status() != 200) {
+                problems.add("round " + round + ", user " + i + " on " + t + ": error, HTTP " + r.status());
+            } else if (body.equals("count=" + (acknowledged[i] + 1))) {
+                acknowledged[i]++;
+            } else {
+                problems.add("round " + round + ", user " + i + " on " + t + ": lost, [" + body + "] after count="
+                        + acknowledged[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {STICKY, NONSTICKY})
+    void pausedNode_TwoRoundsOfOneRequestPerSession_NoErrorNothingLost_NoNewSessionOnIt(String app) {
+        List<Browser> users = users(app);
+        assertTrue(users.stream().anyMatch(u -> node(u.sessionId()).equals("n1")), "no session on n1");
+        int[] acknowledged = new int[users.size()];
+        Arrays.fill(acknowledged, 1);
+        List<String> problems = new ArrayList<>();
+
+        memcached.get("n1").pause();
+        try {
+            round(app, users, acknowledged, 1, problems);
+            // msm noticed the hang: new sessions go to the node that answers
+            for (TomcatInstance t : List.of(a, b)) {
+                awaitNodes(t, app, "n2");
+                Browser newcomer = new Browser();
+                assertEquals("count=1", newcomer.body(t.url(app) + "/count.jsp").trim());
+                assertEquals("n2", node(newcomer.sessionId()), "new session on the paused node");
+            }
+            round(app, users, acknowledged, 2, problems);
+        } finally {
+            memcached.get("n1").resume();
+        }
+        assertEquals(List.of(), problems, SESSIONS + " sessions, two rounds with n1 paused");
+
+        for (TomcatInstance t : List.of(a, b)) {
+            awaitNodes(t, app, "n1 n2");
+        }
+        round(app, users, acknowledged, 3, problems);
+        assertEquals(List.of(), problems, "after n1 resumed");
+    }
+
+    /**
+     * After the paused node resumes, it still holds the copies written before the pause. Neither the old cookie
+     * (naming the paused node) nor the new one may ever read such a stale copy, on either Tomcat.
+     */
+    @Test
+    @Disabled("Engine (core), not the store: on Tomcat 11, after n1 resumed, the old cookie (naming n1) read the copy"
+            + " n1 kept from before the pause: /read.jsp answered count=1 instead of count=3. Needs fencing of"
+            + " stale copies in core (issue 14 item 2).")
+    void nonSticky_PausedNodeResumesWithOldCopies_NeitherOldNorNewCookieReadsThem() {
+        Browser user = null;
+        for (Browser candidate : users(NONSTICKY)) {
+            if (node(candidate.sessionId()).equals("n1")) {
+                user = candidate;
+                break;
+            }
+        }
+        assertTrue(user != null, "no session on n1");
+        String oldId = user.sessionId();
+        memcached.get("n1").pause();
+        try {
+            awaitNodes(a, NONSTICKY, "n2");
+            awaitNodes(b, NONSTICKY, "n2");
+            assertEquals("count=2", user.body(a.url(NONSTICKY) + "/count.jsp").trim());
+            assertEquals("count=3", user.body(b.url(NONSTICKY) + "/count.jsp").trim());
+        } finally {
+            memcached.get("n1").resume();
+        }
+        awaitNodes(a, NONSTICKY, "n1 n2");
+        awaitNodes(b, NONSTICKY, "n1 n2");
+        String newId = user.sessionId();
+
+        // the old cookie: never the stale count=1 of n1 (which would answer count=2 again)
+        int latest = 3;
+        for (TomcatInstance t : List.of(a, b)) {
+            Browser old = new Browser();
+            old.setSessionId("/" + NONSTICKY, oldId);
+            String body = old.body(t.url(NONSTICKY) + "/read.jsp").trim();
+            assertNotEquals("count=1", body, "the old cookie on " + t + " read the stale copy of " + oldId);
+            if (body.startsWith("count=")) {
+                assertEquals("count=" + latest, body, "the old cookie on " + t + " read an old copy");
+            }
+        }
+        // the new cookie: every change kept
+        for (TomcatInstance t : List.of(a, b)) {
+            Browser current = new Browser();
+            current.setSessionId("/" + NONSTICKY, newId);
+            latest++;
+            assertEquals("count=" + latest, current.body(t.url(NONSTICKY) + "/count.jsp").trim(),
+                    "the new cookie on " + t);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.msm.redis;
+
+import static dev.msm.api.Awaits.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import dev.msm.api.ServerProcess;
+import dev.msm.api.SessionStore;
+import dev.msm.api.Settings;
+import dev.msm.api.StoreException;
+
+/**
+ * Redis Cluster for real (issue 14): three masters with one replica each ({@code redis-cli --cluster create ...
+ * --cluster-replicas 1}), on loopback ports. The master holding a session's slot is killed with SIGKILL while requests
+ * run; its replica is promoted and the store follows the new topology. As with Sentinel, only what reached the replica
+ * survives, so the session is replicated ({@code WAIT}) before the kill.
+ */
+class RedisClusterFailoverTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    /** The engine's keys of one session; {@link RedisSessionStore#clusterKey} puts them in one slot. */
+    private static final String ID = "shop:-2Fcart_0123456789ABCDEF";
+
+    private final List<ServerProcess> nodes = new ArrayList<>();
+    private Path dir;
+    private SessionStore store;
+
+    @AfterEach
+    void stopAll() throws IOException {
+        if (store != null) {
+            store.close();
+        }
+        nodes.forEach(ServerProcess::close);
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("future did not complete", e);
+        }
+    }
+
+    private static String cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.binary("redis-cli", "redis-tools")));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "redis-cli " + String.join(" ", args));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String on(ServerProcess node, String... args) {
+        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", String.valueOf(node.port())));
+        all.addAll(List.of(args));
+        return cli(all.toArray(String[]::new));
+    }
+
+    @Test
+    @Disabled("Not reliable yet (3 of 5 runs failed): after Redis Cluster promoted the replica, the store kept"
+            + " rejecting commands for the dead master's slots ('Currently not connected. Commands are rejected.')"
+            + " for over 60 s in some runs (one run recovered in 13 s through the 5 s periodic topology refresh);"
+            + " once 'redis-cli --cluster create' found a node not empty (free-port race). Issue 14 item 8.")
+    void masterOfTheSessionKilledWhileRequestsRun_ReplicaPromoted_SessionContinues_LocksWork() throws Exception {
+        dir = Files.createTempDirectory("msm-redis-cluster-failover");
+        for (int i = 0; i < 6; i++) {
+            nodes.add(ServerProcess.redis(List.of("--cluster-enabled", "yes",
+                    "--cluster-config-file", dir.resolve("nodes-" + i + ".conf").toString(),
+                    "--cluster-port", String.valueOf(ServerProcess.freePort()),
+                    "--cluster-node-timeout", "2000")));
+        }
+        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+        nodes.forEach(n -> create.add(n.address()));
+        create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        String created = cli(create.toArray(String[]::new));
+        assertTrue(created.contains("[OK] All 16384 slots covered"), created);
+        for (ServerProcess node : nodes) {
+            await(Duration.ofSeconds(30)).alias(node + " sees the cluster ok")
+                    .until(() -> on(node, "CLUSTER", "INFO").contains("cluster_state:ok"));
+        }
+        StringBuilder seeds = new StringBuilder();
+        nodes.forEach(n -> seeds.append("redis://").append(n.address()).append(' '));
+        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", seeds.toString().trim(),
+                "redisCluster", "true"), TIMEOUT, "/cluster-failover"));
+
+        join(store.set(null, ID, bytes("session"), 600));
+        join(store.set(null, "bak:" + ID, bytes("backup"), 600));
+        assertTrue(join(store.add(null, "lock:" + ID, bytes("owner-before"), 60)));
+        ServerProcess master = null;
+        for (ServerProcess node : nodes) {
+            if (on(node, "DBSIZE").trim().equals("3") && on(node, "ROLE").startsWith("master")) {
+                master = node;
+            }
+        }
+        assertTrue(master != null, "no master holds the session");
+        ServerProcess replica = null;
+        for (ServerProcess node : nodes) {
+            if (on(node, "ROLE").startsWith("slave\n127.0.0.1\n" + master.port() + "\n")) {
+                replica = node;
+            }
+        }
+        assertTrue(replica != null, "no replica of " + master);
+        ServerProcess promoted = replica;
+        // asynchronous replication: what the replica has not received when the master dies is lost
+        assertEquals("1", on(master, "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
+            for (int i = 0; running.get() && i < 100_000; i++) {
+                try {
+                    join(store.get(null, ID));
+                    served.incrementAndGet();
+                } catch (StoreException e) {
+                    // during the failover: unavailable or timed out, as documented
+                }
+            }
+        });
+        try {
+            await().until(() -> served.get() > 20);
+            master.kill();
+            await(Duration.ofSeconds(60)).alias("the replica " + promoted + " took over")
+                    .until(() -> on(promoted, "ROLE").startsWith("master"));
+            int before = served.get();
+            await(Duration.ofSeconds(60)).alias("requests served by the new master")
+                    .until(() -> served.get() > before + 20);
+        } finally {
+            running.set(false);
+            requests.get(30, TimeUnit.SECONDS);
+        }
+
+        assertArrayEquals(bytes("session"), join(store.get(null, ID)));
+        assertArrayEquals(bytes("backup"), join(store.get(null, "bak:" + ID)));
+        join(store.set(null, ID, bytes("after-failover"), 600));
+        assertArrayEquals(bytes("after-failover"), join(store.get(null, ID)));
+        assertFalse(join(store.add(null, "lock:" + ID, bytes("someone-else"), 60)));
+        assertFalse(join(store.deleteIfEquals(null, "lock:" + ID, bytes("someone-else"))));
+        assertTrue(join(store.deleteIfEquals(null, "lock:" + ID, bytes("owner-before"))));
+        assertTrue(join(store.add(null, "lock:" + ID, bytes("owner-after"), 60)));
+        assertTrue(join(store.delete(null, "lock:" + ID)));
+    }
+}
