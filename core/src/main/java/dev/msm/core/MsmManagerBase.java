@@ -72,6 +72,7 @@ public abstract class MsmManagerBase extends ManagerBase {
     private volatile MsmSession.AttributeFilter attributeFilter = MsmSession.AttributeFilter.SERIALIZABLE;
     private volatile boolean stopping;
     private volatile boolean withoutLogin;
+    private volatile LifecycleException startFailure;
 
     // ==================================================================== attributes
 
@@ -387,14 +388,17 @@ public abstract class MsmManagerBase extends ManagerBase {
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         Context context = getContext();
+        startFailure = null;
         try {
             start(context);
         } catch (InvalidAttributeException e) {
             closeAll();
-            throw new LifecycleException(e.getMessage(), e);
+            startFailure = new LifecycleException(e.getMessage(), e);
+            throw startFailure;
         } catch (RuntimeException e) {
             closeAll();
-            throw new LifecycleException("msm cannot start for context [" + context.getName() + "]: " + e, e);
+            startFailure = new LifecycleException("msm cannot start for context [" + context.getName() + "]: " + e, e);
+            throw startFailure;
         }
         setState(LifecycleState.STARTING);
     }
@@ -1312,6 +1316,30 @@ public abstract class MsmManagerBase extends ManagerBase {
     public boolean isStoreAvailable() {
         Layer l = layer;
         return l != null && l.storage.nodes.anyAvailable();
+    }
+
+    /**
+     * @return each configured store node and whether it is available now, in configuration order; empty for stores
+     *         that route keys themselves (see {@link #isStoreAvailable()}) and while stopped
+     */
+    public Map<StoreNode, Boolean> nodeAvailability() {
+        Layer l = layer;
+        SessionStore s = l == null ? null : l.store;
+        Map<StoreNode, Boolean> nodes = new LinkedHashMap<>();
+        if (s != null) {
+            for (StoreNode n : s.nodes()) {
+                nodes.put(n, s.isAvailable(n.id()));
+            }
+        }
+        return nodes;
+    }
+
+    /**
+     * @return why the last start failed (a configuration error names the attribute and its accepted values), or
+     *         {@code null}; for embedders such as Spring Boot, whose container reports only that the context failed
+     */
+    public LifecycleException startFailure() {
+        return startFailure;
     }
 
     /** @return how many store nodes are available now */
