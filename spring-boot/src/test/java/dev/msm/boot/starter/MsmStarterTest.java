@@ -1,4 +1,4 @@
-package dev.msm.boot.autoconfigure;
+package dev.msm.boot.starter;
 
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,29 +125,6 @@ class MsmStarterTest {
         return app.getBean(MsmInstaller.class).manager();
     }
 
-    /** One user agent with its cookies. */
-    static final class User {
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-
-        HttpResponse<String> get(String url) {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        String body(String url) {
-            HttpResponse<String> r = get(url);
-            assertEquals(200, r.statusCode(), r::body);
-            return r.body();
-        }
-    }
-
     @Test
     void readmeProperties_TwoInstances_ShareTheSession() throws Exception {
         List<Map<String, String>> blocks = readmeProperties();
@@ -167,7 +139,7 @@ class MsmStarterTest {
                         assertEquals(p.getValue(), attribute(manager(a), p.getKey()), p.getKey());
                     }
                 }
-                User user = new User();
+                HttpUser user = new HttpUser();
                 assertEquals("count=1", user.body(url(a, "/count")));
                 assertEquals("count=2", user.body(url(b, "/count")));
                 assertEquals("count=3", user.body(url(a, "/count")));
@@ -221,7 +193,7 @@ class MsmStarterTest {
     void healthIndicator_FollowsEachNode_DownOnlyWhenNoNodeAnswers() {
         try (ServerProcess h1 = ServerProcess.memcached(); ServerProcess h2 = ServerProcess.memcached();
                 ConfigurableApplicationContext app = run(onTestNodes(Map.of("msm.sticky", "false"), h1, h2))) {
-            User probe = new User();
+            HttpUser probe = new HttpUser();
             String health = url(app, "/actuator/health/msm");
             HttpResponse<String> up = probe.get(health);
             assertEquals(200, up.statusCode(), up.body());
@@ -250,7 +222,7 @@ class MsmStarterTest {
     @Test
     void meters_CountWhatMsmDid_WithPrometheusNames() {
         try (ConfigurableApplicationContext app = run(onTestNodes(Map.of("msm.sticky", "false"), n1, n2))) {
-            User user = new User();
+            HttpUser user = new HttpUser();
             for (int i = 1; i <= 3; i++) {
                 assertEquals("count=" + i, user.body(url(app, "/count")));
             }

@@ -1,4 +1,4 @@
-package dev.msm.boot.autoconfigure;
+package dev.msm.boot.manual;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +25,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.msm.api.ServerProcess;
+import dev.msm.boot.autoconfigure.MsmAutoConfiguration;
+import dev.msm.boot.starter.HttpUser;
 import dev.msm.tomcat.MsmManager;
 
 /**
@@ -88,7 +90,7 @@ class ManualCustomizerTest {
     @Test
     void readmeBoot4Customizer_TwoApplications_ShareTheSession() {
         try (ConfigurableApplicationContext a = run(); ConfigurableApplicationContext b = run()) {
-            MsmStarterTest.User user = new MsmStarterTest.User();
+            HttpUser user = new HttpUser();
             assertEquals("count=1", user.body(url(a)));
             assertEquals("count=2", user.body(url(b)));
             assertEquals("count=3", user.body(url(a)));
@@ -107,7 +109,7 @@ class ManualCustomizerTest {
         }
         assertTrue(snippet != null, "the README lost its Spring Boot 4 example");
         List<String> source = Files.readAllLines(
-                Path.of("src", "test", "java", "dev", "msm", "boot", "autoconfigure", "ManualCustomizerTest.java"))
+                Path.of("src", "test", "java", "dev", "msm", "boot", "manual", "ManualCustomizerTest.java"))
                 .stream().map(String::trim).toList();
         for (String line : snippet.split("\n")) {
             // the node list is the test's own memcached processes
