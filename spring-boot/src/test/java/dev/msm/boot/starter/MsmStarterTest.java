@@ -221,7 +221,9 @@ class MsmStarterTest {
 
     @Test
     void meters_CountWhatMsmDid_WithPrometheusNames() {
-        try (ConfigurableApplicationContext app = run(onTestNodes(Map.of("msm.sticky", "false"), n1, n2))) {
+        Map<String, String> properties = Map.of("msm.sticky", "false", "msm.attributes.operationTimeout", "900");
+        try (ConfigurableApplicationContext app = run(onTestNodes(properties, n1, n2))) {
+            assertEquals("900", manager(app).getOperationTimeout(), "a camel-case pass-through key");
             HttpUser user = new HttpUser();
             for (int i = 1; i <= 3; i++) {
                 assertEquals("count=" + i, user.body(url(app, "/count")));
