@@ -54,6 +54,7 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     private volatile String writerId;
     private volatile boolean stopping;
     private volatile boolean withoutLogin;
+    private volatile LifecycleException startFailure;
 
     // ==================================================================== lifecycle
 
@@ -61,14 +62,17 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         Context context = getContext();
+        startFailure = null;
         try {
             start(context);
         } catch (InvalidAttributeException e) {
             closeAll();
-            throw new LifecycleException(e.getMessage(), e);
+            startFailure = new LifecycleException(e.getMessage(), e);
+            throw startFailure;
         } catch (RuntimeException e) {
             closeAll();
-            throw new LifecycleException("msm cannot start for context [" + context.getName() + "]: " + e, e);
+            startFailure = new LifecycleException("msm cannot start for context [" + context.getName() + "]: " + e, e);
+            throw startFailure;
         }
         setState(LifecycleState.STARTING);
     }
@@ -475,6 +479,14 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     /** @return the state of this manager's request running on this thread, or {@code null} */
     RequestState currentRequest() {
         return requests.current();
+    }
+
+    /**
+     * @return why the last start failed (a configuration error names the attribute and its accepted values), or
+     *         {@code null}; for embedders such as Spring Boot, whose container reports only that the context failed
+     */
+    public LifecycleException startFailure() {
+        return startFailure;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.msm.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -252,6 +254,22 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
     public boolean isStoreAvailable() {
         StoreLayer l = activeLayer();
         return l != null && l.storage.anyAvailable();
+    }
+
+    /**
+     * @return each configured store node and whether it is available now, in configuration order; empty for stores
+     *         that route keys themselves (see {@link #isStoreAvailable()}) and while stopped
+     */
+    public Map<StoreNode, Boolean> nodeAvailability() {
+        StoreLayer l = activeLayer();
+        SessionStore s = l == null ? null : l.store;
+        Map<StoreNode, Boolean> nodes = new LinkedHashMap<>();
+        if (s != null) {
+            for (StoreNode n : s.nodes()) {
+                nodes.put(n, s.isAvailable(n.id()));
+            }
+        }
+        return nodes;
     }
 
     /** @return how many store nodes are available now */

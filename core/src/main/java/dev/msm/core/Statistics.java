@@ -125,6 +125,21 @@ public final class Statistics {
     }
 
     /**
+     * @return the sum of all times the timer measured, in microseconds (with {@link #count(Timer)}: a rate-able
+     *         total for metrics libraries, e.g. a Micrometer {@code FunctionTimer})
+     */
+    public long totalMicros(Timer t) {
+        return timers[t.ordinal()].sum();
+    }
+
+    /**
+     * @return the sum of all serialized session sizes recorded, in bytes
+     */
+    public long totalSizeBytes() {
+        return sizes.sum();
+    }
+
+    /**
      * @param percentile from 0 to 100
      * @return an upper bound of the percentile of serialized session sizes in bytes
      */
@@ -151,6 +166,7 @@ public final class Statistics {
         private static final int SUB = 4;
         /** One adder per bucket: request threads record concurrently without contending on one cache line. */
         private final LongAdder[] buckets = new LongAdder[64 * SUB];
+        private final LongAdder sum = new LongAdder();
 
         Histogram() {
             for (int i = 0; i < buckets.length; i++) {
@@ -159,7 +175,13 @@ public final class Statistics {
         }
 
         void record(long value) {
-            buckets[bucket(Math.max(0, value))].increment();
+            long v = Math.max(0, value);
+            buckets[bucket(v)].increment();
+            sum.add(v);
+        }
+
+        long sum() {
+            return sum.sum();
         }
 
         static int bucket(long v) {
@@ -214,6 +236,7 @@ public final class Statistics {
             for (LongAdder b : buckets) {
                 b.reset();
             }
+            sum.reset();
         }
     }
 }

@@ -32,4 +32,21 @@ class StatisticsTest {
         s.reset();
         assertEquals(0, s.get(Statistics.Counter.LOADS));
     }
+
+    @Test
+    void totals_SumWhatWasRecorded_SoThatRatesGiveWindowedMeans() {
+        Statistics s = new Statistics();
+        s.time(Statistics.Timer.WRITE, System.nanoTime() - 3_000_000);
+        s.time(Statistics.Timer.WRITE, System.nanoTime() - 1_000_000);
+        s.size(700);
+        s.size(300);
+        assertEquals(2, s.count(Statistics.Timer.WRITE));
+        long total = s.totalMicros(Statistics.Timer.WRITE);
+        assertTrue(total >= 4000 && total < 4000 + 60_000_000, "total " + total);
+        assertEquals(0, s.totalMicros(Statistics.Timer.LOAD));
+        assertEquals(1000, s.totalSizeBytes());
+        s.reset();
+        assertEquals(0, s.totalMicros(Statistics.Timer.WRITE));
+        assertEquals(0, s.totalSizeBytes());
+    }
 }

@@ -1,0 +1,69 @@
+package dev.msm.boot.autoconfigure;
+
+import org.apache.catalina.startup.Tomcat;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.msm.boot.MsmInstaller;
+import dev.msm.boot.MsmMetrics;
+import dev.msm.boot.MsmProperties;
+import dev.msm.tomcat.MsmManager;
+
+/**
+ * Spring Boot 4: installs msm's manager on the embedded Tomcat from the {@code msm.*} properties, and adds the
+ * {@code msm} health indicator and the {@code msm.*} meters where actuator and Micrometer are present. Everything but
+ * the Boot 4 type names lives in {@code msm-spring-boot-common}; the Boot 3 twin differs only in imports.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({Tomcat.class, TomcatContextCustomizer.class})
+public class MsmAutoConfiguration {
+
+    @Bean
+    @ConfigurationProperties("msm")
+    MsmProperties msmProperties() {
+        return new MsmProperties();
+    }
+
+    @Bean
+    MsmInstaller msmInstaller(MsmProperties properties) {
+        return new MsmInstaller(properties, MsmManager::new);
+    }
+
+    @Bean
+    TomcatContextCustomizer msmTomcatContextCustomizer(MsmInstaller installer) {
+        return installer::install;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        MsmMetrics msmMetrics(MsmInstaller installer) {
+            return new MsmMetrics(installer);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("msm")
+    static class StoreHealth {
+
+        @Bean
+        HealthIndicator msmHealthIndicator(MsmInstaller installer) {
+            return () -> {
+                MsmInstaller.StoreHealth h = installer.storeHealth();
+                return (h.up() ? Health.up() : Health.down()).withDetails(h.details()).build();
+            };
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.msm.boot.manual;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpSession;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.msm.api.ServerProcess;
+import dev.msm.boot.autoconfigure.MsmAutoConfiguration;
+import dev.msm.boot.starter.HttpUser;
+import dev.msm.tomcat.MsmManager;
+
+/**
+ * The README's Spring Boot 4 example without the starter, as written there (only the node list is the test's): a
+ * {@code TomcatContextCustomizer}, imported from its Boot 4 package, sets msm's manager. Two Boot applications share
+ * two memcached nodes; a user's session continues from one to the other.
+ */
+class ManualCustomizerTest {
+
+    private static ServerProcess n1;
+    private static ServerProcess n2;
+
+    @BeforeAll
+    static void start() {
+        n1 = ServerProcess.memcached();
+        n2 = ServerProcess.memcached();
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    }
+
+    @AfterAll
+    static void stop() {
+        n1.close();
+        n2.close();
+    }
+
+    /** A Boot 4 application with msm set up by hand: the starter's auto-configuration is left out. */
+    @SpringBootApplication(proxyBeanMethods = false, exclude = MsmAutoConfiguration.class)
+    @RestController
+    public static class App {
+
+        @Bean
+        TomcatContextCustomizer msmSessions() {
+            return context -> {
+                MsmManager manager = new MsmManager();
+                manager.setMemcachedNodes("n1:" + n1.address() + " n2:" + n2.address());
+                manager.setSticky("false");
+                manager.setLockingMode("all");
+                context.setManager(manager);
+            };
+        }
+
+        /** Counts per session. */
+        @GetMapping("/count")
+        String count(HttpSession session) {
+            Integer n = (Integer) session.getAttribute("count");
+            int next = n == null ? 1 : n + 1;
+            session.setAttribute("count", next);
+            return "count=" + next;
+        }
+    }
+
+    private static ConfigurableApplicationContext run() {
+        return new SpringApplication(App.class).run("--server.port=0", "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off");
+    }
+
+    private static String url(ConfigurableApplicationContext app) {
+        return "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/count";
+    }
+
+    @Test
+    void readmeBoot4Customizer_TwoApplications_ShareTheSession() {
+        try (ConfigurableApplicationContext a = run(); ConfigurableApplicationContext b = run()) {
+            HttpUser user = new HttpUser();
+            assertEquals("count=1", user.body(url(a)));
+            assertEquals("count=2", user.body(url(b)));
+            assertEquals("count=3", user.body(url(a)));
+        }
+    }
+
+    @Test
+    void readmeBoot4Snippet_IsThisTestsCode() throws IOException {
+        String readme = Files.readString(Path.of("..", "..", "README.md"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        String snippet = null;
+        while (m.find()) {
+            if (m.group(1).contains("org.springframework.boot.tomcat.TomcatContextCustomizer")) {
+                snippet = m.group(1);
+            }
+        }
+        assertTrue(snippet != null, "the README lost its Spring Boot 4 example");
+        List<String> source = Files.readAllLines(
+                Path.of("src", "test", "java", "dev", "msm", "boot", "manual", "ManualCustomizerTest.java"))
+                .stream().map(String::trim).toList();
+        for (String line : snippet.split("\n")) {
+            // the node list is the test's own memcached processes
+            if (!line.isBlank() && !line.contains("setMemcachedNodes(")) {
+                assertTrue(source.contains(line.trim()), "README line not in this test: " + line);
+            }
+        }
+    }
+}
