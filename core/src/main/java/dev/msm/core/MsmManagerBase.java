@@ -299,7 +299,11 @@ public abstract class MsmManagerBase extends ManagerBase {
         return attr("sessionAttributeFilter");
     }
 
-    /** MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... */
+    /**
+     * MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... Default
+     * {@code host.hash,context.hash,webappVersion}: one namespace per application. The same explicit value in two
+     * applications makes them share sessions.
+     */
     public void setStorageKeyPrefix(String value) {
         attr("storageKeyPrefix", value);
     }
@@ -361,6 +365,33 @@ public abstract class MsmManagerBase extends ManagerBase {
 
     public String getEncryptionKeyFile() {
         return attr("encryptionKeyFile");
+    }
+
+    /**
+     * HMAC keys that sign stored sessions without encrypting them: {@code id:base64key, ...} (16 to 64 bytes each),
+     * newest first (it signs; all verify). A value whose signature does not verify is refused, so a store writer
+     * without the key cannot forge a session. Not needed with {@code encryptionKeys}. Not readable back over JMX.
+     */
+    public void setIntegrityKeys(String value) {
+        attr("integrityKeys", value);
+    }
+
+    /** A file with one {@code id:base64key} per line, newest first; instead of {@code integrityKeys}. */
+    public void setIntegrityKeyFile(String value) {
+        attr("integrityKeyFile", value);
+    }
+
+    public String getIntegrityKeyFile() {
+        return attr("integrityKeyFile");
+    }
+
+    /**
+     * Base64 secret (16 to 64 bytes) of the keyed hash that hides session ids in store keys. Never rotated with the
+     * encryption or integrity keys; changing it changes every store key (users log in again). Not readable back over
+     * JMX.
+     */
+    public void setStorageKeySecret(String value) {
+        attr("storageKeySecret", value);
     }
 
     /** Largest serialized session stored, in bytes (default: the store's limit, 1 MiB for memcached). */
@@ -505,10 +536,11 @@ public abstract class MsmManagerBase extends ManagerBase {
             SessionIdFormat idFormat = new SessionIdFormat(known);
             Host host = context.getParent() instanceof Host h ? h : null;
             StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
-                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
+                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion(),
+                    cfg.storageKeySecret(), cfg.hashesIds());
             NodeSelector nodes = new NodeSelector(s, stillRetired);
             SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
-                    cfg.cipher());
+                    cfg.cipher(), cfg.integrity(), keys.namespace());
             int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
                     s.maxValueBytes());
             SessionStorage storage = new SessionStorage(s, nodes, keys, codec, statistics, writerId,
@@ -535,9 +567,16 @@ public abstract class MsmManagerBase extends ManagerBase {
                     }
                 }
             });
+            if (logDetails && !cfg.authenticatesValues()) {
+                log.warn("Stored sessions are neither signed nor encrypted (context [" + name + "]): whoever can "
+                        + "write to the store can plant a session with any user and roles (log in as anyone), and "
+                        + "whoever can list its keys reads every session id. Set [integrityKeys] or "
+                        + "[encryptionKeys], e.g. integrityKeys=\"k1:<output of openssl rand -base64 32>\"");
+            }
             log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
                     + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
                     + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]"
+                    + (keys.hashesIds() ? " with hashed ids" : "")
                     + (stillRetired.isEmpty() ? "" : ", sessions on removed nodes " + stillRetired
                             + " move on their next use"));
             return built;
@@ -991,10 +1030,7 @@ public abstract class MsmManagerBase extends ManagerBase {
             plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
             graph = storage.codec.decode(plain, read.header(), loader);
         } catch (SerializationException e) {
-            storage.unreadable(read.id(), e);
-            if (e.rejectedClass() == null) {
-                storage.deleteUnreadable(read); // corrupt or foreign: remove it; a refused class may be allowed later
-            }
+            storage.unreadable(read, e); // removed only when corrupt or forged, see SessionStorage
             return null;
         } finally {
             thread.setContextClassLoader(previous);
