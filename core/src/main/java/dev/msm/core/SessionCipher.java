@@ -39,6 +39,8 @@ final class SessionCipher {
     private final Map<String, SecretKeySpec> keys;
     private final String currentId;
     private final SecureRandom random = new SecureRandom();
+    /** One {@link Cipher} per thread: looking one up costs more than the encryption of a small session. */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SessionCipher::newCipher);
 
     private SessionCipher(Map<String, SecretKeySpec> keys, String currentId) {
         this.keys = keys;
@@ -124,6 +126,14 @@ final class SessionCipher {
         return keys;
     }
 
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e, e);
+        }
+    }
+
     /**
      * @return the id of the key that encrypts
      */
@@ -138,7 +148,7 @@ final class SessionCipher {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentId), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plain);
@@ -164,7 +174,7 @@ final class SessionCipher {
             throw new SerializationException("Encrypted value too short", null);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ivAndSealed, 0, IV_BYTES));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(ivAndSealed, IV_BYTES, ivAndSealed.length - IV_BYTES);

@@ -43,7 +43,8 @@ import dev.msm.api.ServerProcess;
  * Trust boundaries (issue 15) on a real Tomcat distribution: two Tomcats ({@code jvmRoute} a and b) and two
  * memcached nodes; on each Tomcat the sample application four times with one {@code <Manager>} per mode:
  * {@code /app} and {@code /app2} sticky, {@code /napp} and {@code /napp2} non-sticky with {@code lockingMode="all"},
- * all with {@code integrityKeys}; {@code conf/context.xml} sets {@code sessionCookiePath="/"}, so every application
+ * all with {@code integrityKeys}, and {@code /open} non-sticky without a key (the control of the forgery);
+ * {@code conf/context.xml} sets {@code sessionCookiePath="/"}, so every application
  * receives the same {@code JSESSIONID} and a new session takes it (as with a shared single sign-on cookie).
  *
  * <p>Checked: the applications neither read, overwrite nor delete each other's sessions; a store reader who lists
@@ -108,6 +109,8 @@ public abstract class AbstractTrustScenarios {
             m.put("sticky", String.valueOf(sticky));
             if (!sticky) {
                 m.put("lockingMode", "all");
+            } else {
+                m.put("sessionBackupAsync", "false"); // the other Tomcat reads every change at once
             }
             if (!app.equals(OPEN)) {
                 m.put("integrityKeys", KEYS);
@@ -273,7 +276,8 @@ public abstract class AbstractTrustScenarios {
             }
         }
         ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        try (URLClassLoader catalina = new URLClassLoader(jars.toArray(new URL[0]), null);
+        try (URLClassLoader catalina = new URLClassLoader(jars.toArray(new URL[0]),
+                ClassLoader.getPlatformClassLoader());
                 ObjectOutputStream out = new ObjectOutputStream(graph)) {
             Object principal = catalina.loadClass("org.apache.catalina.realm.GenericPrincipal")
                     .getConstructor(String.class, List.class).newInstance("alice", List.of("user"));
