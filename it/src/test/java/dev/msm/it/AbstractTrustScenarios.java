@@ -41,15 +41,17 @@ import dev.msm.api.ServerProcess;
 
 /**
  * Trust boundaries (issue 15) on a real Tomcat distribution: two Tomcats ({@code jvmRoute} a and b) and two
- * memcached nodes; on each Tomcat the sample application four times with one {@code <Manager>} per mode:
+ * memcached nodes; on each Tomcat the sample application several times, one {@code <Manager>} per pair:
  * {@code /app} and {@code /app2} sticky, {@code /napp} and {@code /napp2} non-sticky with {@code lockingMode="all"},
- * all with {@code integrityKeys}, and {@code /open} non-sticky without a key (the control of the forgery);
- * {@code conf/context.xml} sets {@code sessionCookiePath="/"}, so every application
- * receives the same {@code JSESSIONID} and a new session takes it (as with a shared single sign-on cookie).
+ * all with {@code integrityKeys}, and {@code /open} non-sticky without a key (the control of the forgery); on
+ * Tomcat 11 also {@code /rapp} and {@code /rapp2}, non-sticky on a real redis-server. {@code conf/context.xml} sets
+ * {@code sessionCookiePath="/"}, so every application receives the same {@code JSESSIONID} and a new session takes
+ * it (as with a shared single sign-on cookie).
  *
  * <p>Checked: the applications neither read, overwrite nor delete each other's sessions; a store reader who lists
- * memcached's keys ({@code lru_crawler metadump all}) finds no session id; a store writer who plants a session with
- * a forged {@code GenericPrincipal} does not log anyone in. Each version's class only names its Tomcat.
+ * memcached's keys ({@code lru_crawler metadump all}) or Redis's ({@code SCAN}) finds no session id; a store writer
+ * who plants a session with a forged {@code GenericPrincipal} does not log anyone in. Each version's class only
+ * names its Tomcat.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractTrustScenarios {
@@ -58,10 +60,13 @@ public abstract class AbstractTrustScenarios {
     private static final List<String> APPS = List.of("app", "app2", "napp", "napp2");
     /** The control: non-sticky without any key. */
     private static final String OPEN = "open";
+    /** On Tomcat 11 (as in the distribution scenarios): the same pair on a real redis-server. */
+    private static final List<String> REDIS_APPS = List.of("rapp", "rapp2");
 
     private final TomcatVersion version;
     private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
     private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
+    private ServerProcess redis;
     private TomcatInstance a;
     private TomcatInstance b;
 
@@ -82,6 +87,9 @@ public abstract class AbstractTrustScenarios {
     void startCluster() {
         memcached.put("n1", ServerProcess.memcached());
         memcached.put("n2", ServerProcess.memcached());
+        if (withRedis()) {
+            redis = ServerProcess.redis();
+        }
         a = tomcat("a");
         b = tomcat("b");
         CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
@@ -95,16 +103,36 @@ public abstract class AbstractTrustScenarios {
             }
         }
         memcached.values().forEach(ServerProcess::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private boolean withRedis() {
+        return version == TomcatVersion.TOMCAT_11;
+    }
+
+    private List<String> keyedApps() {
+        return withRedis() ? Stream.concat(APPS.stream(), REDIS_APPS.stream()).toList() : APPS;
     }
 
     private TomcatInstance tomcat(String route) {
+        List<Path> libs = new ArrayList<>(List.of(version.dropin(target)));
+        if (withRedis()) {
+            libs.add(TomcatVersion.Dropins.require(target, "msm-redis.jar"));
+        }
         TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
-                .resolve("trust-" + version.name().toLowerCase()).resolve(route), route,
-                List.of(version.dropin(target)));
-        for (String app : Stream.concat(APPS.stream(), Stream.of(OPEN)).toList()) {
+                .resolve("trust-" + version.name().toLowerCase()).resolve(route), route, libs);
+        for (String app : Stream.concat(keyedApps().stream(), Stream.of(OPEN)).toList()) {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("className", "dev.msm.tomcat.MsmManager");
-            m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
+            if (REDIS_APPS.contains(app)) {
+                m.put("store", "redis");
+                m.put("redisUrl", "redis://" + redis.address());
+            } else {
+                m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:"
+                        + memcached.get("n2").address());
+            }
             boolean sticky = app.startsWith("app");
             m.put("sticky", String.valueOf(sticky));
             if (!sticky) {
@@ -150,14 +178,18 @@ public abstract class AbstractTrustScenarios {
 
     private static String random(String id) {
         String base = id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
-        return base.substring(0, base.lastIndexOf('-'));
+        return base.contains("-") ? base.substring(0, base.lastIndexOf('-')) : base; // Redis ids name no node
     }
 
     // ==================================================================== two applications, one cookie
 
     @Test
     void twoApplications_SameSessionId_NoLeak_NoOverwrite_NoDelete() {
-        for (String[] pair : new String[][] {{"app", "app2"}, {"napp", "napp2"}}) {
+        List<String[]> pairs = new ArrayList<>(List.of(new String[] {"app", "app2"}, new String[] {"napp", "napp2"}));
+        if (withRedis()) {
+            pairs.add(new String[] {"rapp", "rapp2"});
+        }
+        for (String[] pair : pairs) {
             String one = "/" + pair[0];
             String two = "/" + pair[1];
             User user = new User();
@@ -183,12 +215,13 @@ public abstract class AbstractTrustScenarios {
     @Test
     void storeReader_ListingMemcachedKeys_FindsNoSessionId() {
         List<String> ids = new ArrayList<>();
-        for (String app : APPS) {
+        List<String> redisIds = new ArrayList<>();
+        for (String app : keyedApps()) {
             for (TomcatInstance t : List.of(a, b)) {
                 User user = new User();
                 user.body(t.url(app) + "/count.jsp");
                 user.body(t.url(app) + "/count.jsp");
-                ids.add(user.id);
+                (REDIS_APPS.contains(app) ? redisIds : ids).add(user.id);
             }
         }
         List<String> keys = new ArrayList<>();
@@ -204,6 +237,39 @@ public abstract class AbstractTrustScenarios {
                         + "] names session [" + id + "]");
             }
         }
+        if (withRedis()) {
+            List<String> redisKeys = scan(redis);
+            assertTrue(redisKeys.size() >= redisIds.size(), "Redis holds the sessions: " + redisKeys);
+            for (String key : redisKeys) {
+                for (String id : redisIds) {
+                    assertFalse(key.toUpperCase().contains(random(id).toUpperCase()), "Redis key [" + key
+                            + "] names session [" + id + "]");
+                }
+            }
+        }
+    }
+
+    /** What {@code SCAN} lists: every key of a small Redis (inline command, RESP answer). */
+    private static List<String> scan(ServerProcess server) {
+        List<String> keys = new ArrayList<>();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("SCAN 0 COUNT 100000\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            assertEquals("*2", in.readLine());
+            in.readLine(); // $n of the cursor
+            assertEquals("0", in.readLine(), "one SCAN call lists every key of a small database");
+            int n = Integer.parseInt(in.readLine().substring(1));
+            for (int i = 0; i < n; i++) {
+                in.readLine(); // $length
+                keys.add(in.readLine());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
     }
 
     /** What {@code lru_crawler metadump all} lists: every key of the node. */
