@@ -1,6 +1,7 @@
 package dev.msm.core;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,10 @@ import dev.msm.api.Settings;
  * @param maxInactiveInterval     session timeout in seconds overriding the context's, or {@code null}
  * @param compressionThreshold    compress serialized sessions of at least this many bytes; 0 never
  * @param cipher                  encrypts stored values; {@code null} when no keys are configured
+ * @param integrity               signs stored values (when there is no cipher) and verifies signed ones;
+ *                                {@code null} when no keys are configured
+ * @param storageKeySecret        the key of the hash that hides session ids in store keys; {@code null} when not
+ *                                configured
  * @param maxSessionBytes         largest stored value; 0 for the store's limit
  */
 public record ManagerConfig(
@@ -60,6 +65,8 @@ public record ManagerConfig(
         Integer maxInactiveInterval,
         int compressionThreshold,
         SessionCipher cipher,
+        SessionMac integrity,
+        byte[] storageKeySecret,
         int maxSessionBytes) {
 
     /** Default of {@code operationTimeout}, as MSM. */
@@ -70,8 +77,14 @@ public record ManagerConfig(
     public static final Duration DEFAULT_BACKUP_TIMEOUT = Duration.ofMillis(100);
     /** Default of {@code sessionBackupInterval}. */
     public static final Duration DEFAULT_BACKUP_INTERVAL = Duration.ofMillis(100);
-    /** Default of {@code storageKeyPrefix}, as MSM. */
-    public static final String DEFAULT_STORAGE_KEY_PREFIX = "webappVersion";
+    /**
+     * Default of {@code storageKeyPrefix}: one key namespace per application (MSM's was {@code webappVersion}, which
+     * let two applications read each other's sessions).
+     */
+    public static final String DEFAULT_STORAGE_KEY_PREFIX = "host.hash,context.hash,webappVersion";
+    /** What {@code storageKeySecret} accepts. */
+    static final String STORAGE_KEY_SECRET_ACCEPTED = "a base64 secret of 16 to 64 bytes (e.g. the output of "
+            + "[openssl rand -base64 32])";
 
     /** Attributes the manager itself reads (MSM's names where MSM had the attribute). */
     static final Set<String> MANAGER_ATTRIBUTES = Set.of("store", "enabled", "sticky", "lockingMode",
@@ -79,7 +92,7 @@ public record ManagerConfig(
             "requestUriIgnorePattern", "sessionBackupAsync", "sessionBackupTimeout", "sessionBackupInterval",
             "backupThreadCount", "sessionAttributeFilter", "storageKeyPrefix", "serializer",
             "transcoderFactoryClass", "maxInactiveInterval", "compressionThreshold", "encryptionKeys",
-            "encryptionKeyFile", "maxSessionBytes");
+            "encryptionKeyFile", "integrityKeys", "integrityKeyFile", "storageKeySecret", "maxSessionBytes");
 
     /** Attributes handed to the store (besides store-specific ones set through {@code setProperty}). */
     static final Set<String> STORE_ATTRIBUTES = Set.of("memcachedNodes", "failoverNodes", "memcachedProtocol",
@@ -146,11 +159,43 @@ public record ManagerConfig(
         }
         int compression = s.getInt("compressionThreshold", 0, 0, Integer.MAX_VALUE);
         SessionCipher cipher = SessionCipher.of(s.get("encryptionKeys"), s.get("encryptionKeyFile"));
+        SessionMac integrity = SessionMac.of(s.get("integrityKeys"), s.get("integrityKeyFile"));
+        byte[] storageKeySecret = storageKeySecret(s.get("storageKeySecret"));
         int maxSessionBytes = s.getInt("maxSessionBytes", 0, 0, Integer.MAX_VALUE);
         return new ManagerConfig(storeName(s), enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
                 lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
                 backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive,
-                compression, cipher, maxSessionBytes);
+                compression, cipher, integrity, storageKeySecret, maxSessionBytes);
+    }
+
+    /**
+     * @return whether stored values are encrypted or signed, so that a store writer without a key cannot forge one
+     */
+    boolean authenticatesValues() {
+        return cipher != null || integrity != null;
+    }
+
+    /**
+     * @return whether store keys hide session ids: some secret is configured
+     */
+    boolean hashesIds() {
+        return authenticatesValues() || storageKeySecret != null;
+    }
+
+    private static byte[] storageKeySecret(String value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] secret;
+        try {
+            secret = Base64.getDecoder().decode(value.trim());
+        } catch (IllegalArgumentException e) {
+            secret = null;
+        }
+        if (secret == null || secret.length < 16 || secret.length > 64) {
+            throw InvalidAttributeException.invalidValue("storageKeySecret", "***", STORAGE_KEY_SECRET_ACCEPTED);
+        }
+        return secret;
     }
 
     /**

@@ -271,7 +271,11 @@ public abstract class MsmAttributesBase extends ManagerBase {
         return attr("sessionAttributeFilter");
     }
 
-    /** MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... */
+    /**
+     * MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... Default
+     * {@code host.hash,context.hash,webappVersion}: one namespace per application. The same explicit value in two
+     * applications makes them share sessions.
+     */
     public void setStorageKeyPrefix(String value) {
         attr("storageKeyPrefix", value);
     }
@@ -333,6 +337,33 @@ public abstract class MsmAttributesBase extends ManagerBase {
 
     public String getEncryptionKeyFile() {
         return attr("encryptionKeyFile");
+    }
+
+    /**
+     * HMAC keys that sign stored sessions without encrypting them: {@code id:base64key, ...} (16 to 64 bytes each),
+     * newest first (it signs; all verify). A value whose signature does not verify is refused, so a store writer
+     * without the key cannot forge a session. Not needed with {@code encryptionKeys}. Not readable back over JMX.
+     */
+    public void setIntegrityKeys(String value) {
+        attr("integrityKeys", value);
+    }
+
+    /** A file with one {@code id:base64key} per line, newest first; instead of {@code integrityKeys}. */
+    public void setIntegrityKeyFile(String value) {
+        attr("integrityKeyFile", value);
+    }
+
+    public String getIntegrityKeyFile() {
+        return attr("integrityKeyFile");
+    }
+
+    /**
+     * Base64 secret (16 to 64 bytes) of the keyed hash that hides session ids in store keys. Never rotated with the
+     * encryption or integrity keys; changing it changes every store key (users log in again). Not readable back over
+     * JMX.
+     */
+    public void setStorageKeySecret(String value) {
+        attr("storageKeySecret", value);
     }
 
     /** Largest serialized session stored, in bytes (default: the store's limit, 1 MiB for memcached). */

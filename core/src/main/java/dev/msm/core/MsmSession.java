@@ -22,10 +22,8 @@ public class MsmSession extends StandardSession {
 
     private static final long serialVersionUID = 1L;
 
-    /** Session notes that are part of the session's state: FORM login in progress and the login's session id. */
-    static final Set<String> PERSISTED_NOTES = Set.of("org.apache.catalina.authenticator.REQUEST",
-            "org.apache.catalina.authenticator.SESSION_ID", "org.apache.catalina.session.USERNAME",
-            "org.apache.catalina.session.PASSWORD");
+    /** Session notes that are part of the session's state (never the FORM password, see TomcatAttributes). */
+    static final Set<String> PERSISTED_NOTES = TomcatAttributes.PERSISTED_NOTES;
 
     /** Set, removed or re-set attributes, or changed authentication state, since the last store. */
     private transient volatile boolean dirty;

@@ -58,7 +58,7 @@ final class SessionBytes {
      * @param register add the session to the manager's sessions (else a detached copy)
      * @param activate fire the activation events (sticky: the session moves into this Tomcat's memory)
      * @return the session, or {@code null} when the value cannot be read (logged once, counted; a corrupt or foreign
-     *         value is deleted, one with a refused class kept since it may be allowed later)
+     *         value is deleted; one this Tomcat cannot read because of its own configuration, or with a refused class, is kept)
      */
     MsmSession toSession(SessionStorage.Read read, String fullId, boolean register, boolean activate) {
         Object graph;
@@ -71,10 +71,7 @@ final class SessionBytes {
             plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
             graph = storage.codec.decode(plain, read.header(), webappLoader);
         } catch (SerializationException e) {
-            storage.unreadable(read.id(), e);
-            if (e.rejectedClass() == null) {
-                storage.deleteUnreadable(read);
-            }
+            storage.unreadable(read, e); // removed only when corrupt or forged, see SessionStorage
             return null;
         } finally {
             thread.setContextClassLoader(previous);

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -38,6 +39,8 @@ final class SessionCipher {
     private final Map<String, SecretKeySpec> keys;
     private final String currentId;
     private final SecureRandom random = new SecureRandom();
+    /** One {@link Cipher} per thread: looking one up costs more than the encryption of a small session. */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SessionCipher::newCipher);
 
     private SessionCipher(Map<String, SecretKeySpec> keys, String currentId) {
         this.keys = keys;
@@ -51,59 +54,84 @@ final class SessionCipher {
      * @throws InvalidAttributeException when a key is malformed, the file unreadable, or both attributes are set
      */
     static SessionCipher of(String keysAttribute, String keyFile) {
-        if (keysAttribute != null && keyFile != null) {
-            throw new InvalidAttributeException("encryptionKeys", "Attributes [encryptionKeys] and "
-                    + "[encryptionKeyFile] both configure the keys; set only one");
+        Map<String, byte[]> raw = keyList("encryptionKeys", keysAttribute, "encryptionKeyFile", keyFile, ACCEPTED,
+                n -> n == 16 || n == 24 || n == 32);
+        if (raw == null) {
+            return null;
         }
-        if (keysAttribute != null) {
-            return parse("encryptionKeys", List.of(keysAttribute.split(",")), "***");
-        }
-        if (keyFile != null) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(Path.of(keyFile), StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidAttributeException("encryptionKeyFile", "Cannot read key file [" + keyFile
-                        + "] of attribute [encryptionKeyFile]: " + e);
-            }
-            List<String> entries = new ArrayList<>();
-            for (String line : lines) {
-                String l = line.trim();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    entries.add(l);
-                }
-            }
-            return parse("encryptionKeyFile", entries, keyFile);
-        }
-        return null;
+        Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+        raw.forEach((id, key) -> keys.put(id, new SecretKeySpec(key, "AES")));
+        return new SessionCipher(keys, raw.keySet().iterator().next());
     }
 
-    private static SessionCipher parse(String attribute, List<String> entries, String shown) {
-        Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
-        String current = null;
+    /**
+     * Reads a key list in the format of {@code encryptionKeys} ({@code id:base64, ...}, newest first) from an
+     * attribute or from a file (one entry per line, {@code #} comments). Keys are never echoed in messages.
+     *
+     * @param sizeOk accepts a decoded key's length in bytes
+     * @return key id to key bytes, newest first; {@code null} when neither attribute is set
+     * @throws InvalidAttributeException when an entry is malformed, the file unreadable, or both attributes are set
+     */
+    static Map<String, byte[]> keyList(String attribute, String value, String fileAttribute, String file,
+            String accepted, IntPredicate sizeOk) {
+        if (value != null && file != null) {
+            throw new InvalidAttributeException(attribute, "Attributes [" + attribute + "] and [" + fileAttribute
+                    + "] both configure the keys; set only one");
+        }
+        if (value != null) {
+            return parse(attribute, List.of(value.split(",")), "***", accepted, sizeOk);
+        }
+        if (file == null) {
+            return null;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidAttributeException(fileAttribute, "Cannot read key file [" + file + "] of attribute ["
+                    + fileAttribute + "]: " + e);
+        }
+        List<String> entries = new ArrayList<>();
+        for (String line : lines) {
+            String l = line.trim();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                entries.add(l);
+            }
+        }
+        return parse(fileAttribute, entries, file, accepted, sizeOk);
+    }
+
+    private static Map<String, byte[]> parse(String attribute, List<String> entries, String shown, String accepted,
+            IntPredicate sizeOk) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
         for (String raw : entries) {
             String entry = raw.trim();
             int colon = entry.indexOf(':');
             String id = colon < 0 ? "" : entry.substring(0, colon);
             byte[] key;
             try {
-                key = Base64.getDecoder().decode(entry.substring(colon + 1));
+                key = Base64.getDecoder().decode(entry.substring(colon + 1).trim());
             } catch (IllegalArgumentException e) {
                 key = null;
             }
-            if (!id.matches("[A-Za-z0-9._-]{1,32}") || key == null
-                    || (key.length != 16 && key.length != 24 && key.length != 32) || keys.containsKey(id)) {
-                throw InvalidAttributeException.invalidValue(attribute, shown, ACCEPTED);
+            if (!id.matches("[A-Za-z0-9._-]{1,32}") || key == null || !sizeOk.test(key.length)
+                    || keys.containsKey(id)) {
+                throw InvalidAttributeException.invalidValue(attribute, shown, accepted);
             }
-            keys.put(id, new SecretKeySpec(key, "AES"));
-            if (current == null) {
-                current = id;
-            }
+            keys.put(id, key);
         }
-        if (current == null) {
-            throw InvalidAttributeException.invalidValue(attribute, shown, ACCEPTED);
+        if (keys.isEmpty()) {
+            throw InvalidAttributeException.invalidValue(attribute, shown, accepted);
         }
-        return new SessionCipher(keys, current);
+        return keys;
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e, e);
+        }
     }
 
     /**
@@ -120,7 +148,7 @@ final class SessionCipher {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentId), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plain);
@@ -139,13 +167,14 @@ final class SessionCipher {
     byte[] decrypt(String keyId, byte[] ivAndSealed, byte[] associatedData) {
         SecretKeySpec key = keys.get(keyId);
         if (key == null) {
-            throw new SerializationException("Value encrypted with unknown key [" + keyId + "]", null);
+            throw new ConfigurationMismatchException("Value encrypted with key [" + keyId + "], which is not among "
+                    + "this Tomcat's [encryptionKeys] " + keys.keySet());
         }
         if (ivAndSealed.length < IV_BYTES + TAG_BITS / 8) {
             throw new SerializationException("Encrypted value too short", null);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ivAndSealed, 0, IV_BYTES));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(ivAndSealed, IV_BYTES, ivAndSealed.length - IV_BYTES);

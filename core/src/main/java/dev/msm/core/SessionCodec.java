@@ -27,21 +27,27 @@ import dev.msm.api.Serializer;
  * 2      1     format version (1)
  * 3      1     kind: 1 session, 2 moved (payload is the session's new id)
  * 4      1     flags: bit 0 compressed (deflate, payload starts with the 4-byte inflated length),
- *              bit 1 encrypted (AES-GCM, payload is IV || ciphertext || tag)
+ *              bit 1 encrypted (AES-GCM, payload is IV || ciphertext || tag),
+ *              bit 2 signed (HMAC-SHA-256, payload is body || 32-byte tag)
  * 5      1+n   serializer name (length byte, ASCII)
  * ...    8     creation time (ms since the epoch)
  * ...    8     last accessed time (ms)
  * ...    4     max inactive interval (s, &lt;= 0 never expires)
  * ...    8     written at (ms)
  * ...    1+n   writer: the jvmRoute (or instance id) of the Tomcat that wrote it (length byte, ASCII)
- * ...    1+n   key id, only when encrypted (length byte, ASCII)
+ * ...    1+n   key id, only when encrypted or signed (length byte, ASCII)
  * ...    4     payload length
  * ...    n     payload
  * </pre>
  *
  * Every length is checked against what follows before anything is allocated, so a corrupt or hostile value cannot
- * make a reader allocate more than the value itself (inflation is bounded too). With encryption configured, the
- * session's id and all header bytes are authenticated; values without encryption are then refused.
+ * make a reader allocate more than the value itself (inflation is bounded too).
+ *
+ * <p>With encryption ({@code encryptionKeys}) or integrity ({@code integrityKeys}) configured, the application's key
+ * namespace, the session's id and all header bytes are authenticated with the payload (compressed first, so nothing
+ * unauthenticated is inflated); values that are neither are then refused. A value this Tomcat cannot read because of
+ * its own configuration (a key it does not have, the other serializer, a newer format, keys on one side only) is
+ * reported as {@link ConfigurationMismatchException}: the engine leaves it for the Tomcats that can read it.
  */
 final class SessionCodec {
 
@@ -49,6 +55,7 @@ final class SessionCodec {
     static final byte KIND_MOVED = 2;
     static final int FLAG_COMPRESSED = 1;
     static final int FLAG_ENCRYPTED = 2;
+    static final int FLAG_SIGNED = 4;
     /** Largest inflated payload accepted. */
     static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
     private static final byte M = 'M';
@@ -69,16 +76,36 @@ final class SessionCodec {
     private final String serializerName;
     private final int compressionThreshold;
     private final SessionCipher cipher;
+    private final SessionMac mac;
+    private final byte[] namespace;
 
     /**
      * @param compressionThreshold compress payloads of at least this many bytes; 0 never
      * @param cipher               encrypts values; {@code null} for none
+     * @param mac                  signs values when there is no cipher, and verifies signed values; {@code null} for
+     *                             none
+     * @param namespace            the application's key namespace ({@link StorageKeys#namespace()}), bound to every
+     *                             encrypted or signed value
      */
-    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
+    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher,
+            SessionMac mac, String namespace) {
         this.serializer = serializer;
         this.serializerName = serializerName;
         this.compressionThreshold = compressionThreshold;
         this.cipher = cipher;
+        this.mac = mac;
+        this.namespace = namespace.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
+        this(serializer, serializerName, compressionThreshold, cipher, null, "");
+    }
+
+    /**
+     * @return whether values are encrypted or signed, so a store writer without a key cannot forge one
+     */
+    boolean authenticates() {
+        return cipher != null || mac != null;
     }
 
     SessionCodec(Serializer serializer, String serializerName) {
@@ -103,7 +130,10 @@ final class SessionCodec {
      */
     byte[] moved(SessionId oldId, SessionId newId, int maxInactiveInterval, String writer) {
         long now = System.currentTimeMillis();
-        return envelope(KIND_MOVED, newId.base().getBytes(StandardCharsets.US_ASCII), oldId.base(), now, now,
+        // the same random part on another node: name the node only, so a store reader learns no id from the value
+        String target = newId.node() != null && newId.random().equals(oldId.random()) ? "@" + newId.node()
+                : newId.base();
+        return envelope(KIND_MOVED, target.getBytes(StandardCharsets.US_ASCII), oldId.base(), now, now,
                 maxInactiveInterval, writer);
     }
 
@@ -120,6 +150,8 @@ final class SessionCodec {
         }
         if (cipher != null) {
             flags |= FLAG_ENCRYPTED;
+        } else if (mac != null) {
+            flags |= FLAG_SIGNED;
         }
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 96);
@@ -139,6 +171,10 @@ final class SessionCodec {
                 writeShortString(out, cipher.currentKeyId());
                 out.flush();
                 body = cipher.encrypt(body, associatedData(bytes.toByteArray(), baseId));
+            } else if (mac != null) {
+                writeShortString(out, mac.currentKeyId());
+                out.flush();
+                body = mac.sign(associatedData(bytes.toByteArray(), baseId), body);
             }
             out.writeInt(body.length);
             out.write(body);
@@ -149,11 +185,13 @@ final class SessionCodec {
         }
     }
 
-    private static byte[] associatedData(byte[] headerBytes, String baseId) {
+    /** {@code namespace 0 baseId 0 header}: neither namespace nor id holds a 0, the header delimits itself. */
+    private byte[] associatedData(byte[] headerBytes, String baseId) {
         byte[] id = baseId.getBytes(StandardCharsets.US_ASCII);
-        byte[] aad = Arrays.copyOf(id, id.length + 1 + headerBytes.length);
-        aad[id.length] = 0;
-        System.arraycopy(headerBytes, 0, aad, id.length + 1, headerBytes.length);
+        byte[] aad = new byte[namespace.length + 1 + id.length + 1 + headerBytes.length];
+        System.arraycopy(namespace, 0, aad, 0, namespace.length);
+        System.arraycopy(id, 0, aad, namespace.length + 1, id.length);
+        System.arraycopy(headerBytes, 0, aad, namespace.length + 1 + id.length + 1, headerBytes.length);
         return aad;
     }
 
@@ -178,16 +216,20 @@ final class SessionCodec {
                 throw new SerializationException("Not an msm session value (no magic)", null);
             }
             byte format = in.get();
+            if (format > FORMAT) {
+                throw new ConfigurationMismatchException("Value in msm format [" + format + "] of a newer msm; this "
+                        + "version reads format [" + FORMAT + "]");
+            }
             if (format != FORMAT) {
-                throw new SerializationException("Unsupported msm value format [" + format + "]; this version "
-                        + "reads format [" + FORMAT + "]", null);
+                throw new SerializationException("Unsupported msm value format [" + format + "]", null);
             }
             byte kind = in.get();
             int flags = in.get();
             if (kind != KIND_SESSION && kind != KIND_MOVED) {
                 throw new SerializationException("Unknown msm value kind [" + kind + "]", null);
             }
-            if ((flags & ~(FLAG_COMPRESSED | FLAG_ENCRYPTED)) != 0) {
+            if ((flags & ~(FLAG_COMPRESSED | FLAG_ENCRYPTED | FLAG_SIGNED)) != 0
+                    || (flags & (FLAG_ENCRYPTED | FLAG_SIGNED)) == (FLAG_ENCRYPTED | FLAG_SIGNED)) {
                 throw new SerializationException("Unsupported msm value flags [" + flags + "]", null);
             }
             String serializer = readShortString(in);
@@ -196,7 +238,7 @@ final class SessionCodec {
             int maxInactive = in.getInt();
             long writtenAt = in.getLong();
             String writer = readShortString(in);
-            String keyId = (flags & FLAG_ENCRYPTED) != 0 ? readShortString(in) : null;
+            String keyId = (flags & (FLAG_ENCRYPTED | FLAG_SIGNED)) != 0 ? readShortString(in) : null;
             int length = in.getInt();
             if (length < 0 || length != in.remaining()) {
                 throw new SerializationException("Corrupt msm value: payload length [" + length + "] but ["
@@ -228,23 +270,32 @@ final class SessionCodec {
      * Returns the payload as the serializer wrote it: authenticated and decrypted, inflated.
      *
      * @param baseId the id of the session the value was read for
-     * @throws SerializationException when the value fails authentication, is not encrypted although encryption is
-     *                                configured (or the other way round), or does not inflate
+     * @throws ConfigurationMismatchException when this Tomcat's configuration cannot read the value: a key it does
+     *                                        not have, keys on one side only
+     * @throws SerializationException         when the value fails authentication or does not inflate
      */
     byte[] plainPayload(byte[] value, Header header, String baseId) {
         byte[] body = Arrays.copyOfRange(value, header.payloadOffset(), header.payloadOffset()
                 + header.payloadLength());
         boolean encrypted = (header.flags() & FLAG_ENCRYPTED) != 0;
-        if (cipher != null && !encrypted) {
-            throw new SerializationException("Value is not encrypted, but encryption is configured", null);
-        }
-        if (cipher == null && encrypted) {
-            throw new SerializationException("Value is encrypted (key [" + header.keyId() + "]), but no "
-                    + "[encryptionKeys] are configured", null);
-        }
+        boolean signed = (header.flags() & FLAG_SIGNED) != 0;
         if (encrypted) {
+            if (cipher == null) {
+                throw new ConfigurationMismatchException("Value is encrypted (key [" + header.keyId() + "]), but "
+                        + "this Tomcat has no [encryptionKeys]");
+            }
             body = cipher.decrypt(header.keyId(), body, associatedData(Arrays.copyOf(value,
                     header.payloadOffset() - 4), baseId));
+        } else if (signed) {
+            if (mac == null) {
+                throw new ConfigurationMismatchException("Value is signed (key [" + header.keyId() + "]), but this "
+                        + "Tomcat has no [integrityKeys]");
+            }
+            body = mac.verify(header.keyId(), associatedData(Arrays.copyOf(value, header.payloadOffset() - 4),
+                    baseId), body);
+        } else if (cipher != null || mac != null) {
+            throw new ConfigurationMismatchException("Value is neither encrypted nor signed, but this Tomcat has ["
+                    + (cipher != null ? "encryptionKeys" : "integrityKeys") + "]");
         }
         if ((header.flags() & FLAG_COMPRESSED) != 0) {
             body = inflate(body);
@@ -256,7 +307,12 @@ final class SessionCodec {
      * @return the new base id a {@link #KIND_MOVED} value points to
      */
     String movedTo(byte[] value, Header header, String baseId) {
-        return new String(plainPayload(value, header, baseId), StandardCharsets.US_ASCII);
+        String target = new String(plainPayload(value, header, baseId), StandardCharsets.US_ASCII);
+        int dash = baseId.lastIndexOf('-');
+        if (target.startsWith("@") && dash > 0) {
+            return baseId.substring(0, dash + 1) + target.substring(1);
+        }
+        return target;
     }
 
     /**
@@ -266,8 +322,8 @@ final class SessionCodec {
      */
     Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
         if (!serializerName.equals(header.serializer())) {
-            throw new SerializationException("Value written with serializer [" + header.serializer()
-                    + "], but this manager uses [" + serializerName + "]", null);
+            throw new ConfigurationMismatchException("Value written with serializer [" + header.serializer()
+                    + "], but this Tomcat uses [" + serializerName + "]");
         }
         return serializer.deserialize(plainPayload, loader);
     }

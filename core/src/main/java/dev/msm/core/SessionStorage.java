@@ -262,6 +262,9 @@ final class SessionStorage {
      * still carries the old id finds the session.
      */
     void leaveTombstone(SessionId oldId, SessionId newId, int maxInactive) {
+        if (!oldId.random().equals(newId.random())) {
+            return; // a new id (a login changed it): the old id must never lead to the new one (session fixation)
+        }
         byte[] moved = codec.moved(oldId, newId, maxInactive, writer);
         List<String> targets = new ArrayList<>();
         if (nodes.hasNodes()) {
@@ -319,7 +322,8 @@ final class SessionStorage {
 
     /**
      * Decodes a value read for {@code id}; follows a tombstone once. Unreadable values are logged once (per
-     * reason), counted, deleted, and treated as absent.
+     * reason), counted, treated as absent, and deleted when corrupt (not when this Tomcat's configuration is what
+     * cannot read them).
      *
      * @return the read, or {@code null} when there is no usable session
      */
@@ -331,9 +335,7 @@ final class SessionStorage {
         try {
             header = SessionCodec.header(value);
         } catch (SerializationException e) {
-            unreadable(id, e);
-            store.delete(fromBackup ? backupNode(id.node()) : id.node(),
-                    fromBackup ? keys.backup(id) : keys.session(id));
+            unreadable(new Read(id, value, null, fromBackup), e);
             return null;
         }
         if (header.kind() == SessionCodec.KIND_MOVED) {
@@ -411,6 +413,21 @@ final class SessionStorage {
         return null;
     }
 
+    /**
+     * A stored value could not be read: logged once per cause, counted, and deleted only when the value itself is
+     * bad (corrupt, forged, foreign). A value this Tomcat cannot read because of its own configuration (a key it
+     * does not have during a rolling key change, the other serializer, encryption or integrity on one side only, a
+     * newer format) or that names a class not allowed here is left for the Tomcats that can read it: deleting it
+     * would log its user out during a rollout.
+     */
+    void unreadable(Read read, SerializationException e) {
+        boolean leave = e instanceof ConfigurationMismatchException || e.rejectedClass() != null;
+        unreadable(read.id(), e);
+        if (!leave) {
+            deleteUnreadable(read);
+        }
+    }
+
     /** Deletes a stored value that could not be read (corrupt or written by something else). */
     void deleteUnreadable(Read read) {
         String node = read.fromBackup() ? backupNode(read.id().node()) : read.id().node();
@@ -421,10 +438,17 @@ final class SessionStorage {
 
     void unreadable(SessionId id, SerializationException e) {
         stats.count(Statistics.Counter.UNREADABLE_VALUES);
+        boolean mismatch = e instanceof ConfigurationMismatchException;
         String reason = e.rejectedClass() != null ? e.rejectedClass() : e.getMessage();
         if (reportedUnreadable.size() < 1000 && reportedUnreadable.add(reason)) {
-            log.warn("Stored session [" + id + "] cannot be read and is treated as absent: " + e.getMessage()
-                    + " (reported once per cause)");
+            if (mismatch) {
+                log.warn("Stored session [" + id + "] was written by a Tomcat configured differently and is left in "
+                        + "the store for the Tomcats that can read it, and treated as absent here: "
+                        + e.getMessage() + " (reported once per cause)");
+            } else {
+                log.warn("Stored session [" + id + "] cannot be read and is treated as absent: " + e.getMessage()
+                        + " (reported once per cause)");
+            }
         } else if (log.isDebugEnabled()) {
             log.debug("Stored session [" + id + "] cannot be read: " + e.getMessage());
         }

@@ -118,10 +118,11 @@ final class StoreLayer {
             SessionIdFormat idFormat = new SessionIdFormat(known);
             Host host = context.getParent() instanceof Host h ? h : null;
             StorageKeys keys = StorageKeys.of(cfg.storageKeyPrefix(), host == null ? "" : host.getName(),
-                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion());
+                    context.getPath(), context.getWebappVersion() == null ? "" : context.getWebappVersion(),
+                    cfg.storageKeySecret(), cfg.hashesIds());
             NodeSelector nodes = new NodeSelector(s, stillRetired);
             SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
-                    cfg.cipher());
+                    cfg.cipher(), cfg.integrity(), keys.namespace());
             int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
                     s.maxValueBytes());
             SessionStorage storage = new SessionStorage(s, nodes, keys, codec, manager.statistics(),
@@ -146,9 +147,16 @@ final class StoreLayer {
                     built.mode.nodeAvailable(node);
                 }
             });
+            if (logDetails && !cfg.authenticatesValues()) {
+                log.warn("Stored sessions are neither signed nor encrypted (context [" + name + "]): whoever can "
+                        + "write to the store can plant a session with any user and roles (log in as anyone), and "
+                        + "whoever can list its keys reads every session id. Set [integrityKeys] or "
+                        + "[encryptionKeys], e.g. integrityKeys=\"k1:<output of openssl rand -base64 32>\"");
+            }
             log.info("msm started for context [" + name + "]: store " + s.describe() + ", "
                     + (cfg.sticky() ? "sticky" : "non-sticky, locking " + cfg.lockingMode().name().toLowerCase())
                     + ", serializer [" + serializerProvider.name() + "], key prefix [" + keys.prefix() + "]"
+                    + (keys.hashesIds() ? " with hashed ids" : "")
                     + (stillRetired.isEmpty() ? "" : ", sessions on removed nodes " + stillRetired
                             + " move on their next use"));
             return built;

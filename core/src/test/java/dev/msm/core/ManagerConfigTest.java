@@ -35,7 +35,9 @@ class ManagerConfigTest {
         assertTrue(c.backupAsync());
         assertEquals(Duration.ofMillis(100), c.backupTimeout());
         assertEquals(Duration.ofMillis(100), c.backupInterval());
-        assertEquals("webappVersion", c.storageKeyPrefix());
+        assertEquals("host.hash,context.hash,webappVersion", c.storageKeyPrefix());
+        assertNull(c.integrity());
+        assertFalse(c.hashesIds());
         assertEquals("java", c.serializer());
         assertNull(c.maxInactiveInterval());
         assertNull(c.cipher());
@@ -74,6 +76,25 @@ class ManagerConfigTest {
         assertEquals("redis", c.store());
         assertEquals("couchbase", ManagerConfig.parse(Map.of("memcachedNodes", "http://h:8091/pools")).store());
         assertEquals(LockingMode.AUTO, ManagerConfig.parse(Map.of("lockingMode", "Auto")).lockingMode());
+    }
+
+    @Test
+    void integrityKeys_SameFormatAsEncryptionKeys_KeysNeverEchoed() {
+        String k1 = Base64.getEncoder().encodeToString(new byte[16]);
+        String k2 = Base64.getEncoder().encodeToString(new byte[64]);
+        ManagerConfig c = ManagerConfig.parse(Map.of("integrityKeys", "2026b:" + k2 + ", 2026a:" + k1));
+        assertEquals("2026b", c.integrity().currentKeyId());
+        assertTrue(c.hashesIds());
+        assertTrue(c.authenticatesValues());
+        assertTrue(error(Map.of("integrityKeys", "a:" + Base64.getEncoder().encodeToString(new byte[15])))
+                .startsWith("Invalid value [***] for attribute [integrityKeys]; accepted is a comma-separated list"));
+        assertTrue(error(Map.of("integrityKeys", "a:" + k1, "integrityKeyFile", "/x"))
+                .contains("[integrityKeys] and [integrityKeyFile]"));
+        assertEquals("Invalid value [***] for attribute [storageKeySecret]; accepted is "
+                + ManagerConfig.STORAGE_KEY_SECRET_ACCEPTED, error(Map.of("storageKeySecret", "c2hvcnQ=")));
+        ManagerConfig secretOnly = ManagerConfig.parse(Map.of("storageKeySecret", k1));
+        assertTrue(secretOnly.hashesIds());
+        assertFalse(secretOnly.authenticatesValues());
     }
 
     @Test

@@ -40,9 +40,9 @@ public abstract class ManagerScenarios extends StoreScenarios {
     /** @return a client of the same store and key space as the managers, for checks and injected faults */
     protected abstract dev.msm.api.SessionStore directStore();
 
-    /** @return the storage key prefix the fixture's attributes give ({@code ""} for none) */
+    /** @return the storage key prefix the fixture's attributes give (default: the namespace of {@code /app}) */
     protected String keyPrefix() {
-        return "";
+        return StorageKeys.of(null, "localhost", "/app", "").prefix();
     }
 
     protected String base(String sessionId) {
@@ -329,8 +329,11 @@ public abstract class ManagerScenarios extends StoreScenarios {
         assertEquals("ok", user.body(a.url() + "/set?name=card&value=s3cr3t-4111-1111"));
         String id = user.sessionId();
         String otherNode = node(id).equals("n1") ? "n2" : "n1";
-        for (byte[] stored : List.of(join(directStore().get(node(id), sessionKey(id))),
-                join(directStore().get(otherNode, "bak:" + sessionKey(id))))) {
+        StorageKeys keys = a.manager().layer().storage.keys;
+        SessionId sid = a.manager().parseId(id);
+        assertFalse(keys.session(sid).contains(base(id)), "the store key reveals the session id");
+        for (byte[] stored : List.of(join(directStore().get(node(id), keys.session(sid))),
+                join(directStore().get(otherNode, keys.backup(sid))))) {
             String raw = new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1);
             assertFalse(raw.contains("s3cr3t-4111-1111"), "attribute in plain text");
             assertFalse(raw.contains("alice"), "principal in plain text");

@@ -27,16 +27,30 @@ class ReadmeExamplesTest {
 
     private static final Pattern MANAGER = Pattern.compile("<Manager\\s([^>]*)/>", Pattern.DOTALL);
     private static final Pattern ATTRIBUTE = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
+    /** {@code ${name}} in an attribute, resolved from the README's own {@code catalina.properties} lines. */
+    private static final Pattern PROPERTY_REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
+    private static final Pattern PROPERTY = Pattern.compile("(?m)^(msm\\.[A-Za-z.]+)=(\\S+)$");
 
     static List<Map<String, String>> examples() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        Map<String, String> properties = new LinkedHashMap<>();
+        Matcher p = PROPERTY.matcher(readme);
+        while (p.find()) {
+            properties.put(p.group(1), p.group(2));
+        }
         List<Map<String, String>> examples = new ArrayList<>();
         Matcher m = MANAGER.matcher(readme);
         while (m.find()) {
             Map<String, String> attributes = new LinkedHashMap<>();
             Matcher a = ATTRIBUTE.matcher(m.group(1));
             while (a.find()) {
-                attributes.put(a.group(1), a.group(2));
+                Matcher ref = PROPERTY_REFERENCE.matcher(a.group(2));
+                String value = a.group(2);
+                if (ref.matches()) {
+                    value = properties.get(ref.group(1));
+                    assertTrue(value != null, "the README uses ${" + ref.group(1) + "} but shows no value for it");
+                }
+                attributes.put(a.group(1), value);
             }
             examples.add(attributes);
         }

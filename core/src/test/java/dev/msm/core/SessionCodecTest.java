@@ -2,6 +2,7 @@ package dev.msm.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -158,6 +159,102 @@ class SessionCodecTest {
         assertEquals(SessionCodec.KIND_MOVED, h.kind());
         assertEquals("0123456789ABCDEF-n2", codec.movedTo(moved, h, old.base()));
         assertThrows(SerializationException.class, () -> codec.movedTo(moved, h, "0123456789ABCDEF-n3"));
+    }
+
+    private static SessionCodec signing(String keys, String namespace) {
+        return new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", 64, null,
+                SessionMac.of(keys, null), namespace);
+    }
+
+    @Test
+    void integrity_SignedValueRoundTrips_PlainTextStaysReadable() {
+        SessionCodec codec = signing("i1:" + K2, "ns");
+        byte[] value = codec.encode(graph(5000), "victim-n1", 0, 0, 0, "a").value();
+        SessionCodec.Header h = SessionCodec.header(value);
+        assertEquals(SessionCodec.FLAG_SIGNED, h.flags() & (SessionCodec.FLAG_SIGNED | SessionCodec.FLAG_ENCRYPTED));
+        assertEquals("i1", h.keyId());
+        assertEquals(42, roundTrip(codec, value, "victim-n1"));
+    }
+
+    @Test
+    void integrity_TamperedCopiedOrForgedValues_AreRefused() {
+        SessionCodec codec = signing("i1:" + K2, "ns");
+        byte[] value = codec.encode(graph(3000), "victim-n1", 0, 0, 0, "a").value();
+        assertThrows(SerializationException.class, () -> roundTrip(codec, value, "attacker-n1"));
+        assertThrows(SerializationException.class, () -> roundTrip(signing("i1:" + K2, "other"), value,
+                "victim-n1"), "a value of another application must not verify");
+        for (int i = 0; i < value.length; i += 5) {
+            byte[] t = value.clone();
+            t[i] ^= 0x01;
+            try {
+                roundTrip(codec, t, "victim-n1");
+                fail("tampered byte " + i + " accepted");
+            } catch (SerializationException expected) {
+                // refused
+            }
+        }
+        // a store writer without the key: an unsigned value, or one signed with a key of its own under a known id
+        byte[] unsigned = codec(0, null).encode(graph(10), "victim-n1", 0, 0, 0, "a").value();
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(codec, unsigned, "victim-n1"));
+        byte[] forged = signing("i1:" + K1, "ns").encode(graph(10), "victim-n1", 0, 0, 0, "a").value();
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> roundTrip(codec, forged, "victim-n1"));
+        assertFalse(e instanceof ConfigurationMismatchException, "a forged value is not a configuration question");
+    }
+
+    @Test
+    void encryption_BindsTheApplicationsNamespace() {
+        SessionCipher cipher = SessionCipher.of("k1:" + K1, null);
+        SessionCodec app = new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", 0, cipher,
+                null, "aaaa:bbbb");
+        SessionCodec app2 = new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", 0, cipher,
+                null, "aaaa:cccc");
+        byte[] value = app.encode(graph(10), "id-n1", 0, 0, 0, "a").value();
+        assertEquals(42, roundTrip(app, value, "id-n1"));
+        assertThrows(SerializationException.class, () -> roundTrip(app2, value, "id-n1"));
+    }
+
+    @Test
+    void ownConfiguration_IsTellingApartFromBadValues() {
+        byte[] signedOld = signing("i1:" + K1, "").encode(graph(10), "id", 0, 0, 0, "a").value();
+        // rolling key change: a Tomcat that does not have the key yet, or no longer
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(signing("i2:" + K2, ""), signedOld,
+                "id"));
+        byte[] encrypted = codec(0, SessionCipher.of("k1:" + K1, null)).encode(graph(10), "id", 0, 0, 0, "a")
+                .value();
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(codec(0, SessionCipher.of("k2:" + K2,
+                null)), encrypted, "id"));
+        // encryption or integrity on one side only
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(codec(0, null), encrypted, "id"));
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(codec(0, null), signedOld, "id"));
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(signing("i1:" + K1, ""), encrypted,
+                "id"));
+        // the other serializer
+        SessionCodec kryo = new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "kryo");
+        byte[] plain = codec(0, null).encode(graph(10), "id", 0, 0, 0, "a").value();
+        assertThrows(ConfigurationMismatchException.class, () -> roundTrip(kryo, plain, "id"));
+        // a newer format
+        byte[] newer = plain.clone();
+        newer[2] = 2;
+        assertThrows(ConfigurationMismatchException.class, () -> SessionCodec.header(newer));
+        // both keys during a change from integrity to encryption: both kinds are read
+        SessionCodec both = new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", 0,
+                SessionCipher.of("k1:" + K1, null), SessionMac.of("i1:" + K1, null), "");
+        assertEquals(42, roundTrip(both, signedOld, "id"));
+        assertEquals(42, roundTrip(both, encrypted, "id"));
+        // corrupt values are not a configuration question
+        byte[] truncated = Arrays.copyOf(encrypted, encrypted.length - 3);
+        SerializationException e = assertThrows(SerializationException.class, () -> SessionCodec.header(truncated));
+        assertFalse(e instanceof ConfigurationMismatchException);
+    }
+
+    @Test
+    void movedTombstone_SignedOnly_NamesNoSessionId() {
+        SessionCodec codec = signing("i1:" + K2, "ns");
+        SessionId old = new SessionId("0123456789ABCDEF", "n1", null);
+        byte[] moved = codec.moved(old, old.withNode("n2"), 60, "a");
+        assertFalse(new String(moved, java.nio.charset.StandardCharsets.ISO_8859_1).contains("0123456789ABCDEF"));
+        assertEquals("0123456789ABCDEF-n2", codec.movedTo(moved, SessionCodec.header(moved), old.base()));
     }
 
     @Test

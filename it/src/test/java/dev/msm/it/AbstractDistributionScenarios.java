@@ -150,6 +150,9 @@ public abstract class AbstractDistributionScenarios {
         m.put("className", "dev.msm.tomcat.MsmManager");
         m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
         m.putAll(new TreeMap<>(mode));
+        // these scenarios read memcached's keys by session id: no prefix (MSM's key format); the default, one
+        // namespace per application, is tested by AbstractTrustScenarios
+        m.put("storageKeyPrefix", "");
         m.put("allowedClasses", "dev.msm.it.app.**");
         m.put("processExpiresFrequency", "1");
         return m;
