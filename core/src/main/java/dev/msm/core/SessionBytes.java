@@ -58,7 +58,8 @@ final class SessionBytes {
      * @param register add the session to the manager's sessions (else a detached copy)
      * @param activate fire the activation events (sticky: the session moves into this Tomcat's memory)
      * @return the session, or {@code null} when the value cannot be read (logged once, counted; a corrupt or foreign
-     *         value is deleted; one this Tomcat cannot read because of its own configuration, or with a refused class, is kept)
+     *         value is deleted; one this Tomcat cannot read because of its own configuration, or with a refused
+     *         class, is kept)
      */
     MsmSession toSession(SessionStorage.Read read, String fullId, boolean register, boolean activate) {
         Object graph;

@@ -116,6 +116,11 @@ final class SessionStorage {
     // ------------------------------------------------------------------ nodes
 
     /** @return whether the store addresses nodes explicitly (session ids then name their node) */
+    /** @return how this application's keys are derived (tests, diagnostics) */
+    StorageKeys keys() {
+        return keys;
+    }
+
     boolean hasNodes() {
         return nodes.hasNodes();
     }

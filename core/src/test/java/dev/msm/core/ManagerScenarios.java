@@ -329,7 +329,7 @@ public abstract class ManagerScenarios extends StoreScenarios {
         assertEquals("ok", user.body(a.url() + "/set?name=card&value=s3cr3t-4111-1111"));
         String id = user.sessionId();
         String otherNode = node(id).equals("n1") ? "n2" : "n1";
-        StorageKeys keys = a.manager().layer().storage.keys;
+        StorageKeys keys = a.manager().layer().storage.keys();
         SessionId sid = a.manager().parseId(id);
         assertFalse(keys.session(sid).contains(base(id)), "the store key reveals the session id");
         for (byte[] stored : List.of(join(directStore().get(node(id), keys.session(sid))),

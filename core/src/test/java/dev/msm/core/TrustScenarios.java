@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.msm.api.SessionStore;
 import dev.msm.core.memory.MemoryStoreProvider;
 
 /**
@@ -218,14 +219,15 @@ public abstract class TrustScenarios {
     /** Plants the value a store writer would write: alice logged in, with a principal of its making. */
     private static void plantLogin(EmbeddedTomcat t, String id, SessionCodec attacker) {
         SessionStorage storage = t.manager().layer().storage;
+        SessionStore store = t.manager().layer().store;
         SessionId sid = t.manager().parseId(id);
         Map<String, Object> attrs = new HashMap<>();
         attrs.put("count", 100);
         long now = System.currentTimeMillis();
         byte[] value = attacker.encode(new Object[] {attrs, new GenericPrincipal("alice", List.of("user")), "FORM",
             new HashMap<>()}, base(id), now, now, 1800, "attacker").value();
-        storage.store.set(sid.node(), storage.keys.session(sid), value, 600).orTimeout(5, TimeUnit.SECONDS).join();
-        storage.store.set(storage.backupNode(sid.node()), storage.keys.backup(sid), value, 600)
+        store.set(sid.node(), storage.keys().session(sid), value, 600).orTimeout(5, TimeUnit.SECONDS).join();
+        store.set(storage.backupNode(sid.node()), storage.keys().backup(sid), value, 600)
                 .orTimeout(5, TimeUnit.SECONDS).join();
     }
 
@@ -294,8 +296,9 @@ public abstract class TrustScenarios {
         await().until(() -> a.manager().statistics().get(Statistics.Counter.WRITES) > 0
                 && a.manager().pendingBackups() == 0);
         SessionStorage storage = a.manager().layer().storage;
+        SessionStore store = a.manager().layer().store;
         SessionId sid = a.manager().parseId(id);
-        byte[] stored = storage.store.get(sid.node(), storage.keys.session(sid)).orTimeout(5, TimeUnit.SECONDS)
+        byte[] stored = store.get(sid.node(), storage.keys().session(sid)).orTimeout(5, TimeUnit.SECONDS)
                 .join();
         assertNotNull(stored);
         String raw = new String(stored, StandardCharsets.ISO_8859_1);
@@ -343,12 +346,13 @@ public abstract class TrustScenarios {
         Browser user = new Browser();
         user.body(a.url() + "/count");
         SessionStorage storage = a.manager().layer().storage;
+        SessionStore store = a.manager().layer().store;
         SessionId sid = a.manager().parseId(user.sessionId());
-        byte[] value = storage.store.get(sid.node(), storage.keys.session(sid)).orTimeout(5, TimeUnit.SECONDS).join();
+        byte[] value = store.get(sid.node(), storage.keys().session(sid)).orTimeout(5, TimeUnit.SECONDS).join();
         value[value.length - 1] ^= 1;
-        storage.store.set(sid.node(), storage.keys.session(sid), value, 600).orTimeout(5, TimeUnit.SECONDS).join();
+        store.set(sid.node(), storage.keys().session(sid), value, 600).orTimeout(5, TimeUnit.SECONDS).join();
         assertEquals("none", user.body(a.url() + "/read"));
-        await().until(() -> storage.store.get(sid.node(), storage.keys.session(sid)).orTimeout(5, TimeUnit.SECONDS)
+        await().until(() -> store.get(sid.node(), storage.keys().session(sid)).orTimeout(5, TimeUnit.SECONDS)
                 .join() == null);
     }
 
