@@ -80,9 +80,18 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess redis(List<String> extraArgs) {
         String binary = binary("redis-server", "redis-server");
+        Path dir;
+        try {
+            // a directory of its own: a replica writes the master's snapshot as dump.rdb into its directory, and
+            // every later redis-server started there would load it
+            dir = Files.createTempDirectory("msm-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ServerProcess server = new ServerProcess("redis", port -> {
             List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no"));
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no",
+                    "--dir", dir.toString()));
             cmd.addAll(extraArgs);
             return cmd;
         });

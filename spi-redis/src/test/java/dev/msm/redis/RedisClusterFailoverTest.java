@@ -106,10 +106,9 @@ class RedisClusterFailoverTest {
     }
 
     @Test
-    @Disabled("Not reliable yet (3 of 5 runs failed): after Redis Cluster promoted the replica, the store kept"
-            + " rejecting commands for the dead master's slots ('Currently not connected. Commands are rejected.')"
-            + " for over 60 s in some runs (one run recovered in 13 s through the 5 s periodic topology refresh);"
-            + " once 'redis-cli --cluster create' found a node not empty (free-port race). Issue 14 item 8.")
+    @Disabled("Not reliable yet: 2 of 3 runs pass (14-19 s), in 1 of 3 the store kept rejecting commands for the"
+            + " dead master's slots ('Currently not connected. Commands are rejected.') for over 60 s after Redis"
+            + " Cluster had promoted the replica, despite the 5 s periodic topology refresh. Issue 14 item 8.")
     void masterOfTheSessionKilledWhileRequestsRun_ReplicaPromoted_SessionContinues_LocksWork() throws Exception {
         dir = Files.createTempDirectory("msm-redis-cluster-failover");
         for (int i = 0; i < 6; i++) {
