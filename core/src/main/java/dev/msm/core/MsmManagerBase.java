@@ -28,12 +28,15 @@ import dev.msm.api.InvalidAttributeException;
  * and no single Tomcat or store node is a point of failure. {@code dev.msm.tomcat.MsmManager} in the Tomcat 10.1 and
  * 11 bridges extends this class with what differs between the two versions.
  *
- * <p>Every attribute is set as text, kept as written, and parsed and validated together when the context starts: a
- * bad value stops the context with a message naming the attribute, the value and what is accepted.
+ * <p>Every attribute is set as text ({@link MsmAttributesBase}), kept as written, and parsed and validated together
+ * when the context starts: a bad value stops the context with a message naming the attribute, the value and what is
+ * accepted. Statistics are shown over JMX by {@link MsmStatisticsBase}.
  *
  * <p>Two modes: <b>sticky</b> (default) keeps sessions in this Tomcat's memory and backs them up to the store after
  * requests that changed them; <b>non-sticky</b> keeps them in the store, loads them when a request needs them and
- * writes them back before the response completes, with optional cluster-wide locking.
+ * writes them back before the response completes, with optional cluster-wide locking. The manager builds a
+ * {@link StoreLayer} (store, storage, one {@link SessionMode}) from its attributes and hands every Tomcat call to the
+ * mode; it never asks which mode it holds.
  */
 public abstract class MsmManagerBase extends MsmStatisticsBase {
 
