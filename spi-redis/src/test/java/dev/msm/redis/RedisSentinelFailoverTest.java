@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,12 +132,16 @@ class RedisSentinelFailoverTest {
         AtomicInteger served = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
-            for (int i = 0; running.get() && i < 100_000; i++) {
+            // bounded by time, not by count: while the master is down operations fail fast, and a count would be
+            // used up before the replica takes over
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            for (int i = 0; running.get() && System.nanoTime() - deadline < 0; i++) {
                 try {
                     join(store.get(null, "s" + (i % 20)));
                     served.incrementAndGet();
                 } catch (StoreException e) {
                     failed.incrementAndGet(); // during the failover: documented as unavailable or timed out
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a client's retry pause, not a wait
                 }
             }
         });

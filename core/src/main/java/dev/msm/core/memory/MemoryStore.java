@@ -18,6 +18,7 @@ import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.api.Stores;
 import dev.msm.api.Versioned;
 
 /**
@@ -116,10 +117,7 @@ final class MemoryStore implements SessionStore {
     }
 
     private void checkSize(byte[] value) {
-        if (value.length > maxValueBytes) {
-            throw new IllegalArgumentException("Value of " + value.length + " bytes exceeds the limit of "
-                    + maxValueBytes + " bytes of store [memory " + name + "]");
-        }
+        Stores.checkValueSize(value, maxValueBytes, describe(), "memoryMaxValueBytes");
     }
 
     private Entry live(String slot) {
