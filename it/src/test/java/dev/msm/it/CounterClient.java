@@ -4,9 +4,10 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,7 +111,7 @@ final class CounterClient implements Runnable {
     private void step() {
         Session s = session;
         if (s == null || s.acknowledged >= s.rotateAfter) {
-            s = new Session(number + "." + (++generation), 50 + random.nextInt(150));
+            s = new Session(number + "." + (++generation), 100 + random.nextInt(500));
             session = s;
             report.count(ChaosReport.SESSIONS);
         }
@@ -137,17 +138,21 @@ final class CounterClient implements Runnable {
         } catch (UncheckedIOException e) {
             if (neverSent(e)) {
                 report.count(ChaosReport.REFUSED);
+                s.remember(sent, tomcat, "refused");
             } else {
                 report.count(ChaosReport.BROKEN);
                 s.unknown++;
+                s.remember(sent, tomcat, "broken: " + e.getCause());
             }
             return false;
         }
         long now = System.nanoTime();
         report.answered(TimeUnit.NANOSECONDS.toMillis(now - sent));
         String body = r.body().trim();
+        s.remember(sent, tomcat, r.status() + " " + (body.length() > 20 ? body.substring(0, 20) : body) + " in "
+                + TimeUnit.NANOSECONDS.toMillis(now - sent) + " ms, id " + s.browser.sessionId("/" + app));
         if (r.status() == 200 && body.matches("count=\\d{1,9}")) {
-            s.acknowledged(tomcat, Integer.parseInt(body.substring("count=".length())), now);
+            s.acknowledged(tomcat, Integer.parseInt(body.substring("count=".length())), sent, now);
             lastAckNanos = now;
             return true;
         }
@@ -168,7 +173,7 @@ final class CounterClient implements Runnable {
     private static boolean neverSent(UncheckedIOException e) {
         Throwable cause = e.getCause();
         return cause instanceof ConnectException || cause instanceof SocketTimeoutException
-                && String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
+                && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
     }
 
     /**
@@ -214,6 +219,10 @@ final class CounterClient implements Runnable {
         /** The last acknowledged count, 0 before the first answer. */
         int lastAck;
         long lastAckAt;
+        /** The last requests of this session, for the message of a violation. */
+        final ArrayDeque<String> history = new ArrayDeque<>();
+        /** When the request of the last acknowledged answer was sent. */
+        long lastSentAt;
         /** The session id the last acknowledged answer left in the cookie. */
         String lastAckId;
         /** Requests since the last acknowledged one whose outcome is unknown (connection broken after sending). */
@@ -228,6 +237,13 @@ final class CounterClient implements Runnable {
         Session(String label, int rotateAfter) {
             this.label = label;
             this.rotateAfter = rotateAfter;
+        }
+
+        void remember(long sent, int tomcat, String outcome) {
+            if (history.size() == 6) {
+                history.removeFirst();
+            }
+            history.addLast(report.at(sent) + " to " + tomcats.get(tomcat).jvmRoute() + ": " + outcome);
         }
 
         int preferredTomcat() {
@@ -246,18 +262,20 @@ final class CounterClient implements Runnable {
             return random.nextInt(tomcats.size());
         }
 
-        void acknowledged(int tomcat, int count, long now) {
+        void acknowledged(int tomcat, int count, long sent, long now) {
             report.count(ChaosReport.ANSWERS_200);
             int min = lastAck + 1;
             int max = lastAck + 1 + unknown;
             String rule = "the last acknowledged count + 1";
             boolean moved = false;
             if (sticky && residence >= 0) {
-                OptionalLong death = injector.firstDeathAfter(residence, lastAckAt);
-                if (death.isPresent()) {
+                FaultInjector.Death death = injector.firstDeathAfter(residence, lastAckAt);
+                // an answer of the same Tomcat sent before it was gone is the same Tomcat, not a failover
+                boolean failover = death != null && (tomcat != residence || death.done() < sent);
+                if (failover) {
                     // the lag counts time the machine ran: on a loaded machine every process may stand still
-                    long guaranteedBefore = heartbeat.runningFor(death.getAsLong(), STICKY_BACKUP_LAG.toNanos());
-                    long stalled = death.getAsLong() - guaranteedBefore - STICKY_BACKUP_LAG.toNanos();
+                    long guaranteedBefore = heartbeat.runningFor(death.start(), STICKY_BACKUP_LAG.toNanos());
+                    long stalled = death.start() - guaranteedBefore - STICKY_BACKUP_LAG.toNanos();
                     int floor = arrivedWith;
                     for (long[] ack : residenceAcks) {
                         if (ack[1] <= guaranteedBefore) {
@@ -266,11 +284,12 @@ final class CounterClient implements Runnable {
                     }
                     min = floor + 1;
                     rule = "failover: Tomcat " + tomcats.get(residence).jvmRoute() + " died at "
-                            + report.at(death.getAsLong()) + "; count=" + floor + " was acknowledged at least "
+                            + report.at(death.start()) + "; " + (floor == arrivedWith
+                            ? "the session arrived there with count=" + floor + " and no later count was "
+                            : "count=" + floor + " was the last count ") + "acknowledged at least "
                             + STICKY_BACKUP_LAG.toMillis() + " ms of running time before, at or before "
                             + report.at(guaranteedBefore) + " (the machine stood still for "
-                            + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms in between), or the session arrived "
-                            + "there with it; so at least count=" + min;
+                            + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms in between); so at least count=" + min;
                     report.count(ChaosReport.STICKY_FAILOVERS);
                     moved = true;
                 } else if (tomcat != residence) {
@@ -283,9 +302,9 @@ final class CounterClient implements Runnable {
                 report.violation(this + ": Tomcat " + tomcats.get(tomcat).jvmRoute() + " answered count=" + count
                         + " after count=" + lastAck + " was acknowledged at " + report.at(lastAckAt)
                         + (residence >= 0 ? " by Tomcat " + tomcats.get(residence).jvmRoute() : "")
-                        + " with the id [" + lastAckId + "]"
+                        + " with the id [" + lastAckId + "] (that request was sent at " + report.at(lastSentAt) + ")"
                         + "; expected at least " + min + " (" + rule + "): " + (min - count)
-                        + " acknowledged increments lost");
+                        + " acknowledged increments lost; the session's last requests: " + history);
             } else if (count > max) {
                 report.count(ChaosReport.PHANTOM, count - max);
                 report.violation(this + ": Tomcat " + tomcats.get(tomcat).jvmRoute() + " answered count=" + count
@@ -302,6 +321,7 @@ final class CounterClient implements Runnable {
             residenceAcks.add(new long[] {count, now});
             lastAck = count;
             lastAckAt = now;
+            lastSentAt = sent;
             lastAckId = browser.sessionId("/" + app);
             unknown = 0;
             acknowledged++;

@@ -3,7 +3,6 @@ package dev.msm.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,23 +67,33 @@ final class FaultInjector {
     }
 
     /** A kill or a graceful stop of a Tomcat: from the moment it was decided until the process was gone. */
-    private static final class Death {
-        final long start = System.nanoTime();
-        volatile long done = Long.MAX_VALUE;
+    static final class Death {
+        private final long start = System.nanoTime();
+        private volatile long done = Long.MAX_VALUE;
+
+        /** @return when the kill or stop was decided (a {@link System#nanoTime()} value) */
+        long start() {
+            return start;
+        }
+
+        /** @return when the process was gone, {@link Long#MAX_VALUE} while it is not yet */
+        long done() {
+            return done;
+        }
     }
 
     /**
      * @param tomcat an index into the Tomcats
      * @param nanos  a {@link System#nanoTime()} value, e.g. when an answer of that Tomcat was received
-     * @return when the first kill or stop of that Tomcat that was not over at {@code nanos} began, if there was one
+     * @return the first kill or stop of that Tomcat that was not over at {@code nanos}, or {@code null}
      */
-    OptionalLong firstDeathAfter(int tomcat, long nanos) {
+    Death firstDeathAfter(int tomcat, long nanos) {
         for (Death death : deaths.get(tomcat)) {
             if (death.done > nanos) {
-                return OptionalLong.of(death.start);
+                return death;
             }
         }
-        return OptionalLong.empty();
+        return null;
     }
 
     /**
