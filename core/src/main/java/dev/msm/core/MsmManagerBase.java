@@ -200,7 +200,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         return attr("lockingMode");
     }
 
-    /** Seconds a lock lives in the store if its owner dies (default 5). */
+    /** Seconds a lock lives in the store if its owner dies (default 5; at least 2 with memcached, non-sticky). */
     public void setLockExpiration(String value) {
         attr("lockExpiration", value);
     }
@@ -272,7 +272,11 @@ public abstract class MsmManagerBase extends ManagerBase {
         return attr("sessionBackupTimeout");
     }
 
-    /** Sticky: minimum milliseconds between two backups of one session (default 100, 0 = after every change). */
+    /**
+     * Sticky: minimum milliseconds between the starts of two backups of one session. Default 0: a backup starts as
+     * soon as the request that changed the session ends. A value above 0 trades durability for throughput: changes
+     * within the interval are written together, and a Tomcat that dies loses up to an interval of them.
+     */
     public void setSessionBackupInterval(String value) {
         attr("sessionBackupInterval", value);
     }
@@ -419,6 +423,7 @@ public abstract class MsmManagerBase extends ManagerBase {
         MsmValve.ApplicationMarker marker = new MsmValve.ApplicationMarker();
         context.getPipeline().addValve(marker);
         closers.add(() -> context.getPipeline().removeValve(marker));
+        closers.add(RefusalFilter.install(context));
         org.apache.tomcat.util.descriptor.web.LoginConfig login = context.getLoginConfig();
         this.withoutLogin = login == null || login.getAuthMethod() == null || "NONE".equals(login.getAuthMethod());
     }
@@ -1234,6 +1239,16 @@ public abstract class MsmManagerBase extends ManagerBase {
     /** @return requests answered with 503 by the configured failure action; since start or reset */
     public long getStatRequestsRefused() {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED);
+    }
+
+    /** @return requests answered 503 because their lock did not come in time; since start or reset */
+    public long getStatRequestsRefusedLockTimeout() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT);
+    }
+
+    /** @return requests answered 503 because no store node answered; since start or reset */
+    public long getStatRequestsRefusedStoreUnavailable() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
     }
 
     /** @return stored values that could not be read (corrupt, foreign, refused class); since start or reset */

@@ -1,6 +1,8 @@
 package dev.msm.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.catalina.Session;
@@ -8,7 +10,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
-import dev.msm.api.SerializationException;
 import dev.msm.api.StoreException;
 
 /**
@@ -38,7 +39,7 @@ final class StickySessions {
         this.storage = storage;
         this.config = config;
         this.backups = new StickyBackups(manager, storage, storage.stats, config.backupInterval(),
-                config.backupThreadCount(), name);
+                config.backupTimeout(), config.backupThreadCount(), name);
         String r = manager.getJvmRoute();
         this.route = r == null || r.isEmpty() ? null : r;
     }
@@ -101,7 +102,7 @@ final class StickySessions {
             return;
         }
         if (config.backupAsync()) {
-            backups.schedule(s);
+            backups.afterRequest(s);
         } else {
             backups.backupNow(s, config.backupTimeout());
         }
@@ -347,7 +348,7 @@ final class StickySessions {
                     storage.store.touch(backupNode, storage.keys.backup(sid), storage.backupTtl(maxInactive));
                 }
             }
-            if (s.isDirty() && s.backupState.get() == 0 && s.isStored()) {
+            if (s.isDirty() && s.backup.idle() && s.isStored()) {
                 backups.schedule(s); // a backup failed earlier: try again
             }
         }
@@ -378,22 +379,20 @@ final class StickySessions {
      * store keeps it for the next start.
      */
     void stop() {
-        Duration wait = config.operationTimeout().multipliedBy(2);
+        // issue 14: every write in parallel, with one deadline for all, so that a hung store node delays a stop or
+        // reload by about one operation timeout, not one per session
+        long deadline = System.nanoTime() + config.operationTimeout().plusSeconds(1).toNanos();
+        List<MsmSession> sessions = new ArrayList<>();
         for (Session session : manager.findSessions()) {
-            if (!(session instanceof MsmSession s) || !s.isValidInternalState()) {
-                continue;
+            if (session instanceof MsmSession s && s.isValidInternalState()) {
+                s.passivate(); // listeners' failures are logged by Tomcat's session
+                sessions.add(s);
             }
-            try {
-                s.passivate();
-                if (!s.isTransientCopy() && s.isMaybeDirty()) {
-                    backups.backupNow(s, wait);
-                }
-            } catch (SerializationException | StoreException e) {
-                log.warn("Session [" + s.getIdInternal() + "] not stored at stop: " + e.getMessage());
-            }
+        }
+        backups.flush(sessions, deadline);
+        for (MsmSession s : sessions) {
             manager.sessionMap().remove(s.getIdInternal());
         }
-        backups.shutdown(wait);
     }
 
     int pendingBackups() {
