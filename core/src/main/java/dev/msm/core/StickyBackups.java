@@ -29,11 +29,13 @@ import dev.msm.api.StoreException;
  * fewer times than it is changed. Serialization runs on the backup threads; a session mutated while it is
  * serialized ({@link ConcurrentModificationException}) is serialized again, never lost.
  *
- * <p>The request waits (at most {@code sessionBackupTimeout}) until the write that covers its change has been
- * handed to the store, not for the store's answer: the write leaves before the response does, so a Tomcat killed
- * right after answering loses nothing but a write the store had not received yet. With a
- * {@code sessionBackupInterval} above 0 (a trade of durability for throughput) backups of one session start at
- * most once per interval and the request does not wait.
+ * <p>The request waits, at most {@code sessionBackupTimeout}, until the store acknowledged the write that covers its
+ * change (one round-trip; serialization stays on the backup thread): a Tomcat killed right after answering loses
+ * nothing unless the store took longer than that. Waiting for the write to merely leave was not enough: the store
+ * client's I/O thread may not have sent it yet when the process dies (issue 14: 2 of 10 such kills lost the last
+ * change on Redis). Changes of several requests in flight at once still fold into one write, so writes never
+ * outnumber requests. With a {@code sessionBackupInterval} above 0 (a trade of durability for throughput) backups
+ * of one session start at most once per interval and the request does not wait.
  */
 final class StickyBackups {
 
@@ -52,7 +54,7 @@ final class StickyBackups {
         private static final int RUNNING_DIRTY = 3;
 
         private int state;
-        /** Completed once the run that covers every change made until now has handed its write to the store. */
+        /** Completed once the write of the run that covers every change made until now completed. */
         private CompletableFuture<Void> next;
         private long lastStart;
 
@@ -97,15 +99,15 @@ final class StickyBackups {
 
     /**
      * A request that may have changed {@code s} ends: starts its backup, or folds the change into the one queued or
-     * in flight, then waits (bounded) until the write that covers the change has left.
+     * in flight, then waits (bounded) until the store acknowledged the write that covers the change.
      */
     void afterRequest(MsmSession s) {
-        CompletableFuture<Void> issued = schedule(s);
-        if (requestWait.isZero() || issued.isDone()) {
+        CompletableFuture<Void> written = schedule(s);
+        if (requestWait.isZero() || written.isDone()) {
             return;
         }
         try {
-            issued.get(requestWait.toNanos(), TimeUnit.NANOSECONDS);
+            written.get(requestWait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // the backup goes on in the background; the store's copy lags a little longer
         } catch (InterruptedException e) {
@@ -116,11 +118,11 @@ final class StickyBackups {
     /**
      * Schedules a backup of a session that may have changed; coalesces with one queued, or follows one in flight.
      *
-     * @return completed once the write covering the session's current state has been handed to the store
+     * @return completed once the write covering the session's current state completed (or was not needed)
      */
     CompletableFuture<Void> schedule(MsmSession s) {
         Slot slot = s.backup;
-        CompletableFuture<Void> issued;
+        CompletableFuture<Void> written;
         long delay = -1;
         synchronized (slot) {
             switch (slot.state) {
@@ -139,12 +141,12 @@ final class StickyBackups {
                     stats.count(Statistics.Counter.BACKUPS_COALESCED);
                     break;
             }
-            issued = slot.next;
+            written = slot.next;
         }
         if (delay >= 0) {
             submit(s, delay);
         }
-        return issued;
+        return written;
     }
 
     private void submit(MsmSession s, long delayNanos) {
@@ -173,11 +175,11 @@ final class StickyBackups {
      */
     private void run(MsmSession s) {
         Slot slot = s.backup;
-        CompletableFuture<Void> issued;
+        CompletableFuture<Void> covered;
         synchronized (slot) {
             slot.state = Slot.RUNNING;
             slot.lastStart = System.nanoTime();
-            issued = slot.next;
+            covered = slot.next;
             slot.next = null;
         }
         CompletableFuture<Void> write = null;
@@ -188,19 +190,22 @@ final class StickyBackups {
                 write = start(s, encoded, start);
             }
         } finally {
-            if (issued != null) {
-                issued.complete(null);
-            }
             if (write == null) {
-                finish(s);
+                finish(s, covered);
             } else {
-                write.whenComplete((ok, e) -> finish(s));
+                write.whenComplete((ok, e) -> finish(s, covered));
             }
         }
     }
 
-    /** The backup in flight completed: start the one that follows it, if changes came meanwhile. */
-    private void finish(MsmSession s) {
+    /**
+     * The backup in flight completed: releases the requests it covered and starts the one that follows it, if
+     * changes came meanwhile.
+     */
+    private void finish(MsmSession s, CompletableFuture<Void> covered) {
+        if (covered != null) {
+            covered.complete(null);
+        }
         pending.decrementAndGet();
         boolean again;
         synchronized (s.backup) {
