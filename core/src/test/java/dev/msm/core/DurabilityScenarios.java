@@ -168,8 +168,10 @@ public abstract class DurabilityScenarios {
         long writes = a.manager().statistics().get(Statistics.Counter.WRITES);
         assertTrue(writes <= requests, writes + " writes for " + requests + " modifying requests");
 
+        // the test application's increment is not atomic: parallel requests may overwrite each other's count
+        int last = count(first.body(a.url() + "/read"));
         EmbeddedTomcat b = tomcat("b", Map.of("sticky", "true"));
-        assertEquals(requests + 1, count(first.body(b.url() + "/count")), "Tomcat b continues from the store");
+        assertEquals(last + 1, count(first.body(b.url() + "/count")), "Tomcat b continues from the store");
     }
 
     @Test
@@ -212,13 +214,15 @@ public abstract class DurabilityScenarios {
 
     // ==================================================================== 14.7 bounded stop
 
-    @Test
-    void stop_WithHungStoreNode_EndsWithinOperationTimeoutPlusAFewSeconds_WritesWhatItCan_Issue14() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stop", "reload"})
+    void stopOrReload_WithHungStoreNode_EndsWithinOperationTimeoutPlusAFewSeconds_WritesWhatItCan_Issue14(
+            String how) {
         int operationTimeout = 500;
         EmbeddedTomcat a = tomcat("a", Map.of("sticky", "true", "operationTimeout",
                 Integer.toString(operationTimeout)));
         List<Browser> users = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 24; i++) {
             Browser user = new Browser();
             assertEquals(1, count(user.body(a.url() + "/count")));
             users.add(user);
@@ -238,9 +242,14 @@ public abstract class DurabilityScenarios {
                 .contains("n1"));
 
         long start = System.nanoTime();
-        a.stop();
+        if (how.equals("stop")) {
+            a.stop();
+        } else {
+            a.reload();
+            assertTrue(a.contextAvailable(), "the context runs again after the reload");
+        }
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(tookMillis < operationTimeout + 3000, "stopping took " + tookMillis + " ms");
+        assertTrue(tookMillis < operationTimeout + 3000, how + " took " + tookMillis + " ms");
         assertEquals(0, logs.countAtLeast(Level.SEVERE), logs.text());
 
         EmbeddedTomcat b = tomcat("b", Map.of("sticky", "true", "operationTimeout",
