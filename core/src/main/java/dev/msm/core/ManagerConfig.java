@@ -28,8 +28,8 @@ import dev.msm.api.Settings;
  * @param requestUriIgnorePattern requests whose URI matches neither load nor store sessions; {@code null} for none
  * @param backupAsync             sticky: back up in the background (true) or before the response (false)
  * @param backupTimeout           sticky, synchronous: how long a request waits for its backup
- * @param backupInterval          sticky: minimum time between two backups of one session (changes in between
- *                                coalesce)
+ * @param backupInterval          sticky: minimum time between the starts of two backups of one session; 0 (default)
+ *                                for none: a backup starts when the request that changed the session ends
  * @param backupThreadCount       sticky: threads serializing and writing backups
  * @param attributeFilter         only attributes whose name matches are stored; {@code null} for all
  * @param storageKeyPrefix        MSM's prefix tokens, see {@link StorageKeys}
@@ -75,8 +75,16 @@ public record ManagerConfig(
     public static final Duration DEFAULT_LOCK_EXPIRATION = Duration.ofSeconds(5);
     /** Default of {@code sessionBackupTimeout}, as MSM. */
     public static final Duration DEFAULT_BACKUP_TIMEOUT = Duration.ofMillis(100);
-    /** Default of {@code sessionBackupInterval}. */
-    public static final Duration DEFAULT_BACKUP_INTERVAL = Duration.ofMillis(100);
+    /**
+     * Default of {@code sessionBackupInterval}: none, a backup starts as soon as the request that changed the session
+     * ends (issue 14: a timer window lost the changes of a Tomcat killed right after answering).
+     */
+    public static final Duration DEFAULT_BACKUP_INTERVAL = Duration.ZERO;
+    /**
+     * The shortest {@code lockExpiration} memcached can honour: it expires items on a whole-second clock, so an item
+     * stored with a 1 s expiry may vanish at the next tick of that clock, at once.
+     */
+    static final int MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS = 2;
     /**
      * Default of {@code storageKeyPrefix}: one key namespace per application (MSM's was {@code webappVersion}, which
      * let two applications read each other's sessions).
@@ -132,6 +140,13 @@ public record ManagerConfig(
         Duration operationTimeout = s.getMillis("operationTimeout", DEFAULT_OPERATION_TIMEOUT, 1, 600_000);
         Duration lockExpiration = Duration.ofSeconds(s.getInt("lockExpiration",
                 (int) DEFAULT_LOCK_EXPIRATION.toSeconds(), 1, 3600));
+        String store = storeName(s);
+        if (!sticky && store.equals("memcached")
+                && lockExpiration.toSeconds() < MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS) {
+            throw InvalidAttributeException.invalidValue("lockExpiration", s.get("lockExpiration"),
+                    "an integer from " + MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS + " to 3600 with memcached (it expires "
+                            + "items on a whole-second clock, so a lock of 1 s may expire at once)");
+        }
         Duration lockTimeout = s.getMillis("lockTimeout", lockExpiration.plus(operationTimeout), 0, 3_600_000);
         FailureAction onLockTimeout = s.getChoice("onLockTimeout", "fail", Set.of("fail", "proceed"))
                 .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;
@@ -162,7 +177,7 @@ public record ManagerConfig(
         SessionMac integrity = SessionMac.of(s.get("integrityKeys"), s.get("integrityKeyFile"));
         byte[] storageKeySecret = storageKeySecret(s.get("storageKeySecret"));
         int maxSessionBytes = s.getInt("maxSessionBytes", 0, 0, Integer.MAX_VALUE);
-        return new ManagerConfig(storeName(s), enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
+        return new ManagerConfig(store, enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
                 lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
                 backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive,
                 compression, cipher, integrity, storageKeySecret, maxSessionBytes);

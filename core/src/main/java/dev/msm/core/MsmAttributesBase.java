@@ -172,7 +172,7 @@ public abstract class MsmAttributesBase extends ManagerBase {
         return attr("lockingMode");
     }
 
-    /** Seconds a lock lives in the store if its owner dies (default 5). */
+    /** Seconds a lock lives in the store if its owner dies (default 5; at least 2 with memcached, non-sticky). */
     public void setLockExpiration(String value) {
         attr("lockExpiration", value);
     }
@@ -244,7 +244,11 @@ public abstract class MsmAttributesBase extends ManagerBase {
         return attr("sessionBackupTimeout");
     }
 
-    /** Sticky: minimum milliseconds between two backups of one session (default 100, 0 = after every change). */
+    /**
+     * Sticky: minimum milliseconds between the starts of two backups of one session. Default 0: a backup starts as
+     * soon as the request that changed the session ends. A value above 0 trades durability for throughput: changes
+     * within the interval are written together, and a Tomcat that dies loses up to an interval of them.
+     */
     public void setSessionBackupInterval(String value) {
         attr("sessionBackupInterval", value);
     }

@@ -100,6 +100,7 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
         MsmValve.ApplicationMarker marker = new MsmValve.ApplicationMarker();
         context.getPipeline().addValve(marker);
         closers.add(() -> context.getPipeline().removeValve(marker));
+        closers.add(RefusalFilter.install(context, this::currentRequest));
         org.apache.tomcat.util.descriptor.web.LoginConfig login = context.getLoginConfig();
         this.withoutLogin = login == null || login.getAuthMethod() == null || "NONE".equals(login.getAuthMethod());
     }
@@ -482,6 +483,11 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     /** @return the state of this manager's request running on this thread, or {@code null} */
     RequestState currentRequest() {
         return requests.current();
+    }
+
+    /** @return the parsed attributes while started, else {@code null} (tests, diagnostics) */
+    ManagerConfig config() {
+        return config;
     }
 
     /**

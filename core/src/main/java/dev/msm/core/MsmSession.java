@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.catalina.Manager;
 import org.apache.catalina.session.StandardSession;
@@ -45,9 +44,7 @@ public class MsmSession extends StandardSession {
     /** Never written back (a stand-in served while the store is unavailable). */
     private transient volatile boolean transientCopy;
     /** Sticky backups: state of this session's backup (see {@link StickyBackups}). */
-    final transient AtomicInteger backupState = new AtomicInteger();
-    /** Sticky backups: when the last backup of this session started (nanos). */
-    transient volatile long lastBackupStart;
+    final transient StickyBackups.Slot backup = new StickyBackups.Slot();
     /** The parsed id, kept in step with {@link #getIdInternal()}. */
     private transient volatile SessionId sessionId;
 

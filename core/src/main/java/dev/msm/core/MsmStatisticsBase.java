@@ -178,6 +178,16 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED);
     }
 
+    /** @return requests answered 503 because their lock did not come in time; since start or reset */
+    public long getStatRequestsRefusedLockTimeout() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT);
+    }
+
+    /** @return requests answered 503 because no store node answered; since start or reset */
+    public long getStatRequestsRefusedStoreUnavailable() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
+    }
+
     /** @return stored values that could not be read (corrupt, foreign, refused class); since start or reset */
     public long getStatUnreadableValues() {
         return statistics.get(Statistics.Counter.UNREADABLE_VALUES);

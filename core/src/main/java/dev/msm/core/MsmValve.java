@@ -22,11 +22,13 @@ final class MsmValve extends ValveBase {
 
     private final MsmManagerBase manager;
     private final Context context;
+    private final Refusals refusals;
 
     MsmValve(MsmManagerBase manager, Context context) {
         super(true);
         this.manager = manager;
         this.context = context;
+        this.refusals = new Refusals(manager.statistics(), manager.contextLog(), System::nanoTime);
     }
 
     @Override
@@ -40,7 +42,7 @@ final class MsmValve extends ValveBase {
             state = manager.beginRequest(request);
             request.setNote(RequestState.NOTE, state);
             if (state.refused != null) {
-                refuse(state, response);
+                end(state, response); // releases what the request took before it was refused, answers 503
                 return;
             }
         }
@@ -73,6 +75,7 @@ final class MsmValve extends ValveBase {
     }
 
     private void refuse(RequestState state, Response response) throws IOException {
+        refusals.refused(state.refused);
         if (!response.isCommitted()) {
             response.setHeader("Retry-After", "1");
             if (response.isError()) {

@@ -97,12 +97,36 @@ final class NonStickySessions implements SessionMode {
                 problems.storeProblem("No store node is available; requests with a session are answered 503",
                         new StoreException("all nodes down"));
                 stats.count(Statistics.Counter.REQUESTS_REFUSED);
-                state.refused = new SessionUnavailableException("Session [" + sid + "] cannot be loaded: no store "
-                        + "node is available", null);
+                state.refused = new SessionUnavailableException(SessionUnavailableException.Reason.STORE_UNAVAILABLE,
+                        "Session [" + sid + "] cannot be loaded: no store node is available", null);
                 return;
             }
         }
         state.commitHook = CommitHook.install(state.request, () -> beforeCommit(state));
+        if (!context.withoutLogin()) {
+            preload(state);
+        }
+    }
+
+    /**
+     * A context with a login-config: Tomcat's authenticator reads the session of every request that carries a session
+     * id, to restore a cached principal, before the application's filter chain, where a refusal (lock timeout, store
+     * unavailable) would reach Tomcat as an exception logged as SEVERE. Loading it here instead costs nothing more
+     * and lets {@link MsmValve} answer a refusal with 503 before the application runs (issue 14).
+     */
+    private void preload(RequestState state) {
+        String requested = state.request.getRequestedSessionId();
+        if (requested == null) {
+            return;
+        }
+        RequestState previous = RequestState.enter(state);
+        try {
+            find(requested);
+        } catch (SessionUnavailableException e) {
+            // state.refused is set: the valve answers 503
+        } finally {
+            RequestState.leave(previous);
+        }
     }
 
     /**
@@ -127,7 +151,7 @@ final class NonStickySessions implements SessionMode {
             hook.uninstall();
         }
         Request request = state.request;
-        if (state.uses.isEmpty() && request != null && !state.ignored) {
+        if (state.uses.isEmpty() && request != null && !state.ignored && state.refused == null) {
             // the request carried a session id but never asked for the session: keep it alive, in the background
             String requested = request.getRequestedSessionId();
             SessionId sid = requested == null ? null : context.parseId(requested);
@@ -307,10 +331,9 @@ final class NonStickySessions implements SessionMode {
         stats.count(Statistics.Counter.LOCK_TIMEOUTS);
         long timeout = config.lockTimeout().toMillis();
         if (config.onLockTimeout() == FailureAction.FAIL) {
-            problems.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + timeout + " ms]; "
-                    + "the request is answered with 503 (onLockTimeout=fail; reported once)");
-            throw new SessionUnavailableException("Session [" + sid + "] is locked by another request; not locked "
-                    + "within [" + timeout + " ms]", null);
+            // logged where the 503 is answered, once per minute (MsmValve)
+            throw new SessionUnavailableException(SessionUnavailableException.Reason.LOCK_TIMEOUT, "Session [" + sid
+                    + "] is locked by another request; not locked within [" + timeout + " ms]", null);
         }
         problems.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + timeout + " ms]; the "
                 + "request goes on unlocked (onLockTimeout=proceed; reported once)");
@@ -321,8 +344,8 @@ final class NonStickySessions implements SessionMode {
         problems.storeProblem("Session [" + sid + "] cannot be loaded: no store node answers",
                 cause == null ? new StoreException("all nodes down") : cause);
         if (config.onStoreUnavailable() == FailureAction.FAIL) {
-            throw new SessionUnavailableException("Session [" + sid + "] cannot be loaded: the store is unavailable",
-                    cause);
+            throw new SessionUnavailableException(SessionUnavailableException.Reason.STORE_UNAVAILABLE,
+                    "Session [" + sid + "] cannot be loaded: the store is unavailable", cause);
         }
         MsmSession s = context.newEmptySession();
         s.setNew(true);

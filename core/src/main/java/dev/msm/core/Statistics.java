@@ -47,6 +47,10 @@ public final class Statistics {
         NODE_FAILOVERS,
         /** Requests refused (HTTP 503) by the configured failure mode. */
         REQUESTS_REFUSED,
+        /** Requests answered 503 because their lock did not come within {@code lockTimeout}. */
+        REQUESTS_REFUSED_LOCK_TIMEOUT,
+        /** Requests answered 503 because no store node answered. */
+        REQUESTS_REFUSED_STORE_UNAVAILABLE,
         /** Stored values that could not be read (corrupt, foreign, forbidden class). */
         UNREADABLE_VALUES,
         /** Sessions whose expiry this Tomcat processed (listeners fired). */

@@ -1,10 +1,16 @@
 package dev.msm.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.juli.logging.Log;
@@ -17,42 +23,73 @@ import dev.msm.api.StoreException;
  * Sticky mode's backups: after a request that may have changed its session, the session is serialized and, if its
  * bytes differ from the stored ones, written to the store (primary and backup copy in parallel).
  *
- * <p>Backups of one session never overlap and coalesce: while a backup is queued or running, further changes only
- * mark the session for one more backup, written no sooner than {@code sessionBackupInterval} after the previous
- * one started. A session changed by a request every millisecond is thus written at most once per interval, while a
- * session changed now and then is written at once. Serialization runs on the backup threads; a session mutated
- * while it is serialized ({@link ConcurrentModificationException}) is serialized again, never lost.
+ * <p>A backup starts as soon as the request that changed the session ends. Backups of one session never overlap:
+ * changes made while a backup of the session is in flight are written once, right after it completes. So the copy
+ * in the store lags by at most one store round-trip, and a session changed by many requests at once is written
+ * fewer times than it is changed. Serialization runs on the backup threads; a session mutated while it is
+ * serialized ({@link ConcurrentModificationException}) is serialized again, never lost.
+ *
+ * <p>The request waits, at most {@code sessionBackupTimeout}, until the store acknowledged the write that covers its
+ * change (one round-trip; serialization stays on the backup thread): a Tomcat killed right after answering loses
+ * nothing unless the store took longer than that. Waiting for the write to merely leave was not enough: the store
+ * client's I/O thread may not have sent it yet when the process dies (issue 14: 2 of 10 such kills lost the last
+ * change on Redis). Changes of several requests in flight at once still fold into one write, so writes never
+ * outnumber requests. With a {@code sessionBackupInterval} above 0 (a trade of durability for throughput) backups
+ * of one session start at most once per interval and the request does not wait.
  */
 final class StickyBackups {
 
     private static final Log log = LogFactory.getLog(StickyBackups.class);
 
-    private static final int IDLE = 0;
-    private static final int QUEUED = 1;
-    private static final int RUNNING = 2;
-    private static final int RUNNING_DIRTY = 3;
     private static final int SERIALIZATION_ATTEMPTS = 5;
+
+    /**
+     * One session's backup state; its monitor guards the fields and is held only for the transitions, never
+     * around serialization or I/O.
+     */
+    static final class Slot {
+        private static final int IDLE = 0;
+        private static final int QUEUED = 1;
+        private static final int RUNNING = 2;
+        private static final int RUNNING_DIRTY = 3;
+
+        private int state;
+        /** Completed once the write of the run that covers every change made until now completed. */
+        private CompletableFuture<Void> next;
+        private long lastStart;
+
+        /** @return whether no backup of the session is queued or running */
+        synchronized boolean idle() {
+            return state == IDLE;
+        }
+    }
 
     private final StoreProblems problems;
     private final SessionBytes bytes;
     private final SessionStorage storage;
     private final Statistics stats;
     private final long intervalNanos;
+    private final Duration requestWait;
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicInteger pending = new AtomicInteger();
 
+    /**
+     * @param interval    minimum time between the starts of two backups of one session; 0 for none
+     * @param requestWait how long a request waits for its backup's write to leave; 0 not at all
+     */
     StickyBackups(StoreProblems problems, SessionBytes bytes, SessionStorage storage, Statistics stats,
-            Duration interval, int threads, String name) {
+            Duration interval, Duration requestWait, int threads, String name) {
         this.problems = problems;
         this.bytes = bytes;
         this.storage = storage;
         this.stats = stats;
         this.intervalNanos = interval.toNanos();
+        this.requestWait = intervalNanos > 0 ? Duration.ZERO : requestWait;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ScheduledThreadPoolExecutor(threads, r -> {
             Thread t = new Thread(r, "msm-backup-" + name + "-" + n.incrementAndGet());
             t.setDaemon(true);
-            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
+            t.setContextClassLoader(StickyBackups.class.getClassLoader());
             return t;
         });
         this.executor.setRemoveOnCancelPolicy(true);
@@ -63,30 +100,55 @@ final class StickyBackups {
     }
 
     /**
-     * Schedules a backup of a session that may have changed; coalesces with one already queued or running.
+     * A request that may have changed {@code s} ends: starts its backup, or folds the change into the one queued or
+     * in flight, then waits (bounded) until the store acknowledged the write that covers the change.
      */
-    void schedule(MsmSession s) {
-        while (true) {
-            int state = s.backupState.get();
-            switch (state) {
-                case IDLE:
-                    if (s.backupState.compareAndSet(IDLE, QUEUED)) {
-                        long wait = s.lastBackupStart + intervalNanos - System.nanoTime();
-                        submit(s, s.lastBackupStart == 0 ? 0 : Math.max(0, wait));
-                        return;
-                    }
+    void afterRequest(MsmSession s) {
+        CompletableFuture<Void> written = schedule(s);
+        if (requestWait.isZero() || written.isDone()) {
+            return;
+        }
+        try {
+            written.get(requestWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the backup goes on in the background; the store's copy lags a little longer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Schedules a backup of a session that may have changed; coalesces with one queued, or follows one in flight.
+     *
+     * @return completed once the write covering the session's current state completed (or was not needed)
+     */
+    CompletableFuture<Void> schedule(MsmSession s) {
+        Slot slot = s.backup;
+        CompletableFuture<Void> written;
+        long delay = -1;
+        synchronized (slot) {
+            switch (slot.state) {
+                case Slot.IDLE:
+                    slot.state = Slot.QUEUED;
+                    slot.next = new CompletableFuture<>();
+                    delay = slot.lastStart == 0 ? 0 : Math.max(0, slot.lastStart + intervalNanos - System.nanoTime());
                     break;
-                case RUNNING:
-                    if (s.backupState.compareAndSet(RUNNING, RUNNING_DIRTY)) {
-                        stats.count(Statistics.Counter.BACKUPS_COALESCED);
-                        return;
-                    }
+                case Slot.RUNNING:
+                    // the run in flight may have serialized before this change: one more run follows it
+                    slot.state = Slot.RUNNING_DIRTY;
+                    slot.next = new CompletableFuture<>();
+                    stats.count(Statistics.Counter.BACKUPS_COALESCED);
                     break;
                 default:
                     stats.count(Statistics.Counter.BACKUPS_COALESCED);
-                    return;
+                    break;
             }
+            written = slot.next;
         }
+        if (delay >= 0) {
+            submit(s, delay);
+        }
+        return written;
     }
 
     private void submit(MsmSession s, long delayNanos) {
@@ -95,38 +157,109 @@ final class StickyBackups {
             executor.schedule(() -> run(s), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             pending.decrementAndGet();
-            s.backupState.set(IDLE);
+            CompletableFuture<Void> waiting;
+            synchronized (s.backup) {
+                s.backup.state = Slot.IDLE;
+                waiting = s.backup.next;
+                s.backup.next = null;
+            }
+            if (waiting != null) {
+                waiting.complete(null);
+            }
             log.debug("Backup of session [" + s.getIdInternal() + "] not scheduled: " + e);
         }
     }
 
+    /**
+     * Serializes the session and hands its write to the store. The thread does not wait for the store's answer:
+     * the backup stays in flight until the write completes (the store's futures always complete, within the
+     * operation timeout), so a hung node holds up no backup thread and no other session's backup.
+     */
     private void run(MsmSession s) {
+        Slot slot = s.backup;
+        CompletableFuture<Void> covered;
+        synchronized (slot) {
+            slot.state = Slot.RUNNING;
+            slot.lastStart = System.nanoTime();
+            covered = slot.next;
+            slot.next = null;
+        }
+        CompletableFuture<Void> write = null;
         try {
-            s.backupState.set(RUNNING);
-            s.lastBackupStart = System.nanoTime();
-            backupNow(s, null);
-        } finally {
-            pending.decrementAndGet();
-            if (!s.backupState.compareAndSet(RUNNING, IDLE)) {
-                s.backupState.set(QUEUED);
-                submit(s, intervalNanos);
+            long start = System.nanoTime();
+            SessionCodec.Encoded encoded = encode(s);
+            if (encoded != null) {
+                write = start(s, encoded, start);
             }
+        } finally {
+            if (write == null) {
+                finish(s, covered);
+            } else {
+                write.whenComplete((ok, e) -> finish(s, covered));
+            }
+        }
+    }
+
+    /**
+     * The backup in flight completed: releases the requests it covered and starts the one that follows it, if
+     * changes came meanwhile.
+     */
+    private void finish(MsmSession s, CompletableFuture<Void> covered) {
+        if (covered != null) {
+            covered.complete(null);
+        }
+        pending.decrementAndGet();
+        boolean again;
+        synchronized (s.backup) {
+            again = s.backup.state == Slot.RUNNING_DIRTY;
+            s.backup.state = again ? Slot.QUEUED : Slot.IDLE;
+        }
+        if (again) {
+            submit(s, intervalNanos);
         }
     }
 
     /**
      * Serializes and, if changed, writes a session now, in the calling thread.
      *
-     * @param waitFor how long to wait for the primary write; {@code null} for the operation timeout
+     * @param waitFor how long to wait for the primary write
      * @return {@code true} if the stored copy is current afterwards
      */
     boolean backupNow(MsmSession s, Duration waitFor) {
-        if (!s.isValidInternalState() || s.isTransientCopy()) {
+        long start = System.nanoTime();
+        SessionCodec.Encoded encoded = encode(s);
+        if (encoded == null) {
+            return !s.isDirty();
+        }
+        CompletableFuture<Void> write = start(s, encoded, start);
+        if (write == null) {
+            return false;
+        }
+        try {
+            write.get(waitFor.toMillis(), TimeUnit.MILLISECONDS);
             return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.markDirty();
+            return false;
+        }
+    }
+
+    /**
+     * Serializes a session for a write.
+     *
+     * @return the encoded session; {@code null} when there is nothing to write (unchanged, invalid, or it cannot be
+     *         serialized now, then it stays dirty)
+     */
+    private SessionCodec.Encoded encode(MsmSession s) {
+        if (!s.isValidInternalState() || s.isTransientCopy()) {
+            return null;
         }
         SessionId sid = s.sessionId();
         if (sid == null) {
-            return true;
+            return null;
         }
         SessionCodec.Encoded encoded = null;
         long start = System.nanoTime();
@@ -140,42 +273,109 @@ final class StickyBackups {
                     s.markDirty();
                     log.debug("Session [" + sid + "] changed during each of " + attempt + " serializations; "
                             + "backup postponed");
-                    return false;
+                    return null;
                 }
             } catch (SerializationException e) {
                 s.markDirty();
                 problems.reportUnserializable(s, e);
-                return false;
+                return null;
             }
         }
         stats.time(Statistics.Timer.SERIALIZATION, start);
         if (s.unchanged(encoded.payload())) {
             stats.count(Statistics.Counter.WRITES_SKIPPED_UNCHANGED);
-            return true;
+            return null;
         }
+        return encoded;
+    }
+
+    /**
+     * Hands an encoded session's write to the store; its outcome is recorded on the session when it completes.
+     *
+     * @return the primary write, completing normally once it succeeded and recorded; {@code null} if it was refused
+     *         at once (too large)
+     */
+    private CompletableFuture<Void> start(MsmSession s, SessionCodec.Encoded encoded, long start) {
+        SessionId sid = s.sessionId();
+        CompletableFuture<Void> write;
         try {
-            if (waitFor == null) {
-                storage.await(storage.write(sid, encoded.value(), s.getMaxInactiveInterval()));
-            } else {
-                storage.write(sid, encoded.value(), s.getMaxInactiveInterval())
-                        .get(waitFor.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            s.stored(encoded.payload(), false, System.currentTimeMillis());
-            stats.time(Statistics.Timer.WRITE, start);
-            return true;
-        } catch (StoreException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            s.markDirty();
-            stats.count(Statistics.Counter.WRITE_FAILURES);
-            problems.storeProblem("Backup of session [" + sid + "] failed", e);
-            return false;
+            write = storage.write(sid, encoded.value(), s.getMaxInactiveInterval());
         } catch (IllegalArgumentException e) {
             stats.count(Statistics.Counter.WRITE_FAILURES);
             problems.reportTooLarge(storage.codec, s, encoded.value().length, e);
-            return false;
+            return null;
+        } catch (StoreException e) {
+            write = CompletableFuture.failedFuture(e);
+        }
+        return write.whenComplete((ok, e) -> {
+            if (e == null) {
+                s.stored(encoded.payload(), false, System.currentTimeMillis());
+                stats.time(Statistics.Timer.WRITE, start);
+            } else {
+                stats.count(Statistics.Counter.WRITE_FAILURES);
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof IllegalArgumentException tooLarge) {
+                    problems.reportTooLarge(storage.codec, s, encoded.value().length, tooLarge);
+                    return;
+                }
+                s.markDirty();
+                problems.storeProblem("Backup of session [" + sid + "] failed",
+                        cause instanceof Exception ex ? ex : new StoreException(cause.toString()));
+            }
+        });
+    }
+
+    /**
+     * Context stop or reload: writes every session of {@code sessions} that may have changed, all in parallel,
+     * waiting for them (and for backups already running) until {@code deadline} at most. What could not be written
+     * by then is logged once, with a count.
+     *
+     * @param deadline {@link System#nanoTime()} by which stopping goes on whatever is left
+     */
+    void flush(List<MsmSession> sessions, long deadline) {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        int notSerialized = 0;
+        for (MsmSession s : sessions) {
+            if (s.isTransientCopy() || !s.isMaybeDirty()) {
+                continue;
+            }
+            SessionCodec.Encoded encoded = encode(s);
+            if (encoded == null) {
+                if (s.isDirty()) {
+                    notSerialized++;
+                }
+                continue;
+            }
+            CompletableFuture<Void> write = start(s, encoded, System.nanoTime());
+            if (write == null) {
+                notSerialized++;
+            } else {
+                writes.add(write);
+            }
+        }
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
+        executor.shutdown();
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // counted below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            s.markDirty();
-            return false;
+        }
+        try {
+            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+        long failed = writes.stream().filter(w -> !w.isDone() || w.isCompletedExceptionally()).count();
+        if (failed + notSerialized > 0) {
+            problems.contextLog().warn("[" + (failed + notSerialized) + "] of [" + sessions.size() + "] sessions "
+                    + "were not stored at stop (" + failed + " writes failed or did not finish in time, "
+                    + notSerialized + " not serializable or too large); they keep their last stored copy");
         }
     }
 

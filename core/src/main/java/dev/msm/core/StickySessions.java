@@ -1,6 +1,8 @@
 package dev.msm.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.catalina.Session;
@@ -8,7 +10,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
-import dev.msm.api.SerializationException;
 import dev.msm.api.StoreException;
 
 /**
@@ -45,7 +46,7 @@ final class StickySessions implements SessionMode {
         this.storage = storage;
         this.config = config;
         this.backups = new StickyBackups(problems, bytes, storage, storage.stats, config.backupInterval(),
-                config.backupThreadCount(), name);
+                config.backupTimeout(), config.backupThreadCount(), name);
         this.route = context.jvmRoute();
     }
 
@@ -115,7 +116,7 @@ final class StickySessions implements SessionMode {
             return;
         }
         if (config.backupAsync()) {
-            backups.schedule(s);
+            backups.afterRequest(s);
         } else {
             backups.backupNow(s, config.backupTimeout());
         }
@@ -366,7 +367,7 @@ final class StickySessions implements SessionMode {
                     storage.touchBackup(backupNode, sid, storage.backupTtl(maxInactive));
                 }
             }
-            if (s.isDirty() && s.backupState.get() == 0 && s.isStored()) {
+            if (s.isDirty() && s.backup.idle() && s.isStored()) {
                 backups.schedule(s); // a backup failed earlier: try again
             }
         }
@@ -404,22 +405,20 @@ final class StickySessions implements SessionMode {
 
     @Override
     public void stop() {
-        Duration wait = config.operationTimeout().multipliedBy(2);
+        // issue 14: every write in parallel, with one deadline for all, so that a hung store node delays a stop or
+        // reload by about one operation timeout, not one per session
+        long deadline = System.nanoTime() + config.operationTimeout().plusSeconds(1).toNanos();
+        List<MsmSession> sessions = new ArrayList<>();
         for (Session session : context.findSessions()) {
-            if (!(session instanceof MsmSession s) || !s.isValidInternalState()) {
-                continue;
+            if (session instanceof MsmSession s && s.isValidInternalState()) {
+                s.passivate(); // listeners' failures are logged by Tomcat's session
+                sessions.add(s);
             }
-            try {
-                s.passivate();
-                if (!s.isTransientCopy() && s.isMaybeDirty()) {
-                    backups.backupNow(s, wait);
-                }
-            } catch (SerializationException | StoreException e) {
-                log.warn("Session [" + s.getIdInternal() + "] not stored at stop: " + e.getMessage());
-            }
+        }
+        backups.flush(sessions, deadline);
+        for (MsmSession s : sessions) {
             context.sessions().remove(s.getIdInternal());
         }
-        backups.shutdown(wait);
     }
 
     @Override

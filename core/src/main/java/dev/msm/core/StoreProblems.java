@@ -38,6 +38,11 @@ final class StoreProblems {
         this.debugLog = debugLog;
     }
 
+    /** @return the logger of the context (messages about this web application) */
+    Log contextLog() {
+        return contextLog.get();
+    }
+
     /** Logs a store problem at WARN once until the store works again, then at DEBUG. */
     void storeProblem(String what, Exception e) {
         String cause = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -34,7 +34,7 @@ class ManagerConfigTest {
         assertEquals(Duration.ofMillis(1000), c.operationTimeout());
         assertTrue(c.backupAsync());
         assertEquals(Duration.ofMillis(100), c.backupTimeout());
-        assertEquals(Duration.ofMillis(100), c.backupInterval());
+        assertEquals(Duration.ZERO, c.backupInterval());
         assertEquals("host.hash,context.hash,webappVersion", c.storageKeyPrefix());
         assertNull(c.integrity());
         assertFalse(c.hashesIds());
@@ -42,6 +42,19 @@ class ManagerConfigTest {
         assertNull(c.maxInactiveInterval());
         assertNull(c.cipher());
         assertEquals(0, c.compressionThreshold());
+    }
+
+    @Test
+    void lockExpirationOfOneSecond_WithMemcachedNonSticky_Rejected_Issue14() {
+        assertEquals("Invalid value [1] for attribute [lockExpiration]; accepted is an integer from 2 to 3600 with "
+                + "memcached (it expires items on a whole-second clock, so a lock of 1 s may expire at once)",
+                error(Map.of("sticky", "false", "lockExpiration", "1")));
+        assertEquals(Duration.ofSeconds(2),
+                ManagerConfig.parse(Map.of("sticky", "false", "lockExpiration", "2")).lockExpiration());
+        assertEquals(Duration.ofSeconds(1), ManagerConfig.parse(Map.of("sticky", "false", "lockExpiration", "1",
+                "store", "redis")).lockExpiration(), "Redis expires keys by the millisecond");
+        assertEquals(Duration.ofSeconds(1), ManagerConfig.parse(Map.of("lockExpiration", "1")).lockExpiration(),
+                "sticky mode takes no locks: an old setting does not stop the context");
     }
 
     @Test
