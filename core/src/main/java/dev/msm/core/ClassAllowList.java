@@ -1,15 +1,18 @@
 package dev.msm.core;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.msm.api.InvalidAttributeException;
 
 /**
  * The classes a serializer may instantiate when it reads stored session data. Stored data is untrusted (anyone who
- * can write to the store can put bytes there), so only JDK value and collection types, Tomcat's authentication state
- * and the classes the {@code allowedClasses} attribute names are allowed.
+ * can write to the store can put bytes there), so only JDK value and collection types, the classes frameworks keep in
+ * sessions ({@link FrameworkClasses}: Tomcat, Spring Security, Spring MVC) and the classes the {@code allowedClasses}
+ * attribute names are allowed.
  *
  * <p>Patterns: {@code com.shop.Cart} (one class and its nested classes), {@code com.shop.*} (the classes of a
  * package), {@code com.shop.**} (a package and its sub-packages). Arrays are allowed when their component type is.
@@ -17,17 +20,29 @@ import dev.msm.api.InvalidAttributeException;
  */
 public final class ClassAllowList {
 
-    /** Always allowed: JDK value types and collections, and what Tomcat keeps in a session for authentication. */
-    static final List<String> DEFAULTS = List.of(
+    /** Always allowed: JDK value types and collections; the framework classes of {@link FrameworkClasses} too. */
+    static final List<String> JDK = List.of(
             "java.lang.Boolean", "java.lang.Byte", "java.lang.Character", "java.lang.Short", "java.lang.Integer",
             "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Number", "java.lang.String",
             "java.lang.Enum", "java.lang.Object", "java.lang.StringBuilder", "java.lang.StringBuffer",
             "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.math.*", "java.time.**",
             "java.net.URI", "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
-            "java.sql.Date", "java.sql.Time", "java.sql.Timestamp",
-            "org.apache.catalina.realm.GenericPrincipal", "org.apache.catalina.authenticator.SavedRequest",
-            "org.apache.tomcat.util.buf.ByteChunk", "org.apache.tomcat.util.buf.AbstractChunk",
-            "jakarta.servlet.http.Cookie");
+            "java.sql.Date", "java.sql.Time", "java.sql.Timestamp");
+
+    /**
+     * The text that tells users how to allow classes, in the {@code <Manager>} element and in Java configuration.
+     *
+     * @param classNames the refused classes
+     */
+    static String refusedMessage(Set<String> classNames) {
+        String list = String.join(",", new TreeSet<>(classNames));
+        boolean one = classNames.size() == 1;
+        return (one ? "Class [" : "Classes [") + list + "] " + (one ? "is" : "are") + " not allowed to be read from "
+                + "the store; allow " + (one ? "it" : "them") + " with allowedClasses=\"" + list + "\" on the "
+                + "<Manager> (context.xml), or manager.setAllowedClasses(\"" + list + "\") in Java configuration "
+                + "(Spring Boot: the TomcatContextCustomizer that creates the MsmManager); patterns such as "
+                + "com.shop.* are accepted";
+    }
 
     /** Described in error messages. */
     static final String ACCEPTED = "comma- or space-separated class name patterns: com.shop.Cart, com.shop.*, "
@@ -36,6 +51,13 @@ public final class ClassAllowList {
     private final Set<String> exact;
     private final List<String> packages;
     private final List<String> trees;
+    /** {@link #allows(Class)} per class, kept on the class itself so that no web application is held here. */
+    private final ClassValue<Boolean> decisions = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return decide(type);
+        }
+    };
 
     private ClassAllowList(Set<String> exact, List<String> packages, List<String> trees) {
         this.exact = exact;
@@ -49,7 +71,8 @@ public final class ClassAllowList {
      * @throws InvalidAttributeException on a malformed pattern
      */
     public static ClassAllowList of(String configured) {
-        List<String> patterns = new ArrayList<>(DEFAULTS);
+        List<String> patterns = new ArrayList<>(JDK);
+        FrameworkClasses.ALL.forEach(patterns::addAll);
         if (configured != null && !configured.isBlank()) {
             for (String p : configured.trim().split("[\\s,]+")) {
                 if (!p.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*(\\.\\*\\*?)?")) {
@@ -58,7 +81,7 @@ public final class ClassAllowList {
                 patterns.add(p);
             }
         }
-        java.util.HashSet<String> exact = new java.util.HashSet<>();
+        Set<String> exact = new HashSet<>();
         List<String> packages = new ArrayList<>();
         List<String> trees = new ArrayList<>();
         for (String p : patterns) {
@@ -81,9 +104,10 @@ public final class ClassAllowList {
         if (exact.contains(className)) {
             return true;
         }
-        int nested = className.indexOf('$');
-        if (nested > 0 && exact.contains(className.substring(0, nested))) {
-            return true;
+        for (int nested = className.indexOf('$'); nested > 0; nested = className.indexOf('$', nested + 1)) {
+            if (exact.contains(className.substring(0, nested))) {
+                return true; // a nested class of an allowed one, at any depth (Outer$Inner$1)
+            }
         }
         int lastDot = className.lastIndexOf('.');
         String pkg = lastDot < 0 ? "" : className.substring(0, lastDot + 1);
@@ -105,6 +129,10 @@ public final class ClassAllowList {
      * @return whether instances may be read: primitives and arrays of allowed types are
      */
     public boolean allows(Class<?> type) {
+        return decisions.get(type);
+    }
+
+    private boolean decide(Class<?> type) {
         Class<?> c = type;
         while (c.isArray()) {
             c = c.getComponentType();

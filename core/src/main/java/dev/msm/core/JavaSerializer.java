@@ -3,15 +3,14 @@ package dev.msm.core;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
+import java.util.Set;
 
 import dev.msm.api.SerializationException;
-import dev.msm.api.Serializer;
 
 /**
  * Java serialization with an allow-list filter. Classes are resolved with the web application's class loader.
  */
-final class JavaSerializer implements Serializer {
+final class JavaSerializer implements CheckingSerializer {
 
     private final ClassAllowList allowList;
     private final int maxDepth;
@@ -23,8 +22,13 @@ final class JavaSerializer implements Serializer {
 
     @Override
     public byte[] serialize(Object graph) {
+        return serialize(graph, null);
+    }
+
+    @Override
+    public byte[] serialize(Object graph, Set<String> refused) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (CheckedObjectOutput out = new CheckedObjectOutput(bytes, allowList, refused)) {
             out.writeObject(graph);
         } catch (NotSerializableException e) {
             throw new SerializationException("Not serializable: [" + e.getMessage() + "]", e);
@@ -39,9 +43,9 @@ final class JavaSerializer implements Serializer {
         try {
             return FilteredObjectInput.read(bytes, loader, allowList, maxDepth);
         } catch (FilteredObjectInput.RefusedClassException e) {
-            throw new SerializationException("Class [" + e.className + "] is not allowed; add it to the "
-                    + "[allowedClasses] attribute of the <Manager>", e.className, e);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw new SerializationException(ClassAllowList.refusedMessage(Set.of(e.className)), e.className, e);
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
+            // MSM issue 15: hostile data can nest hashCode() calls; an Error while reading is corrupt data, not a 5xx
             throw new SerializationException("Cannot read serialized session: " + e, e);
         }
     }

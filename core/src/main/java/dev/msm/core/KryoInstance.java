@@ -31,6 +31,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -96,7 +97,10 @@ final class KryoInstance extends Kryo {
     /** JDK classes with a serializer chosen here, by exact class. */
     private final Map<Class<?>, Serializer<?>> jdkSerializers = new IdentityHashMap<>();
     private final ClassLoader ownLoader = KryoInstance.class.getClassLoader();
+    private final ClassAllowList allowList;
     private String refusedClass;
+    /** Writing: receives the classes readers would refuse; {@code null} when not checked. */
+    private Set<String> refusedOnWrite;
     private int failures;
 
     /**
@@ -113,6 +117,7 @@ final class KryoInstance extends Kryo {
             boolean copyCollections) {
         super(resolver, new MapReferenceResolver());
         this.resolver = resolver;
+        this.allowList = allowList;
         this.maxDepth = maxDepth;
         this.copyCollections = copyCollections;
         this.javaFallback = new KryoJavaFallback(allowList);
@@ -161,8 +166,62 @@ final class KryoInstance extends Kryo {
         setClassLoader(loader != null ? loader : ownLoader);
     }
 
+    /**
+     * Prepares a write that notes each written class readers would refuse.
+     *
+     * @param refused receives the class names; {@code null}: no check
+     */
+    void checkWrites(Set<String> refused) {
+        refusedOnWrite = refused;
+    }
+
+    /** @return where the current write notes refused classes, or {@code null} */
+    Set<String> refusedOnWrite() {
+        return refusedOnWrite;
+    }
+
+    private void checkWritten(Object object) {
+        if (refusedOnWrite != null && object != null && !allowList.allows(object.getClass())) {
+            refusedOnWrite.add(FilteredObjectInput.elementName(object.getClass()));
+        }
+    }
+
+    @Override
+    public void writeObject(Output output, Object object) {
+        checkWritten(object);
+        super.writeObject(output, object);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void writeObject(Output output, Object object, Serializer serializer) {
+        checkWritten(object);
+        super.writeObject(output, object, serializer);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void writeObjectOrNull(Output output, Object object, Class type) {
+        checkWritten(object);
+        super.writeObjectOrNull(output, object, type);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void writeObjectOrNull(Output output, Object object, Serializer serializer) {
+        checkWritten(object);
+        super.writeObjectOrNull(output, object, serializer);
+    }
+
+    @Override
+    public void writeClassAndObject(Output output, Object object) {
+        checkWritten(object);
+        super.writeClassAndObject(output, object);
+    }
+
     /** Ends a call: forgets the graph and the class loader. */
     void end() {
+        refusedOnWrite = null;
         reset();
         setClassLoader(ownLoader);
     }
@@ -213,6 +272,11 @@ final class KryoInstance extends Kryo {
             if (jdk && !creatable(type) || EnumMap.class.isAssignableFrom(type)) {
                 return javaSerialization(type);
             }
+            if (!jdk && hasOwnState(type) && Serializable.class.isAssignableFrom(type)) {
+                // entries alone would lose the subclass's fields: Spring's FlashMap (target path, expiry), Tomcat's
+                // CsrfPreventionFilter$LruCache$1 (its capacity: read back as 0, it would evict every entry)
+                return javaFallback;
+            }
             return Collection.class.isAssignableFrom(type) ? KryoCollections.forCollection(type, copyCollections)
                     : KryoCollections.forMap(type, copyCollections);
         }
@@ -240,6 +304,19 @@ final class KryoInstance extends Kryo {
     private static boolean isJdk(Class<?> type) {
         Module module = type.getModule();
         return module.isNamed() && !module.isOpen(type.getPackageName(), KryoInstance.class.getModule());
+    }
+
+    /** Whether a class or a superclass below the JDK declares an instance field that is not transient. */
+    private static boolean hasOwnState(Class<?> type) {
+        for (Class<?> c = type; c != null && !isJdk(c); c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!Modifier.isStatic(m) && !Modifier.isTransient(m)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A public class with a public no-argument constructor: {@link Kryo#newInstance} can create it. */

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
+import java.util.Set;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
@@ -33,7 +34,8 @@ final class KryoJavaFallback extends Serializer<Object> {
     @Override
     public void write(Kryo kryo, Output output, Object object) {
         Bytes bytes = new Bytes();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        Set<String> refused = ((KryoInstance) kryo).refusedOnWrite();
+        try (ObjectOutputStream out = new CheckedObjectOutput(bytes, allowList, refused)) {
             out.writeObject(object);
         } catch (NotSerializableException e) {
             throw new KryoException("Not serializable: [" + e.getMessage() + "]", e);

@@ -1,10 +1,10 @@
 package dev.msm.core;
 
 import java.util.ConcurrentModificationException;
+import java.util.Set;
 
 import com.esotericsoftware.kryo.io.Output;
 import dev.msm.api.SerializationException;
-import dev.msm.api.Serializer;
 
 /**
  * Kryo 5 serialization with the allow-list of the {@code java} serializer. Bytes: one format byte ({@value #FORMAT}),
@@ -14,7 +14,7 @@ import dev.msm.api.Serializer;
  * instance only ever holds serializers for classes the allow-list let through. The class loader passed to
  * {@link #deserialize} is set on the instance for that call only.
  */
-final class KryoSerializer implements Serializer {
+final class KryoSerializer implements CheckingSerializer {
 
     /** The first byte of every payload; another value is refused. */
     static final byte FORMAT = 1;
@@ -31,14 +31,20 @@ final class KryoSerializer implements Serializer {
 
     @Override
     public byte[] serialize(Object graph) {
+        return serialize(graph, null);
+    }
+
+    @Override
+    public byte[] serialize(Object graph, Set<String> refused) {
         KryoPool.Lease lease = writers.obtain();
         Throwable failure = null;
         try {
             Output output = new Output(1024, -1);
             output.writeByte(FORMAT);
+            lease.kryo().checkWrites(refused);
             lease.kryo().writeClassAndObject(output, graph);
             return output.toBytes();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             failure = e;
             ConcurrentModificationException changed = find(e, ConcurrentModificationException.class);
             if (changed != null) {
@@ -68,13 +74,13 @@ final class KryoSerializer implements Serializer {
             return graph;
         } catch (SerializationException e) {
             throw e;
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            // StackOverflowError: hostile data can nest hashCode() calls (a list containing itself, as a map key)
+        } catch (RuntimeException | Error e) {
+            // any Error is hostile or corrupt data (StackOverflowError: nested hashCode() calls, a list containing
+            // itself as a map key; OutOfMemoryError: a bound missed), never a 5xx (issue 15)
             failure = e;
             String refused = kryo.refusedClass();
             if (refused != null) {
-                throw new SerializationException("Class [" + refused + "] is not allowed; add it to the "
-                        + "[allowedClasses] attribute of the <Manager>", refused, e);
+                throw new SerializationException(ClassAllowList.refusedMessage(Set.of(refused)), refused, e);
             }
             throw new SerializationException("Cannot read serialized session: " + e, e);
         } finally {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -61,8 +63,11 @@ final class SessionCodec {
             int payloadLength) {
     }
 
-    /** The result of {@link #encode}: the stored value and the serializer's bytes, for change detection. */
-    record Encoded(byte[] value, byte[] payload) {
+    /**
+     * The result of {@link #encode}: the stored value, the serializer's bytes (for change detection) and the classes
+     * in the session that readers would refuse (empty when none, or when the serializer cannot tell).
+     */
+    record Encoded(byte[] value, byte[] payload, Set<String> refused) {
     }
 
     private final Serializer serializer;
@@ -93,9 +98,17 @@ final class SessionCodec {
      */
     Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
             String writer) {
-        byte[] payload = serializer.serialize(graph);
+        Set<String> refused = Set.of();
+        byte[] payload;
+        if (serializer instanceof CheckingSerializer checking) {
+            Set<String> found = new HashSet<>(4);
+            payload = checking.serialize(graph, found);
+            refused = found.isEmpty() ? Set.of() : found;
+        } else {
+            payload = serializer.serialize(graph);
+        }
         return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
-                maxInactiveInterval, writer), payload);
+                maxInactiveInterval, writer), payload, refused);
     }
 
     /**

@@ -49,6 +49,11 @@ public final class Statistics {
         REQUESTS_REFUSED,
         /** Stored values that could not be read (corrupt, foreign, forbidden class). */
         UNREADABLE_VALUES,
+        /**
+         * Sessions serialized with values of classes that reading refuses (not in {@code allowedClasses}): another
+         * Tomcat, or this one after a restart, will not read them.
+         */
+        REFUSED_CLASS_WRITES,
         /** Sessions whose expiry this Tomcat processed (listeners fired). */
         EXPIRIES,
         /** Session ids from requests that were malformed or named an unknown node. */
