@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -54,6 +55,10 @@ public final class SecuredAppJourney {
      * Logs in on A, then crosses between the instances: every step asserts its exact outcome.
      */
     public void run() {
+        HttpCookie language = new HttpCookie("lang", "en"); // saved with the request the login interrupts
+        language.setPath("/");
+        language.setVersion(0);
+        cookies.getCookieStore().add(URI.create(a), language);
         Response protectedPage = get(a + "/count");
         assertEquals(302, protectedPage.status(), "not logged in yet: to the login page");
         assertTrue(protectedPage.location().endsWith("/login"), protectedPage.location());

@@ -70,7 +70,7 @@ class SpringSecurityAcrossInstancesTest {
         TomcatContextCustomizer msmSessions() {
             return context -> {
                 MsmManager manager = new MsmManager();
-                manager.setMemcachedNodes("n1:" + n1.address() + " n2:" + n2.address());
+                manager.setMemcachedNodes(nodes());
                 manager.setSticky("false");
                 manager.setLockingMode("all");
                 if (serializer != null) {
@@ -116,6 +116,16 @@ class SpringSecurityAcrossInstancesTest {
             Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
             return "flash=" + (flash == null ? "none" : flash.get("text"));
         }
+    }
+
+    static String nodes() {
+        return "n1:" + n1.address() + " n2:" + n2.address();
+    }
+
+    @Test
+    void readmeSnippet_IsWhatThisTestRuns() {
+        ReadmeSnippet.assertUsedBy("## Spring Boot 3 (embedded Tomcat)", "src/test/java/dev/msm/boot/"
+                + "SpringSecurityAcrossInstancesTest.java", "nodes()");
     }
 
     private static ConfigurableApplicationContext run() {
