@@ -28,6 +28,13 @@ final class FilteredObjectInput {
         }
     }
 
+    /**
+     * Deepest nesting of collections, maps and arrays read (issue 15): a key's {@code hashCode()} walks what it
+     * contains, and a stream can share one object at every level, so reading a hash-based collection costs up to
+     * 2^nesting calls. 20 levels bound that to about a million, far below what any session's data nests.
+     */
+    static final int MAX_CONTAINER_NESTING = 20;
+
     private FilteredObjectInput() {
     }
 
@@ -103,6 +110,9 @@ final class FilteredObjectInput {
         private final long maxBytes;
         private final long maxDepth;
         private volatile String rejected;
+        /** Depths of the containers being read, innermost last: collections and maps check an array as they start. */
+        private final int[] containers = new int[MAX_CONTAINER_NESTING + 1];
+        private int nesting;
 
         Filter(ClassAllowList allowList, long maxBytes, long maxDepth) {
             this.allowList = allowList;
@@ -126,11 +136,32 @@ final class FilteredObjectInput {
                 return Status.REJECTED;
             }
             Class<?> type = info.serialClass();
+            if (!nestingAllowed(info.depth(), type != null && type.isArray())) {
+                return Status.REJECTED;
+            }
             if (type == null || allowList.allows(type) || Proxy.isProxyClass(type) && allowedProxy(type)) {
                 return Status.ALLOWED;
             }
             rejected = elementName(type);
             return Status.REJECTED;
+        }
+
+        /**
+         * Every object read at depth d means the containers opened at depth d or deeper are complete; an array
+         * (also the one {@code HashMap}, {@code HashSet}, {@code ArrayList}, ... check before reading their elements)
+         * opens one at its depth.
+         */
+        private boolean nestingAllowed(long depth, boolean opens) {
+            while (nesting > 0 && containers[nesting - 1] >= depth) {
+                nesting--;
+            }
+            if (opens) {
+                if (nesting == MAX_CONTAINER_NESTING) {
+                    return false;
+                }
+                containers[nesting++] = (int) depth;
+            }
+            return true;
         }
 
         private boolean allowedProxy(Class<?> type) {

@@ -44,8 +44,9 @@ final class JavaSerializer implements CheckingSerializer {
             return FilteredObjectInput.read(bytes, loader, allowList, maxDepth);
         } catch (FilteredObjectInput.RefusedClassException e) {
             throw new SerializationException(ClassAllowList.refusedMessage(Set.of(e.className)), e.className, e);
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
-            // MSM issue 15: hostile data can nest hashCode() calls; an Error while reading is corrupt data, not a 5xx
+        } catch (IOException | ClassNotFoundException | RuntimeException | Error e) {
+            // issue 15: any Error while reading is hostile or corrupt data (StackOverflowError: nested hashCode()
+            // calls; OutOfMemoryError: a bound missed), and gives a fresh session, never a 5xx
             throw new SerializationException("Cannot read serialized session: " + e, e);
         }
     }

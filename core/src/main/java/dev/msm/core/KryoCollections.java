@@ -194,15 +194,36 @@ final class KryoCollections {
     }
 
     static void readElements(Kryo kryo, Input input, int size, Collection<Object> into) {
-        for (int i = 0; i < size; i++) {
-            into.add(kryo.readClassAndObject(input));
+        KryoInstance.enterContainer(kryo);
+        try {
+            for (int i = 0; i < size; i++) {
+                into.add(kryo.readClassAndObject(input));
+            }
+        } finally {
+            KryoInstance.exitContainer(kryo);
+        }
+    }
+
+    static void readElements(Kryo kryo, Input input, Object[] into) {
+        KryoInstance.enterContainer(kryo);
+        try {
+            for (int i = 0; i < into.length; i++) {
+                into[i] = kryo.readClassAndObject(input);
+            }
+        } finally {
+            KryoInstance.exitContainer(kryo);
         }
     }
 
     static void readEntries(Kryo kryo, Input input, int size, Map<Object, Object> into) {
-        for (int i = 0; i < size; i++) {
-            Object key = kryo.readClassAndObject(input);
-            into.put(key, kryo.readClassAndObject(input));
+        KryoInstance.enterContainer(kryo);
+        try {
+            for (int i = 0; i < size; i++) {
+                Object key = kryo.readClassAndObject(input);
+                into.put(key, kryo.readClassAndObject(input));
+            }
+        } finally {
+            KryoInstance.exitContainer(kryo);
         }
     }
 
@@ -414,9 +435,7 @@ final class KryoCollections {
         public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
             int size = readSize(input);
             Object[] elements = new Object[size];
-            for (int i = 0; i < size; i++) {
-                elements[i] = kryo.readClassAndObject(input);
-            }
+            readElements(kryo, input, elements);
             if (set) {
                 return Set.of(elements);
             }
@@ -442,9 +461,7 @@ final class KryoCollections {
             Object[] elements = new Object[size];
             List<Object> list = Arrays.asList(elements);
             kryo.reference(list);
-            for (int i = 0; i < size; i++) {
-                elements[i] = kryo.readClassAndObject(input);
-            }
+            readElements(kryo, input, elements);
             return list;
         }
     }

@@ -101,6 +101,8 @@ final class KryoInstance extends Kryo {
     private String refusedClass;
     /** Writing: receives the classes readers would refuse; {@code null} when not checked. */
     private Set<String> refusedOnWrite;
+    /** Collections, maps and arrays being read, nested; see {@link FilteredObjectInput#MAX_CONTAINER_NESTING}. */
+    private int containers;
     private int failures;
 
     /**
@@ -163,6 +165,7 @@ final class KryoInstance extends Kryo {
     /** Prepares a call: classes are loaded with {@code loader} (the web application's), or msm's own when null. */
     void begin(ClassLoader loader) {
         refusedClass = null;
+        containers = 0;
         setClassLoader(loader != null ? loader : ownLoader);
     }
 
@@ -239,6 +242,24 @@ final class KryoInstance extends Kryo {
      */
     int failed() {
         return ++failures;
+    }
+
+    /**
+     * Starts reading a container's elements; pair with {@link #exitContainer}.
+     *
+     * @throws KryoException when containers nest deeper than {@link FilteredObjectInput#MAX_CONTAINER_NESTING}
+     */
+    static void enterContainer(Kryo kryo) {
+        if (kryo instanceof KryoInstance k && ++k.containers > FilteredObjectInput.MAX_CONTAINER_NESTING) {
+            throw new KryoException("Collections, maps and arrays nest deeper than ["
+                    + FilteredObjectInput.MAX_CONTAINER_NESTING + "] levels");
+        }
+    }
+
+    static void exitContainer(Kryo kryo) {
+        if (kryo instanceof KryoInstance k) {
+            k.containers--;
+        }
     }
 
     /** Records the class the allow-list refused, for the exception the serializer throws. */
@@ -406,7 +427,12 @@ final class KryoInstance extends Kryo {
             if (length != 0) {
                 KryoBoundedInput.claimElements(input, length - 1);
             }
-            return array.read(kryo, input, type);
+            enterContainer(kryo);
+            try {
+                return array.read(kryo, input, type);
+            } finally {
+                exitContainer(kryo);
+            }
         }
     }
 }

@@ -1232,7 +1232,8 @@ public abstract class MsmManagerBase extends ManagerBase {
         try {
             thread.setContextClassLoader(loader);
             plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
-            graph = storage.codec.decode(plain, read.header(), loader);
+            graph = storage.codec.decode(plain, read.header(), loader, (attribute, e) -> reportDropped(read.id(),
+                    attribute, e));
         } catch (SerializationException e) {
             storage.unreadable(read.id(), e);
             if (e.rejectedClass() == null) {
@@ -1265,6 +1266,14 @@ public abstract class MsmManagerBase extends ManagerBase {
             s.activate();
         }
         return s;
+    }
+
+    /** Issue 16: an attribute of a class that is not allowed costs that attribute, not the session and its login. */
+    private void reportDropped(SessionId id, String attribute, SerializationException e) {
+        statistics.count(Statistics.Counter.DROPPED_ATTRIBUTES);
+        warnOnce("dropped:" + e.rejectedClass(), "Attribute [" + attribute + "] of stored session [" + id
+                + "] is dropped, the rest of the session is kept: " + e.getMessage() + " (reported once per class; "
+                + "counted in statDroppedAttributes)");
     }
 
     void reportUnserializable(MsmSession s, SerializationException e) {
@@ -1490,6 +1499,14 @@ public abstract class MsmManagerBase extends ManagerBase {
      */
     public long getStatRefusedClassWrites() {
         return statistics.get(Statistics.Counter.REFUSED_CLASS_WRITES);
+    }
+
+    /**
+     * @return attributes dropped when a session was read because their values named a class that is not allowed
+     *         (the rest of each session was kept); since start or reset
+     */
+    public long getStatDroppedAttributes() {
+        return statistics.get(Statistics.Counter.DROPPED_ATTRIBUTES);
     }
 
     /** @return non-sticky: session expiries this Tomcat processed (listeners fired); since start or reset */

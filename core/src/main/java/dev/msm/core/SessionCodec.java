@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -98,17 +101,39 @@ final class SessionCodec {
      */
     Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
             String writer) {
-        Set<String> refused = Set.of();
-        byte[] payload;
-        if (serializer instanceof CheckingSerializer checking) {
-            Set<String> found = new HashSet<>(4);
-            payload = checking.serialize(graph, found);
-            refused = found.isEmpty() ? Set.of() : found;
-        } else {
-            payload = serializer.serialize(graph);
-        }
+        Set<String> refused = new HashSet<>(4);
+        byte[] payload = serialize(separateAttributes(graph, refused), refused);
         return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
-                maxInactiveInterval, writer), payload, refused);
+                maxInactiveInterval, writer), payload, refused.isEmpty() ? Set.of() : refused);
+    }
+
+    private byte[] serialize(Object graph, Set<String> refused) {
+        return serializer instanceof CheckingSerializer checking ? checking.serialize(graph, refused)
+                : serializer.serialize(graph);
+    }
+
+    /**
+     * Issue 16: a value whose class a reader refuses must cost that attribute only, not the session and its login.
+     * So the session graph {@code [attributes, principal, authType, notes]} is stored as
+     * {@code [immutable attributes, principal, authType, notes, other attributes each serialized on its own]}:
+     * a reader drops the attribute it refuses and keeps the rest. Values of immutable JDK types cannot hold a refused
+     * class and stay in the session's stream. The cost: identity between two attributes' values is not kept.
+     */
+    private Object separateAttributes(Object graph, Set<String> refused) {
+        if (!(graph instanceof Object[] parts) || parts.length != 4 || !(parts[0] instanceof Map<?, ?> attributes)) {
+            return graph;
+        }
+        Map<Object, Object> inline = new HashMap<>();
+        Map<Object, byte[]> separate = new HashMap<>();
+        for (Map.Entry<?, ?> e : attributes.entrySet()) {
+            Object value = e.getValue();
+            if (value == null || Immutables.isImmutable(value)) {
+                inline.put(e.getKey(), value);
+            } else {
+                separate.put(e.getKey(), serialize(value, refused));
+            }
+        }
+        return new Object[] {inline, parts[1], parts[2], parts[3], separate};
     }
 
     /**
@@ -278,11 +303,44 @@ final class SessionCodec {
      * @throws SerializationException when the value was written by another serializer or cannot be read
      */
     Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
+        return decode(plainPayload, header, loader, (name, e) -> {
+            throw e;
+        });
+    }
+
+    /**
+     * Deserializes the payload of a session value; an attribute whose value names a class that is not allowed is
+     * dropped, the rest of the session kept.
+     *
+     * @param dropped told the name of each dropped attribute and why
+     * @throws SerializationException when the value was written by another serializer or cannot be read
+     */
+    Object decode(byte[] plainPayload, Header header, ClassLoader loader,
+            BiConsumer<String, SerializationException> dropped) {
         if (!serializerName.equals(header.serializer())) {
             throw new SerializationException("Value written with serializer [" + header.serializer()
                     + "], but this manager uses [" + serializerName + "]", null);
         }
-        return serializer.deserialize(plainPayload, loader);
+        Object graph = serializer.deserialize(plainPayload, loader);
+        if (!(graph instanceof Object[] parts) || parts.length != 5 || !(parts[0] instanceof Map<?, ?> inline)
+                || !(parts[4] instanceof Map<?, ?> separate)) {
+            return graph;
+        }
+        Map<Object, Object> attributes = new HashMap<>(inline);
+        for (Map.Entry<?, ?> e : separate.entrySet()) {
+            if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof byte[] bytes)) {
+                throw new SerializationException("Stored session data has an unexpected structure", null);
+            }
+            try {
+                attributes.put(name, serializer.deserialize(bytes, loader));
+            } catch (SerializationException refused) {
+                if (refused.rejectedClass() == null) {
+                    throw refused; // corrupt: the whole value is
+                }
+                dropped.accept(name, refused);
+            }
+        }
+        return new Object[] {attributes, parts[1], parts[2], parts[3]};
     }
 
     private static byte[] deflate(byte[] data) {

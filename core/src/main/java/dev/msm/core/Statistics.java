@@ -54,6 +54,8 @@ public final class Statistics {
          * Tomcat, or this one after a restart, will not read them.
          */
         REFUSED_CLASS_WRITES,
+        /** Attributes dropped on read because their values named a class that is not allowed. */
+        DROPPED_ATTRIBUTES,
         /** Sessions whose expiry this Tomcat processed (listeners fired). */
         EXPIRIES,
         /** Session ids from requests that were malformed or named an unknown node. */
