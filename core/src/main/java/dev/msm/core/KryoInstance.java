@@ -49,9 +49,11 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -112,11 +114,21 @@ final class KryoInstance extends Kryo {
      * @param copyCollections whether collections and maps are copied before they are written
      */
     KryoInstance(ClassAllowList allowList, boolean reading, int maxDepth, boolean copyCollections) {
-        this(new KryoClassResolver(reading ? allowList : null), allowList, maxDepth, copyCollections);
+        this(allowList, reading, maxDepth, copyCollections, true);
+    }
+
+    /**
+     * @param compatibleFields whether application classes are written with their field names, so that a class that
+     *                         gained or lost fields still reads what its previous version wrote
+     */
+    KryoInstance(ClassAllowList allowList, boolean reading, int maxDepth, boolean copyCollections,
+            boolean compatibleFields) {
+        this(new KryoClassResolver(reading ? allowList : null), allowList, maxDepth, copyCollections,
+                compatibleFields);
     }
 
     private KryoInstance(KryoClassResolver resolver, ClassAllowList allowList, int maxDepth,
-            boolean copyCollections) {
+            boolean copyCollections, boolean compatibleFields) {
         super(resolver, new MapReferenceResolver());
         this.resolver = resolver;
         this.allowList = allowList;
@@ -129,6 +141,22 @@ final class KryoInstance extends Kryo {
         setOptimizedGenerics(false);
         setMaxDepth(maxDepth);
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        if (compatibleFields) {
+            // rolling deploys (issue 16): fields are written by name with their values' classes, so a reader skips a
+            // field its version of the class no longer has and leaves a new one at its default. Not chunked: chunked
+            // reading swallows every error inside a field (a refused class, truncated data) and reads on.
+            CompatibleFieldSerializer.CompatibleFieldSerializerConfig fields =
+                    new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+            fields.setChunkedEncoding(false);
+            fields.setReadUnknownFieldData(true);
+            setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<CheckedFields<?>>() {
+                @Override
+                @SuppressWarnings({"rawtypes", "unchecked"})
+                public CheckedFields<?> newSerializer(Kryo kryo, Class type) {
+                    return new CheckedFields<>(kryo, type, fields);
+                }
+            });
+        }
 
         KryoCollections.addJdkSerializers(jdkSerializers, copyCollections, javaFallback);
         jdkSerializers.put(Collections.emptyList().getClass(), new DefaultSerializers.CollectionsEmptyListSerializer());
@@ -398,6 +426,41 @@ final class KryoInstance extends Kryo {
         @Override
         public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
             throw new KryoException("Lambdas cannot be read");
+        }
+    }
+
+    /**
+     * Kryo's compatible field serializer, checking that each field read holds a value of its declared type: Kryo
+     * sets a value whose class the stream names into a field of another type when the field's type is not final
+     * (a field that changed from {@code int} to {@code List} would hold an {@code Integer}). Such a value means the
+     * class changed incompatibly, and the session is unreadable (a fresh session, one WARN naming the class).
+     */
+    static final class CheckedFields<T> extends CompatibleFieldSerializer<T> {
+        CheckedFields(Kryo kryo, Class<T> type, CompatibleFieldSerializerConfig config) {
+            super(kryo, type, config);
+        }
+
+        @Override
+        public T read(Kryo kryo, Input input, Class<? extends T> type) {
+            T object = super.read(kryo, input, type);
+            for (CachedField cached : getFields()) {
+                java.lang.reflect.Field field = cached.getField();
+                if (field.getType().isPrimitive()) {
+                    continue;
+                }
+                Object value;
+                try {
+                    value = field.get(object);
+                } catch (IllegalAccessException e) {
+                    throw new KryoException(e);
+                }
+                if (value != null && !field.getType().isInstance(value)) {
+                    throw new KryoException("Class [" + type.getName() + "] changed incompatibly: its field ["
+                            + field.getName() + "] of type [" + field.getType().getName() + "] was written as ["
+                            + value.getClass().getName() + "]");
+                }
+            }
+            return object;
         }
     }
 

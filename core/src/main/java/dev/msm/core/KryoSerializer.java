@@ -25,8 +25,15 @@ final class KryoSerializer implements CheckingSerializer {
     private final KryoPool readers;
 
     KryoSerializer(ClassAllowList allowList, int maxDepth, boolean copyCollections) {
-        writers = new KryoPool(POOL_CAPACITY, () -> new KryoInstance(allowList, false, maxDepth, copyCollections));
-        readers = new KryoPool(POOL_CAPACITY, () -> new KryoInstance(allowList, true, maxDepth, copyCollections));
+        this(allowList, maxDepth, copyCollections, true);
+    }
+
+    /** @param compatibleFields see {@link KryoSerializerProvider#DEFAULT_COMPATIBLE_FIELDS} */
+    KryoSerializer(ClassAllowList allowList, int maxDepth, boolean copyCollections, boolean compatibleFields) {
+        writers = new KryoPool(POOL_CAPACITY, () -> new KryoInstance(allowList, false, maxDepth, copyCollections,
+                compatibleFields));
+        readers = new KryoPool(POOL_CAPACITY, () -> new KryoInstance(allowList, true, maxDepth, copyCollections,
+                compatibleFields));
     }
 
     @Override

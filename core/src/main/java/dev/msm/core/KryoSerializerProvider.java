@@ -26,6 +26,12 @@ import dev.msm.api.Settings;
  * which narrows the window in which another request changing it makes serialization fail with a
  * {@link java.util.ConcurrentModificationException} (the engine then serializes again); default
  * {@value #DEFAULT_COPY_COLLECTIONS}. Concurrent and synchronized collections are always copied.</li>
+ * <li>{@code kryoCompatibleFields}: {@code true} (default) writes the fields of application classes by name, so that
+ * during a rolling deploy a version of a class that gained or lost fields reads what the other version wrote (Kryo's
+ * {@code CompatibleFieldSerializer}); a field whose type changed so that its old value does not fit, or a removed
+ * field whose class is gone too, makes the session unreadable (a fresh session, one WARN naming the class).
+ * {@code false} writes fields by position, smaller and faster, but then any change to a class's fields makes stored
+ * sessions unreadable.</li>
  * </ul>
  *
  * <p>Limitations: an object written with Java serialization inside the stream does not share identity with the rest
@@ -39,6 +45,8 @@ public final class KryoSerializerProvider implements SerializerProvider {
     public static final int DEFAULT_MAX_DEPTH = JavaSerializerProvider.DEFAULT_MAX_DEPTH;
     /** Default of {@code copyCollectionsForSerialization}. */
     public static final boolean DEFAULT_COPY_COLLECTIONS = false;
+    /** Default of {@code kryoCompatibleFields}. */
+    public static final boolean DEFAULT_COMPATIBLE_FIELDS = true;
 
     /**
      * @return {@code kryo}
@@ -49,11 +57,13 @@ public final class KryoSerializerProvider implements SerializerProvider {
     }
 
     /**
-     * @return {@code allowedClasses}, {@code serializationMaxDepth}, {@code copyCollectionsForSerialization}
+     * @return {@code allowedClasses}, {@code serializationMaxDepth}, {@code copyCollectionsForSerialization},
+     *         {@code kryoCompatibleFields}
      */
     @Override
     public Set<String> attributeNames() {
-        return Set.of("allowedClasses", "serializationMaxDepth", "copyCollectionsForSerialization");
+        return Set.of("allowedClasses", "serializationMaxDepth", "copyCollectionsForSerialization",
+                "kryoCompatibleFields");
     }
 
     /**
@@ -71,6 +81,7 @@ public final class KryoSerializerProvider implements SerializerProvider {
         }
         return new KryoSerializer(ClassAllowList.of(settings.get("allowedClasses")),
                 settings.getInt("serializationMaxDepth", DEFAULT_MAX_DEPTH, 1, 10_000),
-                settings.getBoolean("copyCollectionsForSerialization", DEFAULT_COPY_COLLECTIONS));
+                settings.getBoolean("copyCollectionsForSerialization", DEFAULT_COPY_COLLECTIONS),
+                settings.getBoolean("kryoCompatibleFields", DEFAULT_COMPATIBLE_FIELDS));
     }
 }

@@ -427,6 +427,21 @@ public abstract class MsmManagerBase extends ManagerBase {
     }
 
     /**
+     * {@code kryo}: {@code true} (default) writes application classes' fields by name, so that a class that gained or
+     * lost fields reads sessions its previous version wrote (rolling deploys); {@code false} is smaller and faster.
+     * Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read, fails
+     * the start.
+     */
+    public void setKryoCompatibleFields(String value) {
+        setProperty("kryoCompatibleFields", value);
+    }
+
+    /** @return the value of {@link #setKryoCompatibleFields} as set, or {@code null} */
+    public String getKryoCompatibleFields() {
+        return getProperty("kryoCompatibleFields");
+    }
+
+    /**
      * Memcached: the item size limit ({@code -I}) in bytes (default 1048576). Parsed when the context starts; an
      * invalid value, or one the chosen store or serializer does not read, fails the start.
      */

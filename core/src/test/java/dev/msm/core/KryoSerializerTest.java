@@ -319,7 +319,8 @@ class KryoSerializerTest {
             }
         }
         assertInstanceOf(KryoSerializerProvider.class, found);
-        assertEquals(Set.of("allowedClasses", "serializationMaxDepth", "copyCollectionsForSerialization"),
+        assertEquals(Set.of("allowedClasses", "serializationMaxDepth", "copyCollectionsForSerialization",
+                "kryoCompatibleFields"),
                 found.attributeNames());
     }
 
