@@ -39,6 +39,7 @@ import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
 import dev.msm.api.StoreNode;
+import dev.msm.core.serial.ClassAllowList;
 
 /**
  * msm's Tomcat session manager: sessions kept in memcached (or another store) so that any Tomcat can serve any user

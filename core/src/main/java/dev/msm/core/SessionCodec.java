@@ -21,6 +21,7 @@ import java.util.zip.Inflater;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.serial.CheckingSerializer;
 
 /**
  * The stored value of a session: a versioned envelope around the serializer's bytes, optionally compressed and

@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.serial.JavaSerializerProvider;
 
 /** The stored value's envelope: round trips, compression, encryption, and hostile bytes. */
 class SessionCodecTest {
@@ -25,7 +26,8 @@ class SessionCodecTest {
     private static final String K2 = Base64.getEncoder().encodeToString(new byte[32]);
 
     private static SessionCodec codec(int compression, SessionCipher cipher) {
-        return new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", compression, cipher);
+        return new SessionCodec(new JavaSerializerProvider().create(new dev.msm.api.Settings(java.util.Map.of(),
+                java.time.Duration.ofSeconds(1), "/test")), "java", compression, cipher);
     }
 
     private static Object[] graph(int size) {

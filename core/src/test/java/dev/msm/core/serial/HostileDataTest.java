@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,8 +31,8 @@ class HostileDataTest {
     private static final Duration FAST = Duration.ofSeconds(5);
 
     static Stream<Serializer> serializers() {
-        return Stream.of(new JavaSerializer(ClassAllowList.of(null), 10_000),
-                new KryoSerializer(ClassAllowList.of(null), 10_000, false));
+        return Stream.of(Serializers.java("serializationMaxDepth", "10000"),
+                Serializers.kryo("serializationMaxDepth", "10000"));
     }
 
     private static Object[] session(Object value) {

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;

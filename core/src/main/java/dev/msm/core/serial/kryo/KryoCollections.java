@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.serial.kryo.KryoSerializerProvider;
 
 /**
  * Issue 16, rolling deploys: version 2 of an application reads a session that version 1 wrote although a class in it
@@ -52,11 +53,11 @@ class ClassVersionsTest {
     private int builds;
 
     private static Serializer kryo() {
-        return new KryoSerializerProvider().create(KryoSerializerTest.settings("allowedClasses", "shop.*"));
+        return new KryoSerializerProvider().create(Serializers.settings("allowedClasses", "shop.*"));
     }
 
     private static Serializer java() {
-        return new JavaSerializerProvider().create(KryoSerializerTest.settings("allowedClasses", "shop.*"));
+        return new JavaSerializerProvider().create(Serializers.settings("allowedClasses", "shop.*"));
     }
 
     /** @return a class loader holding one build of {@code shop.Cart} */
@@ -103,7 +104,7 @@ class ClassVersionsTest {
     }
 
     private static Object read(Serializer serializer, byte[] bytes, ClassLoader build) {
-        Object back = KryoSerializerTest.attributes(serializer.deserialize(bytes, build)).get("cart");
+        Object back = Serializers.attributes(serializer.deserialize(bytes, build)).get("cart");
         assertEquals(build, back.getClass().getClassLoader(), "read as the reader's version");
         return back;
     }
@@ -148,7 +149,7 @@ class ClassVersionsTest {
 
     @Test
     void kryo_WithoutCompatibleFields_AnAddedFieldBreaksReading() throws Exception {
-        Serializer positional = new KryoSerializerProvider().create(KryoSerializerTest.settings("allowedClasses",
+        Serializer positional = new KryoSerializerProvider().create(Serializers.settings("allowedClasses",
                 "shop.*", "kryoCompatibleFields", "false"));
         byte[] bytes = write(positional, cart(build(V1), "alice", 3));
         assertThrows(SerializationException.class, () -> {

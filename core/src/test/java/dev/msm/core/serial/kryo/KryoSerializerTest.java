@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,11 +72,12 @@ import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.Settings;
+import dev.msm.core.serial.JavaSerializerProvider;
 
 class KryoSerializerTest {
 
     /** Allows the fixtures below (nested classes of this test). */
-    static final String FIXTURES = "dev.msm.core.KryoSerializerTest";
+    static final String FIXTURES = "dev.msm.core.serial.kryo.KryoSerializerTest";
 
     enum Role { CUSTOMER, ADMIN }
 

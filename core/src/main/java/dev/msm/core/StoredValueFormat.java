@@ -3,14 +3,12 @@ package dev.msm.core;
 import dev.msm.api.Serializer;
 
 /**
- * Lets the benchmarks of the bench module drive the package-private {@link SessionCodec} (the stored value's envelope)
- * the way the engine does: {@link #encode} as a store does (serialize, compress, encrypt, hash for change detection),
- * {@link #decode} as a load does (header, authenticate and decrypt, inflate, deserialize, hash).
- *
- * <p>It sits in the bench module but in core's package (a split package, which the class path allows); it is not
- * part of msm's jars. Not thread-safe beyond what {@link SessionCodec} is (which is: it is immutable).
+ * The value msm stores for a session, written and read the way the engine does, for tools outside the engine (the
+ * benchmarks of {@code bench}): {@link #encode} as a write does (serialize, compress, encrypt),
+ * {@link #decode} as a load does (header, authenticate and decrypt, inflate, deserialize, hash for change detection).
+ * Immutable and thread-safe.
  */
-public final class CodecAccess {
+public final class StoredValueFormat {
 
     private final SessionCodec codec;
 
@@ -19,8 +17,10 @@ public final class CodecAccess {
      * @param serializerName       its name, written into each value
      * @param compressionThreshold compress payloads of at least this many bytes; 0 never (msm's default)
      * @param encryptionKeys       the {@code encryptionKeys} attribute ({@code id:base64, ...}), or {@code null}
+     * @throws dev.msm.api.InvalidAttributeException when the keys are malformed
      */
-    public CodecAccess(Serializer serializer, String serializerName, int compressionThreshold, String encryptionKeys) {
+    public StoredValueFormat(Serializer serializer, String serializerName, int compressionThreshold,
+            String encryptionKeys) {
         this.codec = new SessionCodec(serializer, serializerName, compressionThreshold,
                 SessionCipher.of(encryptionKeys, null));
     }

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ public final class ClassAllowList {
      *
      * @param classNames the refused classes
      */
-    static String refusedMessage(Set<String> classNames) {
+    public static String refusedMessage(Set<String> classNames) {
         String list = String.join(",", new TreeSet<>(classNames));
         boolean one = classNames.size() == 1;
         return (one ? "Class [" : "Classes [") + list + "] " + (one ? "is" : "are") + " not allowed to be read from "

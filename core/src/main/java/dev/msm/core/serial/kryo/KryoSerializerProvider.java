@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.util.Set;
 
@@ -8,6 +8,8 @@ import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.Settings;
+import dev.msm.core.serial.ClassAllowList;
+import dev.msm.core.serial.JavaSerializerProvider;
 
 /**
  * The {@code kryo} serializer: Kryo 5, usually several times smaller and faster than Java serialization, and able to

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,17 +12,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.msm.api.SerializationException;
-import dev.msm.api.SerializerProvider;
-import dev.msm.api.SessionStoreProvider;
 
 /**
  * Issue 16: the classes frameworks keep in sessions are readable by default, by exact name (no package tree), while
@@ -44,8 +42,7 @@ class ClassAllowListTest {
     private final ClassAllowList defaults = ClassAllowList.of(null);
 
     static Stream<CheckingSerializer> serializers() {
-        return Stream.of(new JavaSerializer(ClassAllowList.of(null), 100),
-                new KryoSerializer(ClassAllowList.of(null), 100, false));
+        return Stream.of(Serializers.java(), Serializers.kryo());
     }
 
     @ParameterizedTest
@@ -115,7 +112,7 @@ class ClassAllowListTest {
         assertEquals(Set.of(), none);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void refusalMessage_TellsContextXmlAndJavaUsersWhatToSet() {
         String message = ClassAllowList.refusedMessage(Set.of("com.shop.Line", "com.shop.Cart"));
         assertEquals("Classes [com.shop.Cart,com.shop.Line] are not allowed to be read from the store; allow them "
@@ -124,24 +121,6 @@ class ClassAllowListTest {
                 + "the TomcatContextCustomizer that creates the MsmManager); patterns such as com.shop.* are "
                 + "accepted", message);
         ClassAllowList.of("com.shop.Cart,com.shop.Line"); // what the message proposes parses
-    }
-
-    @org.junit.jupiter.api.Test
-    void everyStoreAndSerializerAttribute_HasAPublicSetterAndGetter() throws Exception {
-        Set<String> names = new HashSet<>(List.of("redisUrl", "redisCluster", "redisSentinelMaster",
-                "redisMaxValueBytes", "couchbaseConnectionString", "couchbaseBucket", "couchbaseScope",
-                "couchbaseCollection", "couchbaseConnectTimeout", "couchbaseMaxValueBytes", "memcachedItemSizeMax"));
-        ServiceLoader.load(SerializerProvider.class).forEach(p -> names.addAll(p.attributeNames()));
-        ServiceLoader.load(SessionStoreProvider.class).forEach(p -> names.addAll(p.attributeNames()));
-        assertTrue(names.contains("allowedClasses") && names.contains("memoryNodes"), names.toString());
-        for (String name : names) {
-            assertTrue(ReadmeExamplesTest.hasSetter(name), "no setter for [" + name + "]");
-            if (name.equals("password")) {
-                continue; // a secret: set only
-            }
-            String getter = "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
-            assertEquals(String.class, MsmManagerBase.class.getMethod(getter).getReturnType(), getter);
-        }
     }
 
     private static Object[] session(Object value) {

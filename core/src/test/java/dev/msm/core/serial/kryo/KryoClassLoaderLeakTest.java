@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +47,7 @@ class KryoClassLoaderLeakTest {
     @Test
     void webApplicationLoader_IsCollectedWhileTheSerializerLivesOn() throws Exception {
         Serializer serializer = KryoSerializerTest.kryo("allowedClasses",
-                "dev.msm.core.KryoClassLoaderLeakTest dev.msm.core.KryoSerializerTest");
+                "dev.msm.core.serial.kryo.KryoClassLoaderLeakTest dev.msm.core.serial.kryo.KryoSerializerTest");
         WeakReference<ClassLoader> loader = useThrowAwayLoader(serializer);
 
         await().until(() -> {

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class JavaSerializer implements CheckingSerializer {
         try {
             return FilteredObjectInput.read(bytes, loader, allowList, maxDepth);
         } catch (FilteredObjectInput.RefusedClassException e) {
-            throw new SerializationException(ClassAllowList.refusedMessage(Set.of(e.className)), e.className, e);
+            throw new SerializationException(ClassAllowList.refusedMessage(Set.of(e.className())), e.className(), e);
         } catch (IOException | ClassNotFoundException | RuntimeException | Error e) {
             // issue 15: any Error while reading is hostile or corrupt data (StackOverflowError: nested hashCode()
             // calls; OutOfMemoryError: a bound missed), and gives a fresh session, never a 5xx

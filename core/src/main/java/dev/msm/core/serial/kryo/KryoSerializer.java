@@ -1,10 +1,12 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.util.ConcurrentModificationException;
 import java.util.Set;
 
 import com.esotericsoftware.kryo.io.Output;
 import dev.msm.api.SerializationException;
+import dev.msm.core.serial.CheckingSerializer;
+import dev.msm.core.serial.ClassAllowList;
 
 /**
  * Kryo 5 serialization with the allow-list of the {@code java} serializer. Bytes: one format byte ({@value #FORMAT}),

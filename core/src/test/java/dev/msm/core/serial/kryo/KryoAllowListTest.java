@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.serial.ClassAllowList;
 
 class KryoAllowListTest {
 
-    private static final String PREFIX = "dev.msm.core.KryoAllowListTest$";
+    private static final String PREFIX = "dev.msm.core.serial.kryo.KryoAllowListTest$";
 
     /** An application class the allow-list does not name unless a test says so. */
     static final class Cart implements Serializable {
@@ -91,7 +92,7 @@ class KryoAllowListTest {
                 .get("value"));
         allowing("Cart").deserialize(bytes, getClass().getClassLoader());
         KryoSerializerTest.kryo("allowedClasses", "dev.msm.**").deserialize(bytes, null);
-        KryoSerializerTest.kryo("allowedClasses", "dev.msm.core.*").deserialize(bytes, null);
+        KryoSerializerTest.kryo("allowedClasses", "dev.msm.core.serial.kryo.*").deserialize(bytes, null);
     }
 
     @Test
@@ -151,7 +152,8 @@ class KryoAllowListTest {
         Runnable lambda = (Runnable & Serializable) () -> { };
         SerializationException e = assertThrows(SerializationException.class,
                 () -> KryoSerializerTest.kryo().serialize(session(lambda)));
-        assertTrue(e.getMessage().contains("Lambda [dev.msm.core.KryoAllowListTest$$Lambda"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lambda [dev.msm.core.serial.kryo.KryoAllowListTest$$Lambda"),
+                e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +45,7 @@ class JavaSerializerTest {
                 () -> defaults.deserialize(bytes, getClass().getClassLoader()));
         assertEquals(Cart.class.getName(), e.rejectedClass());
         assertTrue(e.getMessage().contains("allowedClasses"));
-        JavaSerializer allowing = new JavaSerializer(ClassAllowList.of("dev.msm.core.JavaSerializerTest"), 100);
+        JavaSerializer allowing = new JavaSerializer(ClassAllowList.of("dev.msm.core.serial.JavaSerializerTest"), 100);
         allowing.deserialize(bytes, getClass().getClassLoader());
         new JavaSerializer(ClassAllowList.of("dev.msm.**"), 100).deserialize(bytes, getClass().getClassLoader());
     }

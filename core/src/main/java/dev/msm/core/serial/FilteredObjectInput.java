@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,16 +15,21 @@ import java.lang.reflect.Proxy;
  * stream's own length, since no legitimate stream has more of them than it has bytes. Used by the {@code java}
  * serializer for whole sessions and by the {@code kryo} serializer for objects it writes with Java serialization.
  */
-final class FilteredObjectInput {
+public final class FilteredObjectInput {
 
     /** The stream named a class the allow-list refuses. */
-    static final class RefusedClassException extends Exception {
+    public static final class RefusedClassException extends Exception {
         private static final long serialVersionUID = 1L;
-        final String className;
+        private final String className;
 
         RefusedClassException(String className, Throwable cause) {
             super("Class [" + className + "] is not allowed", cause);
             this.className = className;
+        }
+
+        /** @return the refused class */
+        public String className() {
+            return className;
         }
     }
 
@@ -33,7 +38,7 @@ final class FilteredObjectInput {
      * contains, and a stream can share one object at every level, so reading a hash-based collection costs up to
      * 2^nesting calls. 20 levels bound that to about a million, far below what any session's data nests.
      */
-    static final int MAX_CONTAINER_NESTING = 20;
+    public static final int MAX_CONTAINER_NESTING = 20;
 
     private FilteredObjectInput() {
     }
@@ -47,7 +52,7 @@ final class FilteredObjectInput {
      * @throws RefusedClassException when the stream names a class the list refuses
      * @throws IOException           when the stream is corrupt, trailing bytes included, or exceeds a bound
      */
-    static Object read(byte[] data, ClassLoader loader, ClassAllowList allowList, long maxDepth)
+    public static Object read(byte[] data, ClassLoader loader, ClassAllowList allowList, long maxDepth)
             throws RefusedClassException, IOException, ClassNotFoundException {
         Filter filter = new Filter(allowList, data.length, maxDepth);
         try (Stream in = new Stream(data, loader, filter)) {
@@ -70,7 +75,7 @@ final class FilteredObjectInput {
      *
      * @return {@code null} when the class may be loaded, else the name to report (an array's element class)
      */
-    static String refusedName(ClassAllowList allowList, String name) {
+    public static String refusedName(ClassAllowList allowList, String name) {
         int dims = 0;
         while (dims < name.length() && name.charAt(dims) == '[') {
             dims++;
@@ -97,7 +102,7 @@ final class FilteredObjectInput {
     }
 
     /** @return the name of the class, or of an array's element class */
-    static String elementName(Class<?> type) {
+    public static String elementName(Class<?> type) {
         Class<?> c = type;
         while (c.isArray()) {
             c = c.getComponentType();

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -11,7 +11,7 @@ import java.util.Set;
  * {@code annotateClass} is called once per class descriptor in the stream (superclasses and array classes
  * included), so the check costs one lookup per class, not per object.
  */
-final class CheckedObjectOutput extends ObjectOutputStream {
+public final class CheckedObjectOutput extends ObjectOutputStream {
 
     private final ClassAllowList allowList;
     private final Set<String> refused;
@@ -19,7 +19,7 @@ final class CheckedObjectOutput extends ObjectOutputStream {
     /**
      * @param refused receives the names of refused classes (an array's element class); {@code null}: no check
      */
-    CheckedObjectOutput(OutputStream out, ClassAllowList allowList, Set<String> refused) throws IOException {
+    public CheckedObjectOutput(OutputStream out, ClassAllowList allowList, Set<String> refused) throws IOException {
         super(out);
         this.allowList = allowList;
         this.refused = refused;

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +11,9 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.msm.core.serial.CheckedObjectOutput;
+import dev.msm.core.serial.ClassAllowList;
+import dev.msm.core.serial.FilteredObjectInput;
 
 /**
  * Writes one object with Java serialization inside the Kryo stream (length, then the bytes of an
@@ -55,8 +58,8 @@ final class KryoJavaFallback extends Serializer<Object> {
             return FilteredObjectInput.read(data, kryo.getClassLoader(), allowList,
                     Math.max(1, instance.maxDepth() - kryo.getDepth()));
         } catch (FilteredObjectInput.RefusedClassException e) {
-            instance.refused(e.className);
-            throw new KryoException("Class [" + e.className + "] is not allowed", e);
+            instance.refused(e.className());
+            throw new KryoException("Class [" + e.className() + "] is not allowed", e);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new KryoException("Cannot read the Java-serialized [" + type.getName() + "]: " + e, e);
         }

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Timeout;
 import com.esotericsoftware.kryo.io.Output;
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.serial.ClassAllowList;
+import dev.msm.core.serial.FilteredObjectInput;
+import dev.msm.core.serial.Serializers;
 
 /**
  * Stored bytes are untrusted: whatever they hold, reading ends in a {@link SerializationException} or an object,
@@ -57,7 +60,7 @@ class KryoCorruptInputTest {
         assertCorrupt(new byte[0]);
         assertCorrupt(new byte[] {KryoSerializer.FORMAT});
         assertCorrupt(new byte[] {2, 0});
-        assertCorrupt(new JavaSerializer(ClassAllowList.of(null), 100).serialize(new HashMap<>()));
+        assertCorrupt(Serializers.java().serialize(new HashMap<>()));
         byte[] valid = serializer.serialize(KryoSerializerTest.realisticSession(1));
         byte[] trailing = Arrays.copyOf(valid, valid.length + 1);
         assertTrue(assertThrows(SerializationException.class, () -> serializer.deserialize(trailing, LOADER))

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -15,6 +15,8 @@ import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import com.esotericsoftware.kryo.util.IntMap;
 import com.esotericsoftware.kryo.util.Util;
+import dev.msm.core.serial.ClassAllowList;
+import dev.msm.core.serial.FilteredObjectInput;
 
 /**
  * Kryo's class resolver for one {@link KryoInstance}: writes classes as names (the first time in a graph) or fixed ids,

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial.kryo;
 
 import java.io.Externalizable;
 import java.io.ObjectInputStream;
@@ -59,6 +59,8 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import dev.msm.core.serial.ClassAllowList;
+import dev.msm.core.serial.FilteredObjectInput;
 
 /**
  * One configured Kryo: references on, registration not required, the allow-list on every class a reading instance

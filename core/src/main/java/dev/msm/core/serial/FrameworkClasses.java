@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.serial;
 
 import java.util.List;
 
