@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.msm.core.CodecAccess;
+import dev.msm.core.StoredValueFormat;
 
 /**
  * The stored value's envelope around the serializer (msm's {@code SessionCodec}), as a store and a load run it:
@@ -52,7 +52,7 @@ public class CodecBenchmark {
     @Param({"off", "on"})
     public String encryption;
 
-    private CodecAccess codec;
+    private StoredValueFormat codec;
     private Object[] graph;
     private byte[] stored;
     private ClassLoader loader;
@@ -71,14 +71,15 @@ public class CodecBenchmark {
      * @param encryption  {@code on} or {@code off}
      * @return a codec around the Kryo serializer with these options; the key comes from the fixed seed
      */
-    static CodecAccess create(String compression, String encryption) {
+    static StoredValueFormat create(String compression, String encryption) {
         String keys = null;
         if ("on".equals(encryption)) {
             byte[] key = new byte[32];
             new Random(SessionShapes.SEED).nextBytes(key);
             keys = "k1:" + Base64.getEncoder().encodeToString(key);
         }
-        return new CodecAccess(SerializerBenchmark.create("kryo"), "kryo", "on".equals(compression) ? 1 : 0, keys);
+        return new StoredValueFormat(SerializerBenchmark.create("kryo"), "kryo", "on".equals(compression) ? 1 : 0,
+                keys);
     }
 
     /**

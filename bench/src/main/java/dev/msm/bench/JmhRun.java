@@ -158,7 +158,7 @@ public final class JmhRun {
     private static int order(String param, String value) {
         List<String> values = switch (param) {
             case "shape" -> SessionShapes.NAMES;
-            case "serializer" -> List.of("java", "kryo");
+            case "serializer" -> List.of("java", "kryo", "kryo-positional");
             default -> List.of("off", "on");
         };
         int i = value == null ? -1 : values.indexOf(value);

@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.Settings;
-import dev.msm.core.JavaSerializerProvider;
-import dev.msm.core.KryoSerializerProvider;
+import dev.msm.core.serial.JavaSerializerProvider;
+import dev.msm.core.serial.kryo.KryoSerializerProvider;
 
 /**
  * The two serializers msm ships, side by side: Java serialization (the default, {@code java}) against Kryo
@@ -43,8 +43,11 @@ import dev.msm.core.KryoSerializerProvider;
 @Measurement(iterations = 5, time = 1)
 public class SerializerBenchmark {
 
-    /** {@code java} (the baseline) or {@code kryo}. */
-    @Param({"java", "kryo"})
+    /**
+     * {@code java} (the baseline), {@code kryo} (msm's default: fields by name, {@code kryoCompatibleFields=true}) or
+     * {@code kryo-positional} ({@code kryoCompatibleFields=false}: what compatibility across rolling deploys costs).
+     */
+    @Param({"java", "kryo", "kryo-positional"})
     public String serializer;
 
     /** One of {@link SessionShapes#NAMES}. */
@@ -68,17 +71,21 @@ public class SerializerBenchmark {
     }
 
     /**
-     * @param name {@code java} or {@code kryo}
+     * @param name {@code java}, {@code kryo} or {@code kryo-positional}
      * @return that serializer, configured with {@link SessionShapes#ALLOWED_CLASSES}
      */
     static Serializer create(String name) {
         SerializerProvider provider = switch (name) {
             case "java" -> new JavaSerializerProvider();
-            case "kryo" -> new KryoSerializerProvider();
+            case "kryo", "kryo-positional" -> new KryoSerializerProvider();
             default -> throw new IllegalArgumentException("Unknown serializer [" + name + "]");
         };
-        return provider.create(new Settings(Map.of("allowedClasses", SessionShapes.ALLOWED_CLASSES),
-                Duration.ofSeconds(1), ""));
+        Map<String, String> attributes = new java.util.HashMap<>();
+        attributes.put("allowedClasses", SessionShapes.ALLOWED_CLASSES);
+        if (name.equals("kryo-positional")) {
+            attributes.put("kryoCompatibleFields", "false");
+        }
+        return provider.create(new Settings(attributes, Duration.ofSeconds(1), ""));
     }
 
     /**

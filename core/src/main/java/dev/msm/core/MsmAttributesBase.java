@@ -387,4 +387,247 @@ public abstract class MsmAttributesBase extends ManagerBase {
     public String getMaxInactiveInterval() {
         return attr("maxInactiveInterval");
     }
+
+    // Store- and serializer-specific attributes: kept as setProperty keeps them and handed to the store or
+    // serializer at start, so that Java configuration (Spring Boot) needs no setProperty.
+
+    /**
+     * Class name patterns the serializer may instantiate when it reads a session, besides JDK types and the classes
+     * Tomcat, Spring Security and Spring MVC keep in sessions: {@code com.shop.Cart} (and its nested classes), {@code
+     * com.shop.*} (a package), {@code com.shop.**} (a package tree), separated by commas or spaces. Default none.
+     * Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read, fails the
+     * start.
+     */
+    public void setAllowedClasses(String value) {
+        setProperty("allowedClasses", value);
+    }
+
+    /** @return the value of {@link #setAllowedClasses} as set, or {@code null} */
+    public String getAllowedClasses() {
+        return getProperty("allowedClasses");
+    }
+
+    /**
+     * The deepest object nesting the serializer reads back, 1 to 10000 (default 100). Parsed when the context starts;
+     * an invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setSerializationMaxDepth(String value) {
+        setProperty("serializationMaxDepth", value);
+    }
+
+    /** @return the value of {@link #setSerializationMaxDepth} as set, or {@code null} */
+    public String getSerializationMaxDepth() {
+        return getProperty("serializationMaxDepth");
+    }
+
+    /**
+     * {@code kryo}: {@code true} copies collections before writing them (default {@code false}). Parsed when the
+     * context starts; an invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setCopyCollectionsForSerialization(String value) {
+        setProperty("copyCollectionsForSerialization", value);
+    }
+
+    /** @return the value of {@link #setCopyCollectionsForSerialization} as set, or {@code null} */
+    public String getCopyCollectionsForSerialization() {
+        return getProperty("copyCollectionsForSerialization");
+    }
+
+    /**
+     * {@code kryo}: {@code true} (default) writes application classes' fields by name, so that a class that gained or
+     * lost fields reads sessions its previous version wrote (rolling deploys); {@code false} is smaller and faster.
+     * Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read, fails
+     * the start.
+     */
+    public void setKryoCompatibleFields(String value) {
+        setProperty("kryoCompatibleFields", value);
+    }
+
+    /** @return the value of {@link #setKryoCompatibleFields} as set, or {@code null} */
+    public String getKryoCompatibleFields() {
+        return getProperty("kryoCompatibleFields");
+    }
+
+    /**
+     * Memcached: the item size limit ({@code -I}) in bytes (default 1048576). Parsed when the context starts; an
+     * invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setMemcachedItemSizeMax(String value) {
+        setProperty("memcachedItemSizeMax", value);
+    }
+
+    /** @return the value of {@link #setMemcachedItemSizeMax} as set, or {@code null} */
+    public String getMemcachedItemSizeMax() {
+        return getProperty("memcachedItemSizeMax");
+    }
+
+    /**
+     * Redis: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...}; several (comma-separated) for a
+     * cluster. Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read,
+     * fails the start.
+     */
+    public void setRedisUrl(String value) {
+        setProperty("redisUrl", value);
+    }
+
+    /** @return the value of {@link #setRedisUrl} as set, or {@code null} */
+    public String getRedisUrl() {
+        return getProperty("redisUrl");
+    }
+
+    /**
+     * Redis: {@code true} for Redis Cluster (default {@code false}). Parsed when the context starts; an invalid value,
+     * or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setRedisCluster(String value) {
+        setProperty("redisCluster", value);
+    }
+
+    /** @return the value of {@link #setRedisCluster} as set, or {@code null} */
+    public String getRedisCluster() {
+        return getProperty("redisCluster");
+    }
+
+    /**
+     * Redis: the Sentinel master name (default none). Parsed when the context starts; an invalid value, or one the
+     * chosen store or serializer does not read, fails the start.
+     */
+    public void setRedisSentinelMaster(String value) {
+        setProperty("redisSentinelMaster", value);
+    }
+
+    /** @return the value of {@link #setRedisSentinelMaster} as set, or {@code null} */
+    public String getRedisSentinelMaster() {
+        return getProperty("redisSentinelMaster");
+    }
+
+    /**
+     * Redis: the largest value written, in bytes (default 4194304). Parsed when the context starts; an invalid value,
+     * or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setRedisMaxValueBytes(String value) {
+        setProperty("redisMaxValueBytes", value);
+    }
+
+    /** @return the value of {@link #setRedisMaxValueBytes} as set, or {@code null} */
+    public String getRedisMaxValueBytes() {
+        return getProperty("redisMaxValueBytes");
+    }
+
+    /**
+     * Couchbase: {@code couchbase://host1,host2}. Parsed when the context starts; an invalid value, or one the chosen
+     * store or serializer does not read, fails the start.
+     */
+    public void setCouchbaseConnectionString(String value) {
+        setProperty("couchbaseConnectionString", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseConnectionString} as set, or {@code null} */
+    public String getCouchbaseConnectionString() {
+        return getProperty("couchbaseConnectionString");
+    }
+
+    /**
+     * Couchbase: the bucket. Parsed when the context starts; an invalid value, or one the chosen store or serializer
+     * does not read, fails the start.
+     */
+    public void setCouchbaseBucket(String value) {
+        setProperty("couchbaseBucket", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseBucket} as set, or {@code null} */
+    public String getCouchbaseBucket() {
+        return getProperty("couchbaseBucket");
+    }
+
+    /**
+     * Couchbase: the scope (default {@code _default}). Parsed when the context starts; an invalid value, or one the
+     * chosen store or serializer does not read, fails the start.
+     */
+    public void setCouchbaseScope(String value) {
+        setProperty("couchbaseScope", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseScope} as set, or {@code null} */
+    public String getCouchbaseScope() {
+        return getProperty("couchbaseScope");
+    }
+
+    /**
+     * Couchbase: the collection (default {@code _default}). Parsed when the context starts; an invalid value, or one
+     * the chosen store or serializer does not read, fails the start.
+     */
+    public void setCouchbaseCollection(String value) {
+        setProperty("couchbaseCollection", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseCollection} as set, or {@code null} */
+    public String getCouchbaseCollection() {
+        return getProperty("couchbaseCollection");
+    }
+
+    /**
+     * Couchbase: milliseconds the start waits for the bucket (default 10000). Parsed when the context starts; an
+     * invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setCouchbaseConnectTimeout(String value) {
+        setProperty("couchbaseConnectTimeout", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseConnectTimeout} as set, or {@code null} */
+    public String getCouchbaseConnectTimeout() {
+        return getProperty("couchbaseConnectTimeout");
+    }
+
+    /**
+     * Couchbase: the largest value written, in bytes (default 20 MiB - 1 KiB). Parsed when the context starts; an
+     * invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setCouchbaseMaxValueBytes(String value) {
+        setProperty("couchbaseMaxValueBytes", value);
+    }
+
+    /** @return the value of {@link #setCouchbaseMaxValueBytes} as set, or {@code null} */
+    public String getCouchbaseMaxValueBytes() {
+        return getProperty("couchbaseMaxValueBytes");
+    }
+
+    /**
+     * {@code memory} store: stores with the same name share data within a JVM (default {@code default}). Parsed when
+     * the context starts; an invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setMemoryName(String value) {
+        setProperty("memoryName", value);
+    }
+
+    /** @return the value of {@link #setMemoryName} as set, or {@code null} */
+    public String getMemoryName() {
+        return getProperty("memoryName");
+    }
+
+    /**
+     * {@code memory} store: explicit node ids, e.g. {@code n1 n2} (default none). Parsed when the context starts; an
+     * invalid value, or one the chosen store or serializer does not read, fails the start.
+     */
+    public void setMemoryNodes(String value) {
+        setProperty("memoryNodes", value);
+    }
+
+    /** @return the value of {@link #setMemoryNodes} as set, or {@code null} */
+    public String getMemoryNodes() {
+        return getProperty("memoryNodes");
+    }
+
+    /**
+     * {@code memory} store: the largest value written, in bytes. Parsed when the context starts; an invalid value, or
+     * one the chosen store or serializer does not read, fails the start.
+     */
+    public void setMemoryMaxValueBytes(String value) {
+        setProperty("memoryMaxValueBytes", value);
+    }
+
+    /** @return the value of {@link #setMemoryMaxValueBytes} as set, or {@code null} */
+    public String getMemoryMaxValueBytes() {
+        return getProperty("memoryMaxValueBytes");
+    }
 }

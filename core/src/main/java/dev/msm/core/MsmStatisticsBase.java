@@ -178,6 +178,22 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED);
     }
 
+    /**
+     * @return sessions serialized holding classes that reading refuses (see {@code allowedClasses}); since start or
+     *         reset
+     */
+    public long getStatRefusedClassWrites() {
+        return statistics.get(Statistics.Counter.REFUSED_CLASS_WRITES);
+    }
+
+    /**
+     * @return attributes dropped when a session was read because their values named a class that is not allowed
+     *         (the rest of each session was kept); since start or reset
+     */
+    public long getStatDroppedAttributes() {
+        return statistics.get(Statistics.Counter.DROPPED_ATTRIBUTES);
+    }
+
     /** @return requests answered 503 because their lock did not come in time; since start or reset */
     public long getStatRequestsRefusedLockTimeout() {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT);

@@ -1,8 +1,11 @@
 package dev.msm.core;
 
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.serial.ClassAllowList;
 
 /**
  * Turns stored values into session objects and session objects into values to store: the glue between
@@ -16,6 +19,7 @@ final class SessionBytes {
     private final ClassLoader webappLoader;
     private final MsmSession.AttributeFilter filter;
     private final EngineClock clock;
+    private final StoreProblems problems;
 
     /**
      * @param emptySessions new empty session objects of the bridge's type
@@ -23,8 +27,9 @@ final class SessionBytes {
      * @param filter        which attributes are stored
      */
     SessionBytes(SessionStorage storage, Supplier<MsmSession> emptySessions, ClassLoader webappLoader,
-            MsmSession.AttributeFilter filter, EngineClock clock) {
+            MsmSession.AttributeFilter filter, EngineClock clock, StoreProblems problems) {
         this.storage = storage;
+        this.problems = problems;
         this.emptySessions = emptySessions;
         this.webappLoader = webappLoader;
         this.filter = filter;
@@ -41,8 +46,31 @@ final class SessionBytes {
         Object[] graph = s.captureState(filter);
         long last = s.getLastAccessedTimeInternal();
         SessionId sid = s.sessionId();
-        return storage.codec.encode(graph, sid == null ? s.getIdInternal() : sid.base(), s.getCreationTimeInternal(),
-                last, s.getMaxInactiveInterval(), storage.writer);
+        SessionCodec.Encoded encoded = storage.codec.encode(graph, sid == null ? s.getIdInternal() : sid.base(),
+                s.getCreationTimeInternal(), last, s.getMaxInactiveInterval(), storage.writer);
+        if (!encoded.refused().isEmpty()) {
+            reportRefusedOnWrite(s, encoded.refused());
+        }
+        return encoded;
+    }
+
+    /**
+     * Issue 16: the Tomcat writing a session reports at once every class in it that readers will refuse, in one WARN
+     * per set of classes, so that a single-instance test shows the problem.
+     */
+    private void reportRefusedOnWrite(MsmSession s, Set<String> refused) {
+        storage.stats.count(Statistics.Counter.REFUSED_CLASS_WRITES);
+        problems.warnOnce("refused:" + new TreeSet<>(refused), "Session [" + s.getIdInternal() + "] holds values "
+                + "that no Tomcat will read back: " + ClassAllowList.refusedMessage(refused) + " (reported once per "
+                + "set of classes; counted in statRefusedClassWrites)");
+    }
+
+    /** Issue 16: an attribute of a class that is not allowed costs that attribute, not the session and its login. */
+    private void reportDropped(SessionId id, String attribute, SerializationException e) {
+        storage.stats.count(Statistics.Counter.DROPPED_ATTRIBUTES);
+        problems.warnOnce("dropped:" + e.rejectedClass(), "Attribute [" + attribute + "] of stored session [" + id
+                + "] is dropped, the rest of the session is kept: " + e.getMessage() + " (reported once per class; "
+                + "counted in statDroppedAttributes)");
     }
 
     /**
@@ -70,7 +98,8 @@ final class SessionBytes {
         try {
             thread.setContextClassLoader(webappLoader);
             plain = storage.codec.plainPayload(read.value(), read.header(), read.id().base());
-            graph = storage.codec.decode(plain, read.header(), webappLoader);
+            graph = storage.codec.decode(plain, read.header(), webappLoader, (attribute, e) -> reportDropped(read.id(),
+                    attribute, e));
         } catch (SerializationException e) {
             storage.unreadable(read, e); // removed only when corrupt or forged, see SessionStorage
             return null;

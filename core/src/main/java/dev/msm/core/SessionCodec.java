@@ -10,12 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.serial.CheckingSerializer;
 
 /**
  * The stored value of a session: a versioned envelope around the serializer's bytes, optionally compressed and
@@ -68,8 +74,11 @@ final class SessionCodec {
             int payloadLength) {
     }
 
-    /** The result of {@link #encode}: the stored value and the serializer's bytes, for change detection. */
-    record Encoded(byte[] value, byte[] payload) {
+    /**
+     * The result of {@link #encode}: the stored value, the serializer's bytes (for change detection) and the classes
+     * in the session that readers would refuse (empty when none, or when the serializer cannot tell).
+     */
+    record Encoded(byte[] value, byte[] payload, Set<String> refused) {
     }
 
     private final Serializer serializer;
@@ -120,9 +129,39 @@ final class SessionCodec {
      */
     Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
             String writer) {
-        byte[] payload = serializer.serialize(graph);
+        Set<String> refused = new HashSet<>(4);
+        byte[] payload = serialize(separateAttributes(graph, refused), refused);
         return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
-                maxInactiveInterval, writer), payload);
+                maxInactiveInterval, writer), payload, refused.isEmpty() ? Set.of() : refused);
+    }
+
+    private byte[] serialize(Object graph, Set<String> refused) {
+        return serializer instanceof CheckingSerializer checking ? checking.serialize(graph, refused)
+                : serializer.serialize(graph);
+    }
+
+    /**
+     * Issue 16: a value whose class a reader refuses must cost that attribute only, not the session and its login.
+     * So the session graph {@code [attributes, principal, authType, notes]} is stored as
+     * {@code [immutable attributes, principal, authType, notes, other attributes each serialized on its own]}:
+     * a reader drops the attribute it refuses and keeps the rest. Values of immutable JDK types cannot hold a refused
+     * class and stay in the session's stream. The cost: identity between two attributes' values is not kept.
+     */
+    private Object separateAttributes(Object graph, Set<String> refused) {
+        if (!(graph instanceof Object[] parts) || parts.length != 4 || !(parts[0] instanceof Map<?, ?> attributes)) {
+            return graph;
+        }
+        Map<Object, Object> inline = new HashMap<>();
+        Map<Object, byte[]> separate = new HashMap<>();
+        for (Map.Entry<?, ?> e : attributes.entrySet()) {
+            Object value = e.getValue();
+            if (value == null || Immutables.isImmutable(value)) {
+                inline.put(e.getKey(), value);
+            } else {
+                separate.put(e.getKey(), serialize(value, refused));
+            }
+        }
+        return new Object[] {inline, parts[1], parts[2], parts[3], separate};
     }
 
     /**
@@ -321,11 +360,44 @@ final class SessionCodec {
      * @throws SerializationException when the value was written by another serializer or cannot be read
      */
     Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
+        return decode(plainPayload, header, loader, (name, e) -> {
+            throw e;
+        });
+    }
+
+    /**
+     * Deserializes the payload of a session value; an attribute whose value names a class that is not allowed is
+     * dropped, the rest of the session kept.
+     *
+     * @param dropped told the name of each dropped attribute and why
+     * @throws SerializationException when the value was written by another serializer or cannot be read
+     */
+    Object decode(byte[] plainPayload, Header header, ClassLoader loader,
+            BiConsumer<String, SerializationException> dropped) {
         if (!serializerName.equals(header.serializer())) {
             throw new ConfigurationMismatchException("Value written with serializer [" + header.serializer()
                     + "], but this Tomcat uses [" + serializerName + "]");
         }
-        return serializer.deserialize(plainPayload, loader);
+        Object graph = serializer.deserialize(plainPayload, loader);
+        if (!(graph instanceof Object[] parts) || parts.length != 5 || !(parts[0] instanceof Map<?, ?> inline)
+                || !(parts[4] instanceof Map<?, ?> separate)) {
+            return graph;
+        }
+        Map<Object, Object> attributes = new HashMap<>(inline);
+        for (Map.Entry<?, ?> e : separate.entrySet()) {
+            if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof byte[] bytes)) {
+                throw new SerializationException("Stored session data has an unexpected structure", null);
+            }
+            try {
+                attributes.put(name, serializer.deserialize(bytes, loader));
+            } catch (SerializationException refused) {
+                if (refused.rejectedClass() == null) {
+                    throw refused; // corrupt: the whole value is
+                }
+                dropped.accept(name, refused);
+            }
+        }
+        return new Object[] {attributes, parts[1], parts[2], parts[3]};
     }
 
     private static byte[] deflate(byte[] data) {

@@ -53,6 +53,13 @@ public final class Statistics {
         REQUESTS_REFUSED_STORE_UNAVAILABLE,
         /** Stored values that could not be read (corrupt, foreign, forbidden class). */
         UNREADABLE_VALUES,
+        /**
+         * Sessions serialized with values of classes that reading refuses (not in {@code allowedClasses}): another
+         * Tomcat, or this one after a restart, will not read them.
+         */
+        REFUSED_CLASS_WRITES,
+        /** Attributes dropped on read because their values named a class that is not allowed. */
+        DROPPED_ATTRIBUTES,
         /** Sessions whose expiry this Tomcat processed (listeners fired). */
         EXPIRIES,
         /** Session ids from requests that were malformed or named an unknown node. */

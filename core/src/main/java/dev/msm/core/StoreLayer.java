@@ -128,7 +128,7 @@ final class StoreLayer {
             SessionStorage storage = new SessionStorage(s, nodes, keys, codec, manager.statistics(),
                     manager.writerId(), cfg.operationTimeout(), !cfg.sticky(), maxBytes);
             SessionBytes bytes = new SessionBytes(storage, () -> (MsmSession) manager.createEmptySession(),
-                    manager.webappLoader(), filter, manager.clock());
+                    manager.webappLoader(), filter, manager.clock(), manager.modeContext().problems());
             ModeContext modes = manager.modeContext();
             SessionMode mode = cfg.sticky() ? new StickySessions(modes, storage, bytes, cfg, name)
                     : new NonStickySessions(modes, storage, bytes, cfg, name);

@@ -78,7 +78,7 @@ final class EngineFixture {
                 codec, stats, writer, Duration.ofSeconds(1), true, store.maxValueBytes());
         this.context = new Context();
         this.bytes = new SessionBytes(storage, this::newSession, getClass().getClassLoader(),
-                MsmSession.AttributeFilter.SERIALIZABLE, clock);
+                MsmSession.AttributeFilter.SERIALIZABLE, clock, problems);
         this.tracker = new SessionTracker(storage, clock, () -> defaultMaxInactive);
         this.epochs = new NodeEpochs(storage, clock);
         epochs.refreshAll();

@@ -311,9 +311,59 @@ public abstract class ManagerScenarios extends StoreScenarios {
         join(directStore().set(node(id), sessionKey(id), value, 60));
         Browser.Response r = user.get(a.url() + "/count");
         assertEquals(200, r.status());
-        assertEquals("count=1", r.body(), "the stored gadget session was used");
+        assertEquals("count=42", r.body(), "the gadget costs its attribute only (issue 16)");
         assertEquals(0, Gadget.INSTANTIATED.get(), "the gadget was instantiated");
-        assertEquals(1, a.manager().statistics().get(Statistics.Counter.UNREADABLE_VALUES));
+        assertEquals(1, a.manager().statistics().get(Statistics.Counter.DROPPED_ATTRIBUTES));
+    }
+
+    /** Issue 16: a value of a class one Tomcat does not allow costs that attribute there, not the login. */
+    @Test
+    void refusedAttribute_IsDroppedAlone_LoginAndOtherAttributesKept() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        Map<String, String> refusing = new java.util.HashMap<>(nonSticky("none"));
+        refusing.put("allowedClasses", "dev.msm.core.TestApp$Count");
+        EmbeddedTomcat b = tomcat("b", refusing);
+        Browser user = new Browser();
+        assertEquals("login-form", user.body(a.url() + "/secure/hello"));
+        assertEquals(303, user.post(a.url() + "/j_security_check", "j_username=alice&j_password=secret").status());
+        assertEquals("count=1", user.body(a.url() + "/count"));
+        assertEquals("ok", user.body(a.url() + "/bound"));
+        assertEquals(0, a.manager().getStatRefusedClassWrites(), "a allows what it wrote");
+
+        LogCapture log = LogCapture.start();
+        try {
+            assertEquals("hello alice", user.body(b.url() + "/secure/hello"), "still logged in on b");
+            assertEquals("count=2", user.body(b.url() + "/count"));
+            assertEquals(1, b.manager().getStatDroppedAttributes());
+            assertEquals(0, b.manager().getStatUnreadableValues());
+            assertTrue(log.contains("Attribute [bound] of stored session"), log.text());
+            assertTrue(log.contains("allowedClasses=\"dev.msm.core.TestApp$Unbound\""), log.text());
+        } finally {
+            log.stop();
+        }
+        assertEquals("count=3", user.body(a.url() + "/count"), "a goes on without the dropped attribute");
+    }
+
+    /** Issue 16: the Tomcat that writes a session reports what readers will refuse, all classes in one line. */
+    @Test
+    void writingRefusedClasses_IsReportedOnTheWritingTomcat() {
+        Map<String, String> refusing = new java.util.HashMap<>(nonSticky("none"));
+        refusing.put("allowedClasses", "dev.msm.core.TestApp$Count");
+        LogCapture log = LogCapture.start();
+        try {
+            EmbeddedTomcat a = tomcat("a", refusing);
+            Browser user = new Browser();
+            assertEquals("ok", user.body(a.url() + "/bound"));
+            assertEquals("count=1", user.body(a.url() + "/count"));
+            assertTrue(a.manager().getStatRefusedClassWrites() >= 1);
+            assertEquals(1, log.text().split("holds values that no Tomcat will read back", -1).length - 1,
+                    log.text());
+            assertTrue(log.contains("Class [dev.msm.core.TestApp$Unbound] is not allowed to be read from the store; "
+                    + "allow it with allowedClasses=\"dev.msm.core.TestApp$Unbound\" on the <Manager> (context.xml), "
+                    + "or manager.setAllowedClasses(\"dev.msm.core.TestApp$Unbound\")"), log.text());
+        } finally {
+            log.stop();
+        }
     }
 
     @Test

@@ -67,7 +67,8 @@ class ReadmeExamplesTest {
             Map<String, String> extra = new LinkedHashMap<>();
             example.forEach((k, v) -> {
                 if (!k.equals("className")) {
-                    (hasSetter(k) ? manager : extra).put(k, v);
+                    assertTrue(hasSetter(k), "no setter for [" + k + "]");
+                    (isManagerOrStoreAttribute(k) ? manager : extra).put(k, v);
                 }
             });
             ManagerConfig config = ManagerConfig.parse(manager);
@@ -80,7 +81,12 @@ class ReadmeExamplesTest {
         }
     }
 
-    private static boolean hasSetter(String attribute) {
+    private static boolean isManagerOrStoreAttribute(String attribute) {
+        return ManagerConfig.MANAGER_ATTRIBUTES.contains(attribute)
+                || ManagerConfig.STORE_ATTRIBUTES.contains(attribute);
+    }
+
+    static boolean hasSetter(String attribute) {
         String setter = "set" + Character.toUpperCase(attribute.charAt(0)) + attribute.substring(1);
         try {
             MsmManagerBase.class.getMethod(setter, String.class);

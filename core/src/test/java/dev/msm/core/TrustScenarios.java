@@ -232,7 +232,7 @@ public abstract class TrustScenarios {
     }
 
     private static SessionCodec attackerCodec(String keys) {
-        return new SessionCodec(new JavaSerializer(ClassAllowList.of(null), 100), "java", 0, null,
+        return new SessionCodec(javaSerializer(), "java", 0, null,
                 keys == null ? null : SessionMac.of(keys, null), StorageKeys.of(null, "localhost", "/app", "")
                         .namespace());
     }
@@ -487,5 +487,11 @@ public abstract class TrustScenarios {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** The {@code java} serializer with default settings. */
+    private static dev.msm.api.Serializer javaSerializer() {
+        return new dev.msm.core.serial.JavaSerializerProvider().create(new dev.msm.api.Settings(java.util.Map.of(),
+                java.time.Duration.ofSeconds(1), "test"));
     }
 }

@@ -1,0 +1,155 @@
+package dev.msm.boot;
+
+import java.security.Principal;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.embedded.tomcat.TomcatContextCustomizer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.RequestContextUtils;
+import org.springframework.web.servlet.view.RedirectView;
+
+import dev.msm.api.ServerProcess;
+import dev.msm.tomcat.MsmManager;
+
+/**
+ * Issue 16: a Spring Boot 3.5.7 application with Spring Security (form login, CSRF on, an in-memory user, a counter
+ * in the session, a flash attribute through a redirect) on two instances (Boot's embedded Tomcat 10.1.48) sharing two
+ * memcached nodes, msm configured exactly as the README's "Spring Boot" section shows and nothing added: a user
+ * logged in on one instance is logged in on the other, CSRF tokens are accepted on both, the flash attribute crosses.
+ */
+class SpringSecurityAcrossInstancesTest {
+
+    private static ServerProcess n1;
+    private static ServerProcess n2;
+    /** {@code null}: the README's configuration exactly; else the serializer set in addition. */
+    private static volatile String serializer;
+
+    @BeforeAll
+    static void start() {
+        n1 = ServerProcess.memcached();
+        n2 = ServerProcess.memcached();
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    }
+
+    @AfterAll
+    static void stop() {
+        n1.close();
+        n2.close();
+    }
+
+    /** The application. */
+    @SpringBootApplication(proxyBeanMethods = false)
+    @RestController
+    public static class App {
+
+        /** The README's bean (its node addresses aside). */
+        @Bean
+        TomcatContextCustomizer msmSessions() {
+            return context -> {
+                MsmManager manager = new MsmManager();
+                manager.setMemcachedNodes(nodes());
+                manager.setSticky("false");
+                manager.setLockingMode("all");
+                if (serializer != null) {
+                    manager.setSerializer(serializer);
+                }
+                context.setManager(manager);
+            };
+        }
+
+        @Bean
+        SecurityFilterChain security(HttpSecurity http) throws Exception {
+            return http.authorizeHttpRequests(r -> r.anyRequest().authenticated())
+                    .formLogin(Customizer.withDefaults()).build();
+        }
+
+        @Bean
+        UserDetailsService users() {
+            return new InMemoryUserDetailsManager(User.withUsername(SecuredAppJourney.USER)
+                    .password("{noop}" + SecuredAppJourney.PASSWORD).roles("USER").build());
+        }
+
+        @RequestMapping(path = "/count", method = {RequestMethod.GET, RequestMethod.POST})
+        String count(HttpSession session, Principal user) {
+            Integer n = (Integer) session.getAttribute("count");
+            int next = n == null ? 1 : n + 1;
+            session.setAttribute("count", next);
+            return "count=" + next + " user=" + user.getName();
+        }
+
+        @GetMapping("/csrf")
+        String csrf(CsrfToken token) {
+            return token.getToken();
+        }
+
+        @PostMapping("/flash")
+        RedirectView flash(@RequestParam("text") String text, RedirectAttributes redirect) {
+            redirect.addFlashAttribute("text", text);
+            return new RedirectView("/show", true);
+        }
+
+        @GetMapping("/show")
+        String show(HttpServletRequest request) {
+            Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
+            return "flash=" + (flash == null ? "none" : flash.get("text"));
+        }
+    }
+
+    static String nodes() {
+        return "n1:" + n1.address() + " n2:" + n2.address();
+    }
+
+    @Test
+    void readmeSnippet_IsWhatThisTestRuns() {
+        ReadmeSnippet.assertUsedBy("## Spring Boot 3 (embedded Tomcat)", "src/test/java/dev/msm/boot/"
+                + "SpringSecurityAcrossInstancesTest.java", "nodes()");
+    }
+
+    private static ConfigurableApplicationContext run() {
+        return new SpringApplication(App.class).run("--server.port=0", "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off");
+    }
+
+    private static String url(ConfigurableApplicationContext app) {
+        return "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+    }
+
+    @Test
+    void loginOnOneInstance_CarriesLoginCsrfAndFlashToTheOther() {
+        serializer = null;
+        try (ConfigurableApplicationContext a = run(); ConfigurableApplicationContext b = run()) {
+            new SecuredAppJourney(url(a), url(b)).run();
+        }
+    }
+
+    @Test
+    void withKryo_LoginCsrfAndFlashCrossToo() {
+        serializer = "kryo";
+        try (ConfigurableApplicationContext a = run(); ConfigurableApplicationContext b = run()) {
+            new SecuredAppJourney(url(a), url(b)).run();
+        }
+    }
+}
