@@ -40,6 +40,11 @@ public final class LogCapture extends Handler {
     public void close() {
     }
 
+    /** Forgets what was captured so far (e.g. the start-up messages of the Tomcat under test). */
+    public void clear() {
+        records.clear();
+    }
+
     /** @return every message with its cause chain, one per line */
     public String text() {
         StringBuilder sb = new StringBuilder();
