@@ -124,7 +124,7 @@ class SpringSecurityAcrossInstancesTest {
 
     @Test
     void readmeSnippet_IsWhatThisTestRuns() {
-        ReadmeSnippet.assertUsedBy("## Spring Boot 3 (embedded Tomcat)", "src/test/java/dev/msm/boot/"
+        ReadmeSnippet.assertUsedBy("## Spring Boot 3", "src/test/java/dev/msm/boot/"
                 + "SpringSecurityAcrossInstancesTest.java", "nodes()");
     }
 

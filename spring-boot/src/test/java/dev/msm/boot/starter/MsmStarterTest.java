@@ -92,7 +92,9 @@ class MsmStarterTest {
                     block.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
                 }
             }
-            if (block.keySet().stream().anyMatch(k -> k.startsWith("msm."))) {
+            // starter blocks name the store; the Security section's catalina.properties block (msm.* system
+            // properties for ${...} substitution in context.xml) does not
+            if (block.containsKey("msm.memcached-nodes") || block.containsKey("msm.store")) {
                 blocks.add(block);
             }
         }
