@@ -72,8 +72,10 @@ class SpringBootEmbeddedTest {
     }
 
     private static ConfigurableApplicationContext run() {
+        // Boot otherwise disables Tomcat's MBean registry for the whole JVM, and the JMX scenario that runs later in
+        // this module's JVM would find no manager MBean
         return new SpringApplication(App.class).run("--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off");
+                "--spring.main.banner-mode=off", "--server.tomcat.mbeanregistry.enabled=true");
     }
 
     private static String url(ConfigurableApplicationContext app) {
