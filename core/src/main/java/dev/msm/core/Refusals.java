@@ -10,7 +10,8 @@ import org.apache.juli.logging.Log;
 
 /**
  * Counts the requests msm answers with 503, per {@link SessionUnavailableException.Reason}, and logs them quietly:
- * one WARN per reason and period, saying how many requests were refused since the previous one; DEBUG otherwise.
+ * one WARN per period for lock timeouts, saying how many requests were refused since the previous one; DEBUG
+ * otherwise. Refusals because the store is unavailable are only counted: {@link StoreProblems} logs that cause once.
  * An outage thus leaves a line a minute in the log, not a stack trace per request (issue 14).
  */
 final class Refusals {
@@ -45,6 +46,14 @@ final class Refusals {
         stats.count(reason == SessionUnavailableException.Reason.LOCK_TIMEOUT
                 ? Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT
                 : Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
+        if (reason == SessionUnavailableException.Reason.STORE_UNAVAILABLE) {
+            // the store problem behind it is already logged once, with the same consequence (StoreProblems): one
+            // line per cause, not two
+            if (log.isDebugEnabled()) {
+                log.debug("Request answered with 503: " + e.getMessage());
+            }
+            return;
+        }
         long count = since.get(reason).incrementAndGet();
         AtomicLong last = warnedAt.get(reason);
         long now = nanoTime.getAsLong();
