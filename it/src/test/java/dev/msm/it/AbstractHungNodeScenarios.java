@@ -84,6 +84,8 @@ public abstract class AbstractHungNodeScenarios {
         m.put("className", "dev.msm.tomcat.MsmManager");
         m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
         m.putAll(mode);
+        // these scenarios read memcached's keys by session id: no prefix (MSM's key format)
+        m.put("storageKeyPrefix", "");
         m.put("allowedClasses", "dev.msm.it.app.**");
         return m;
     }
