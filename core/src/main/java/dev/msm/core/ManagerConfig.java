@@ -81,6 +81,8 @@ public record ManagerConfig(
      * on one session cannot occupy a Tomcat's request threads.
      */
     public static final int DEFAULT_MAX_LOCK_WAITERS = 20;
+    /** Shortest {@code lockExpiration}: memcached expires items on a whole-second clock. */
+    static final int MIN_LOCK_EXPIRATION_SECONDS = 2;
     /** Default of {@code sessionBackupTimeout}, as MSM. */
     public static final Duration DEFAULT_BACKUP_TIMEOUT = Duration.ofMillis(100);
     /** Default of {@code sessionBackupInterval}. */
@@ -139,8 +141,14 @@ public record ManagerConfig(
             }
         }
         Duration operationTimeout = s.getMillis("operationTimeout", DEFAULT_OPERATION_TIMEOUT, 1, 600_000);
-        Duration lockExpiration = Duration.ofSeconds(s.getInt("lockExpiration",
-                (int) DEFAULT_LOCK_EXPIRATION.toSeconds(), 1, 3600));
+        int lockSeconds = s.getInt("lockExpiration", (int) DEFAULT_LOCK_EXPIRATION.toSeconds(), Integer.MIN_VALUE,
+                Integer.MAX_VALUE);
+        if (lockSeconds < MIN_LOCK_EXPIRATION_SECONDS || lockSeconds > 3600) {
+            throw InvalidAttributeException.invalidValue("lockExpiration", s.get("lockExpiration"),
+                    "an integer from " + MIN_LOCK_EXPIRATION_SECONDS + " to 3600 (seconds; memcached expires items on "
+                            + "a whole-second clock, so a lock of 1 s may expire at once)");
+        }
+        Duration lockExpiration = Duration.ofSeconds(lockSeconds);
         Duration lockTimeout = s.getMillis("lockTimeout", lockExpiration.plus(operationTimeout), 0, 3_600_000);
         FailureAction onLockTimeout = s.getChoice("onLockTimeout", "fail", Set.of("fail", "proceed"))
                 .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;

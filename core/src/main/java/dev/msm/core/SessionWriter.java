@@ -79,7 +79,7 @@ final class SessionWriter {
         boolean unlocked = false;
         try {
             CompletableFuture<Void> primary;
-            if (use.locked && !target.equals(sid)) {
+            if (use.locked && !target.base().equals(sid.base())) {
                 // moved under a lock of the old id: another Tomcat may have moved it first (and written since)
                 CompletableFuture<Boolean> created = storage.writeIfAbsent(target, encoded.value(), maxInactive);
                 if (!storage.await(created)) {
@@ -139,7 +139,7 @@ final class SessionWriter {
      */
     private boolean lockStillHeld(ActiveSessions.Use use, MsmSession s, SessionId target) {
         StoreLock lock = use.active.lock;
-        if (!use.locked || lock == null || !lock.mayBeLost() || !lock.id().equals(target)) {
+        if (!use.locked || lock == null || !lock.mayBeLost() || !lock.id().base().equals(target.base())) {
             return true;
         }
         try {
