@@ -24,6 +24,8 @@ final class ActiveSessions {
          * releases it on another thread than the one that took it.
          */
         final Semaphore jvmLock = new Semaphore(1, true);
+        /** Requests of this Tomcat waiting for {@link #jvmLock} (bounded by {@code maxLockWaiters}). */
+        final AtomicInteger waiters = new AtomicInteger();
         /** One load at a time for unlocked requests. */
         final ReentrantLock loadLock = new ReentrantLock();
         volatile MsmSession session;

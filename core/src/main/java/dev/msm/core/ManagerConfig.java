@@ -42,6 +42,8 @@ import dev.msm.api.Settings;
  * @param storageKeySecret        the key of the hash that hides session ids in store keys; {@code null} when not
  *                                configured
  * @param maxSessionBytes         largest stored value; 0 for the store's limit
+ * @param maxLockWaiters          non-sticky: how many requests of this Tomcat may wait for one session's lock; the
+ *                                others are answered 503 at once; 0 for no bound
  */
 public record ManagerConfig(
         String store,
@@ -67,12 +69,18 @@ public record ManagerConfig(
         SessionCipher cipher,
         SessionMac integrity,
         byte[] storageKeySecret,
-        int maxSessionBytes) {
+        int maxSessionBytes,
+        int maxLockWaiters) {
 
     /** Default of {@code operationTimeout}, as MSM. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMillis(1000);
     /** Default of {@code lockExpiration}, as MSM. */
     public static final Duration DEFAULT_LOCK_EXPIRATION = Duration.ofSeconds(5);
+    /**
+     * Default of {@code maxLockWaiters}: enough for a page's parallel requests (frames, XHRs), few enough that a flood
+     * on one session cannot occupy a Tomcat's request threads.
+     */
+    public static final int DEFAULT_MAX_LOCK_WAITERS = 20;
     /** Default of {@code sessionBackupTimeout}, as MSM. */
     public static final Duration DEFAULT_BACKUP_TIMEOUT = Duration.ofMillis(100);
     /**
@@ -100,7 +108,8 @@ public record ManagerConfig(
             "requestUriIgnorePattern", "sessionBackupAsync", "sessionBackupTimeout", "sessionBackupInterval",
             "backupThreadCount", "sessionAttributeFilter", "storageKeyPrefix", "serializer",
             "transcoderFactoryClass", "maxInactiveInterval", "compressionThreshold", "encryptionKeys",
-            "encryptionKeyFile", "integrityKeys", "integrityKeyFile", "storageKeySecret", "maxSessionBytes");
+            "encryptionKeyFile", "integrityKeys", "integrityKeyFile", "storageKeySecret", "maxSessionBytes",
+            "maxLockWaiters");
 
     /** Attributes handed to the store (besides store-specific ones set through {@code setProperty}). */
     static final Set<String> STORE_ATTRIBUTES = Set.of("memcachedNodes", "failoverNodes", "memcachedProtocol",
@@ -177,10 +186,11 @@ public record ManagerConfig(
         SessionMac integrity = SessionMac.of(s.get("integrityKeys"), s.get("integrityKeyFile"));
         byte[] storageKeySecret = storageKeySecret(s.get("storageKeySecret"));
         int maxSessionBytes = s.getInt("maxSessionBytes", 0, 0, Integer.MAX_VALUE);
+        int maxLockWaiters = s.getInt("maxLockWaiters", DEFAULT_MAX_LOCK_WAITERS, 0, 100_000);
         return new ManagerConfig(store, enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
                 lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
                 backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive,
-                compression, cipher, integrity, storageKeySecret, maxSessionBytes);
+                compression, cipher, integrity, storageKeySecret, maxSessionBytes, maxLockWaiters);
     }
 
     /**

@@ -190,6 +190,19 @@ public abstract class MsmAttributesBase extends ManagerBase {
         return attr("lockTimeout");
     }
 
+    /**
+     * Non-sticky: how many requests of this Tomcat may wait for one session's lock at once (default
+     * {@value ManagerConfig#DEFAULT_MAX_LOCK_WAITERS}); further requests for the session are answered 503 at once,
+     * so one client flooding its session cannot occupy the request threads other users need. {@code 0}: no bound.
+     */
+    public void setMaxLockWaiters(String value) {
+        attr("maxLockWaiters", value);
+    }
+
+    public String getMaxLockWaiters() {
+        return attr("maxLockWaiters");
+    }
+
     /** {@code fail} (default: HTTP 503) or {@code proceed} (unlocked) when a lock does not come in time. */
     public void setOnLockTimeout(String value) {
         attr("onLockTimeout", value);

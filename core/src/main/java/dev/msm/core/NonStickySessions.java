@@ -44,6 +44,8 @@ final class NonStickySessions implements SessionMode {
     private final NodeRepair repair;
     private final SessionBytes bytes;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final NodeEpochs epochs;
+    private final ScheduledThreadPoolExecutor renewer;
 
     NonStickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
             String name) {
@@ -72,9 +74,17 @@ final class NonStickySessions implements SessionMode {
         this.repair = new NodeRepair(storage, epochs, tracker, active, clock, scheduler);
         this.sweeper = new ExpirySweeper(storage, tracker, active, epochs, repair, bytes, context);
         epochs.refreshAll();
+        this.epochs = epochs;
+        epochs.watchFences();
         long renewMillis = Math.max(250, config.lockExpiration().toMillis() / 3);
-        long half = config.lockExpiration().toMillis() / 2;
-        scheduler.scheduleWithFixedDelay(() -> active.renewLocks(half), renewMillis, renewMillis,
+        // locks renew on a thread of their own: never behind repair, idle trimming or a hung node's wait
+        this.renewer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "msm-locks-" + name);
+            t.setDaemon(true);
+            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
+            return t;
+        });
+        renewer.scheduleWithFixedDelay(() -> active.renewLocks(renewMillis / 2), renewMillis, renewMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -230,12 +240,25 @@ final class NonStickySessions implements SessionMode {
     private void lockAndLoad(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
         ActiveSessions.Active a = use.active;
         SessionReader.LockWait wait = reader.new LockWait(config.lockTimeout().toNanos());
+        int maxWaiters = config.maxLockWaiters();
         boolean got;
-        try {
-            got = a.jvmLock.tryAcquire(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            got = false;
+        if (maxWaiters > 0 && a.waiters.incrementAndGet() > maxWaiters) {
+            a.waiters.decrementAndGet();
+            got = a.jvmLock.tryAcquire();
+            if (!got) {
+                tooManyWaiters(sid, maxWaiters);
+            }
+        } else {
+            try {
+                got = a.jvmLock.tryAcquire(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                got = false;
+            } finally {
+                if (maxWaiters > 0) {
+                    a.waiters.decrementAndGet();
+                }
+            }
         }
         if (!got) {
             lockTimedOut(state, use, sid, requestedId);
@@ -325,6 +348,15 @@ final class NonStickySessions implements SessionMode {
         }
         long now = clock.millis();
         tracker.track(s, id, now, refreshed && !read.fromBackup() ? now : 0, read.header().writtenAt());
+    }
+
+    /** Too many requests of this Tomcat wait for the session's lock already: 503 at once, whatever onLockTimeout. */
+    private void tooManyWaiters(SessionId sid, int maxWaiters) {
+        stats.count(Statistics.Counter.LOCK_WAITERS_REFUSED);
+        problems.warnOnce("lockwaiters", "Session [" + sid + "] already had [" + maxWaiters + "] requests waiting "
+                + "for its lock; further requests for it are answered 503 at once (maxLockWaiters; reported once)");
+        throw new SessionUnavailableException("Session [" + sid + "] already has [" + maxWaiters + "] requests "
+                + "waiting for its lock (maxLockWaiters)", null);
     }
 
     private void lockTimedOut(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
@@ -424,11 +456,14 @@ final class NonStickySessions implements SessionMode {
     @Override
     public void expiring(MsmSession s, boolean notify) {
         SessionId sid = s.sessionId();
+        boolean ours = true;
         if (sid != null && !s.isTransientCopy()) {
             tracker.forget(sid.base());
-            storage.deleteNow(sid); // gone before the response, for the next request on any Tomcat
+            // gone before the response, for the next request on any Tomcat; claimed, so that no other Tomcat's
+            // sweep fires its events again and no request that loaded it earlier writes it back
+            ours = storage.endNow(sid, s.getMaxInactiveInterval());
         }
-        s.expireLocally(notify);
+        s.expireLocally(notify && ours);
     }
 
     // ==================================================================== store + unlock (end of request)
@@ -519,9 +554,11 @@ final class NonStickySessions implements SessionMode {
 
     @Override
     public void close() {
+        renewer.shutdownNow();
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            renewer.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

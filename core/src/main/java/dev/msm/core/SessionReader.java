@@ -191,7 +191,7 @@ final class SessionReader {
     private SessionStorage.Read resolve(SessionId target, SessionId requested, byte[] value) {
         SessionStorage.Read read = storage.decodeRead(target, value, false, false);
         if (read != null) {
-            return read;
+            return epochs.confirmed(read);
         }
         boolean relocating = !target.base().equals(requested.base());
         SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
+import dev.msm.api.NodeListener;
 import dev.msm.api.SerializationException;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreException;
@@ -160,6 +161,16 @@ final class SessionStorage {
         return store.add(node, key, value, 0);
     }
 
+    /** Writes a key of the node itself (not of a session, not prefixed), without expiry; not waited for. */
+    CompletableFuture<Void> setNodeKey(String node, String key, byte[] value) {
+        return store.set(node, key, value, 0);
+    }
+
+    /** Tells {@code listener} when a node becomes unavailable or available again (from a store thread). */
+    void addNodeListener(NodeListener listener) {
+        store.addNodeListener(listener);
+    }
+
     /** Reads a key of the node itself. */
     CompletableFuture<byte[]> getNodeKey(String node, String key) {
         return store.get(node, key);
@@ -179,6 +190,11 @@ final class SessionStorage {
     /** Extends the store lock's life; not waited for. */
     CompletableFuture<Boolean> renewLock(SessionId id, int seconds) {
         return store.touch(id.node(), keys.lock(id), seconds);
+    }
+
+    /** Reads who holds the store lock (its token), {@code null} when no one. */
+    CompletableFuture<byte[]> lockHolder(SessionId id) {
+        return store.get(id.node(), keys.lock(id));
     }
 
     /** Releases the store lock if it still holds {@code token} and its node is available; not waited for. */
@@ -217,6 +233,44 @@ final class SessionStorage {
                 ttl);
     }
 
+    /**
+     * Ends a session for good (invalidation, or expiry fired here): claims its expiry, so that no other Tomcat's
+     * sweep fires it again, then deletes both copies. The claim also serves as the session's "gone" marker that a
+     * writer checks ({@link #gone}); on the primary's node it is added before the delete (same node, issue order).
+     *
+     * @return whether this call claimed the session's end (its events are this Tomcat's to fire); {@code true} when
+     *         the store did not answer (better an event fired twice than never)
+     */
+    boolean endNow(SessionId id, int maxInactive) {
+        CompletableFuture<Boolean> claim = nodes.isAvailable(id.node())
+                ? claimExpiry(id, goneTtl(maxInactive)) : CompletableFuture.completedFuture(true);
+        CompletableFuture<Boolean> deleted = delete(id);
+        try {
+            await(deleted);
+            return await(claim);
+        } catch (StoreException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("Session [" + id + "] may still be stored: " + e);
+            }
+            return true;
+        }
+    }
+
+    /** @return how long an expiry claim (the "gone" marker) lives, seconds: at least 10 minutes */
+    static int goneTtl(int maxInactive) {
+        return Math.max(600, maxInactive);
+    }
+
+    /**
+     * Asks whether the session ended (its expiry was claimed: invalidated or expired), pipelined after a write of its
+     * primary copy on the same node: a write that lands after the end is seen here and undone by the caller.
+     *
+     * @return completes with {@code true} when the session ended; {@code false} also when the store does not answer
+     */
+    CompletableFuture<Boolean> gone(SessionId id) {
+        return store.get(id.node(), keys.expiryClaim(id)).handle((v, e) -> e == null && v != null);
+    }
+
     // ------------------------------------------------------------------ backup copy
 
     /** Sets the backup copy's time to live on {@code node}; not waited for. */
@@ -245,6 +299,26 @@ final class SessionStorage {
         CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
         writeBackup(id, value, maxInactive);
         return primary;
+    }
+
+    /**
+     * Writes both copies, the primary only if it does not exist yet (a session moving to a node under its new id).
+     *
+     * @return completes with whether the primary was created; the backup is written only then
+     */
+    CompletableFuture<Boolean> writeIfAbsent(SessionId id, byte[] value, int maxInactive) {
+        if (value.length > maxValueBytes) {
+            throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
+                    + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
+        }
+        stats.count(Statistics.Counter.WRITES);
+        stats.size(value.length);
+        return store.add(id.node(), keys.session(id), value, primaryTtl(maxInactive)).thenApply(created -> {
+            if (created) {
+                writeBackup(id, value, maxInactive);
+            }
+            return created;
+        });
     }
 
     /** Writes the backup copy only; failures are logged at debug level. */

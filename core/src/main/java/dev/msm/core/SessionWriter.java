@@ -4,6 +4,9 @@ import java.util.ConcurrentModificationException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
 import dev.msm.api.SerializationException;
 import dev.msm.api.StoreException;
 
@@ -16,6 +19,8 @@ import dev.msm.api.StoreException;
 final class SessionWriter {
 
     static final int SERIALIZATION_ATTEMPTS = 5;
+
+    private static final Log log = LogFactory.getLog(SessionWriter.class);
 
     private final SessionStorage storage;
     private final SessionBytes bytes;
@@ -67,15 +72,35 @@ final class SessionWriter {
                 return false;
             }
         }
+        if (!lockStillHeld(use, s, target)) {
+            fenced(target, "its lock was lost and someone else locked or wrote the session since");
+            return false;
+        }
         boolean unlocked = false;
         try {
-            CompletableFuture<Void> primary = storage.write(target, encoded.value(), maxInactive);
+            CompletableFuture<Void> primary;
+            if (use.locked && !target.base().equals(sid.base())) {
+                // moved under a lock of the old id: another Tomcat may have moved it first (and written since)
+                CompletableFuture<Boolean> created = storage.writeIfAbsent(target, encoded.value(), maxInactive);
+                if (!storage.await(created)) {
+                    fenced(target, "another request moved it first");
+                    return false;
+                }
+                primary = CompletableFuture.completedFuture(null);
+            } else {
+                primary = storage.write(target, encoded.value(), maxInactive);
+            }
+            CompletableFuture<Boolean> gone = storage.gone(target); // same node, after the write: no extra wait
             StoreLock lock = a.lock;
             if (unlock && lock != null && lock.isHeld() && Objects.equals(lock.id().node(), target.node())) {
                 a.unlockStore(); // processed after the write
                 unlocked = true;
             }
             storage.await(primary);
+            if (storage.await(gone)) {
+                undo(s, target);
+                return unlocked;
+            }
             written(s, encoded);
             storage.stats.time(Statistics.Timer.WRITE, start);
             long now = clock.millis();
@@ -104,6 +129,43 @@ final class SessionWriter {
             storage.stats.count(Statistics.Counter.WRITE_FAILURES);
             problems.reportTooLarge(storage.codec, s, encoded.value().length, e);
             return unlocked;
+        }
+    }
+
+    /**
+     * A request whose store lock may have expired (renewal found it gone, or no renewal was confirmed for nearly the
+     * lock's life: a hung node, a paused Tomcat) checks before writing that it holds the lock again and that no one
+     * wrote the session since it was loaded. Costs nothing while renewals are confirmed.
+     */
+    private boolean lockStillHeld(ActiveSessions.Use use, MsmSession s, SessionId target) {
+        StoreLock lock = use.active.lock;
+        if (!use.locked || lock == null || !lock.mayBeLost() || !lock.id().base().equals(target.base())) {
+            return true;
+        }
+        try {
+            return lock.reconfirm(s.storedValue());
+        } catch (StoreException e) {
+            return true; // the node does not answer: the write fails or moves the session, fenced there
+        }
+    }
+
+    /** A write that would overwrite someone else's newer session is not done: counted, logged once. */
+    private void fenced(SessionId target, String why) {
+        storage.stats.count(Statistics.Counter.WRITES_FENCED);
+        problems.warnOnce("fenced:" + why, "A request's changes to session [" + target + "] were not written: "
+                + why + " (reported once per cause)");
+    }
+
+    /**
+     * The session ended (invalidated or expired, on any Tomcat) after this request loaded it: the write must not
+     * bring it back. Its copies are deleted again; the request's changes are dropped (logged at debug, counted).
+     */
+    private void undo(MsmSession s, SessionId target) {
+        storage.delete(target);
+        tracker.forget(target.base());
+        storage.stats.count(Statistics.Counter.WRITES_FENCED);
+        if (log.isDebugEnabled()) {
+            log.debug("Session [" + target + "] ended while a request used it; its write was undone");
         }
     }
 

@@ -63,7 +63,15 @@ public final class Statistics {
         /** Sessions whose expiry this Tomcat processed (listeners fired). */
         EXPIRIES,
         /** Session ids from requests that were malformed or named an unknown node. */
-        INVALID_IDS
+        INVALID_IDS,
+        /** Primary copies a node kept from before it was fenced (hung) whose session had moved meanwhile: not used. */
+        STALE_COPIES,
+        /** Store locks found lost (renewal failed or found the lock gone) while their request ran. */
+        LOCKS_LOST,
+        /** Writes not done because their request's lock was lost or the session was invalidated meanwhile. */
+        WRITES_FENCED,
+        /** Requests answered 503 at once because too many requests already waited for their session's lock. */
+        LOCK_WAITERS_REFUSED
     }
 
     /** What is timed. */

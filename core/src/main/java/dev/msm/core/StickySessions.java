@@ -36,6 +36,7 @@ final class StickySessions implements SessionMode {
     private final ManagerConfig config;
     private final StickyBackups backups;
     private final String route;
+    private final NodeEpochs fences;
 
     StickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
             String name) {
@@ -48,6 +49,8 @@ final class StickySessions implements SessionMode {
         this.backups = new StickyBackups(problems, bytes, storage, storage.stats, config.backupInterval(),
                 config.backupTimeout(), config.backupThreadCount(), name);
         this.route = context.jvmRoute();
+        this.fences = new NodeEpochs(storage, clock);
+        fences.watchFences(); // a hung node's old copies are never read (issue 14)
     }
 
     // ------------------------------------------------------------------ request bracket
@@ -227,7 +230,7 @@ final class StickySessions implements SessionMode {
         }
         SessionStorage.Read read = storage.decodeRead(sid, value, false, true);
         if (read != null) {
-            return read;
+            return fences.confirmed(read);
         }
         return storage.readBackup(sid);
     }
@@ -286,6 +289,10 @@ final class StickySessions implements SessionMode {
         if (old != null && (now == null || !old.base().equals(now.base()))) {
             try {
                 storage.delete(old);
+                if (now != null && storage.hasNodes() && !storage.isAvailable(old.node())) {
+                    // moved off a node that hangs: its old copy there must lead here once it answers again
+                    storage.leaveTombstone(old, now, s.getMaxInactiveInterval());
+                }
             } catch (RuntimeException e) {
                 log.debug("Old copies of session [" + old + "] not deleted: " + e);
             }

@@ -1,9 +1,13 @@
 package dev.msm.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
 
 /**
  * One store lock of one session: a key added atomically with a token only this holder knows. {@link #close()} is the
@@ -15,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StoreLock implements AutoCloseable {
 
+    private static final Log log = LogFactory.getLog(StoreLock.class);
+
     private final SessionStorage storage;
     private final SessionId id;
     private final byte[] token;
@@ -23,6 +29,9 @@ final class StoreLock implements AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean held;
     private volatile long renewedAt;
+    /** When the store last confirmed the lock (acquired, or a renewal found it), ms. */
+    private volatile long confirmedAt;
+    private final AtomicBoolean lost = new AtomicBoolean();
 
     /**
      * @param id      the session id whose lock key is taken
@@ -49,6 +58,7 @@ final class StoreLock implements AutoCloseable {
     void acquired() {
         held = true;
         renewedAt = clock.millis();
+        confirmedAt = renewedAt;
     }
 
     /** @return the id whose lock this is */
@@ -62,7 +72,10 @@ final class StoreLock implements AutoCloseable {
     }
 
     /**
-     * Extends the lock's life when the last renewal is at least {@code every} milliseconds ago.
+     * Extends the lock's life when the last renewal is at least {@code every} milliseconds ago, after checking that
+     * the key still holds this holder's token (two operations, off the request path): a key gone or holding another
+     * token means the lock expired (and someone else may hold it now), which marks it lost ({@link #mayBeLost()}),
+     * counted and logged once per lock.
      *
      * @return whether a renewal was sent
      */
@@ -72,7 +85,73 @@ final class StoreLock implements AutoCloseable {
             return false;
         }
         renewedAt = now;
-        storage.renewLock(id, seconds);
+        // the holder is checked first: a touch alone would also extend someone else's lock of the same key
+        storage.lockHolder(id).thenCompose(holder -> {
+            if (holder == null) {
+                markLost("its renewal found it expired");
+                return CompletableFuture.completedFuture(false);
+            }
+            if (!Arrays.equals(holder, token)) {
+                markLost("another request holds it now");
+                return CompletableFuture.completedFuture(false);
+            }
+            return storage.renewLock(id, seconds);
+        }).whenComplete((renewed, e) -> {
+            if (Boolean.TRUE.equals(renewed)) {
+                confirmedAt = Math.max(confirmedAt, now);
+            }
+            // no answer (a hung node): not confirmed; mayBeLost() says so once the lock may have expired
+        });
+        return true;
+    }
+
+    private void markLost(String why) {
+        if (isHeld() && lost.compareAndSet(false, true)) {
+            storage.stats.count(Statistics.Counter.LOCKS_LOST);
+            if (log.isWarnEnabled()) {
+                log.warn("Lock of session [" + id + "] was lost while its request ran (" + why + "); the request's "
+                        + "write is checked before it is done");
+            }
+        }
+    }
+
+    /**
+     * @return whether the lock may have expired in the store: a renewal found it gone, or the store has not confirmed
+     *         it for nearly its whole life (renewals unanswered, or this Tomcat paused); a write under it must be
+     *         checked first ({@link #reconfirm})
+     */
+    boolean mayBeLost() {
+        long margin = Math.max(500, seconds * 1000L - 1000); // memcached expires on whole seconds: up to 1 s early
+        return isHeld() && (lost.get() || clock.millis() - confirmedAt >= margin);
+    }
+
+    /**
+     * Before a write under a lock that {@link #mayBeLost()}: holds the lock again (still ours, or taken anew
+     * because it expired) and checks that the session's stored value is still the one this request loaded (no one
+     * wrote it meanwhile). One round-trip (two pipelined reads), plus the lock's add when it had expired; only on this
+     * abnormal path.
+     *
+     * @param loaded the stored value the request's session was loaded from, {@code null} when unknown
+     * @return whether the write may go ahead
+     */
+    boolean reconfirm(byte[] loaded) {
+        CompletableFuture<byte[]> holder = storage.lockHolder(id);
+        CompletableFuture<byte[]> current = loaded == null ? null : storage.load(id, -1);
+        byte[] h = storage.await(holder);
+        if (h == null) {
+            if (!storage.await(storage.lock(id, token, seconds))) {
+                return false;
+            }
+        } else if (!Arrays.equals(h, token)) {
+            markLost("another request holds it now");
+            return false;
+        }
+        if (current != null && !Arrays.equals(storage.await(current), loaded)) {
+            markLost("the session was written meanwhile");
+            return false;
+        }
+        confirmedAt = clock.millis();
+        lost.set(false);
         return true;
     }
 

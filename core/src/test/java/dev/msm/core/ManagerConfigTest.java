@@ -65,8 +65,10 @@ class ManagerConfigTest {
                 + "uriPattern:<regular expression>]", error(Map.of("lockingMode", "sometimes")));
         assertEquals("Invalid value [fast] for attribute [operationTimeout]; accepted is a number of milliseconds "
                 + "from 1 to 600000", error(Map.of("operationTimeout", "fast")));
-        assertEquals("Invalid value [0] for attribute [lockExpiration]; accepted is an integer from 1 to 3600",
-                error(Map.of("lockExpiration", "0")));
+        assertTrue(error(Map.of("lockExpiration", "0")).startsWith("Invalid value [0] for attribute [lockExpiration]; "
+                + "accepted is an integer from 1 to 3600"), error(Map.of("lockExpiration", "0")));
+        assertTrue(error(Map.of("sticky", "false", "lockExpiration", "1")).startsWith("Invalid value [1] for "
+                + "attribute [lockExpiration]"), "a lock of 1 s is barely a lock on memcached (issue 14)");
         assertTrue(error(Map.of("requestUriIgnorePattern", "(")).startsWith(
                 "Invalid value [(] for attribute [requestUriIgnorePattern]; accepted is a Java regular expression"));
         assertTrue(error(Map.of("onLockTimeout", "retry")).contains("[fail, proceed]")

@@ -194,6 +194,129 @@ public abstract class ManagerScenarios extends StoreScenarios {
         assertTrue(locks < 1 + clients * increments + 1, "every request took the store lock itself: " + locks);
     }
 
+    /**
+     * Issue 14 item 5: a request holding the lock for 3 x {@code lockExpiration} keeps it (renewed on its own
+     * thread) while another Tomcat keeps sending modifying requests: every increment is kept.
+     */
+    @Test
+    void lock_RequestLastingThreeLockExpirations_KeepsItsLock_EveryIncrementKept_Issue14() throws Exception {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "2",
+                "lockTimeout", "30000");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        EmbeddedTomcat b = tomcat("b", cfg);
+        Browser user = new Browser();
+        assertEquals(1, count(user.body(a.url() + "/count")));
+        String id = user.sessionId();
+        TestApp.PENDING.clear();
+        java.util.concurrent.CompletableFuture<Browser.Response> longRequest = java.util.concurrent
+                .CompletableFuture.supplyAsync(() -> user.get(a.url() + "/async"));
+        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+        assertNotNull(pending, "the long request did not start");
+        Browser other = new Browser();
+        other.setSessionId(id);
+        java.util.concurrent.CompletableFuture<List<Integer>> modifying = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    List<Integer> counts = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        counts.add(count(other.body(b.url() + "/count")));
+                    }
+                    return counts;
+                });
+        byte[] holder = join(directStore().get(node(id), lockKey(id)));
+        assertNotNull(holder, "the long request holds no lock");
+        await(Duration.ofSeconds(20)).alias("the lock stays the long request's for 3 x lockExpiration")
+                .during(Duration.ofSeconds(6))
+                .until(() -> java.util.Arrays.equals(holder, join(directStore().get(node(id), lockKey(id))))
+                        && !modifying.isDone());
+        pending.complete();
+        assertEquals(200, longRequest.get(20, TimeUnit.SECONDS).status());
+        assertEquals(List.of(3, 4, 5, 6, 7), modifying.get(60, TimeUnit.SECONDS));
+        assertEquals("count=7", user.body(a.url() + "/read"));
+    }
+
+    /**
+     * Issue 14 item 5: a request whose lock expired while it ran (a hang, a paused JVM; simulated by removing the
+     * lock) does not overwrite what the next holder wrote since.
+     */
+    @Test
+    void lock_LostWhileTheRequestRuns_ItsWriteDoesNotOverwriteTheNextHolders_Issue14() throws Exception {
+        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "2",
+                "lockTimeout", "30000");
+        EmbeddedTomcat a = tomcat("a", cfg);
+        EmbeddedTomcat b = tomcat("b", cfg);
+        Browser user = new Browser();
+        assertEquals(1, count(user.body(a.url() + "/count")));
+        String id = user.sessionId();
+        TestApp.PENDING.clear();
+        java.util.concurrent.CompletableFuture<Browser.Response> longRequest = java.util.concurrent
+                .CompletableFuture.supplyAsync(() -> user.get(a.url() + "/async"));
+        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+        assertNotNull(pending, "the long request did not start");
+        assertTrue(join(directStore().delete(node(id), lockKey(id))), "the long request holds no lock");
+        Browser other = new Browser();
+        other.setSessionId(id);
+        assertEquals(2, count(other.body(b.url() + "/count")));
+        assertEquals(3, count(other.body(b.url() + "/count")));
+        await(Duration.ofSeconds(20)).alias("the renewal notices the lost lock")
+                .until(() -> a.manager().statistics().get(Statistics.Counter.LOCKS_LOST) >= 1);
+        pending.complete();
+        longRequest.get(20, TimeUnit.SECONDS);
+        assertEquals("count=3", other.body(b.url() + "/read"), "the request that lost its lock overwrote the session");
+        assertEquals(1, a.manager().statistics().get(Statistics.Counter.WRITES_FENCED));
+    }
+
+    /**
+     * Issue 15 item 6: 300 parallel requests with one cookie while its lock is held: at most {@code maxLockWaiters}
+     * wait, the rest are answered 503 at once, and another user's requests keep their normal latency.
+     */
+    @Test
+    void lock_FloodOfOneSessionsRequests_BoundedWaiters_OtherUserUnaffected_Issue15() throws Exception {
+        long lockTimeout = 20_000;
+        EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "30",
+                "lockTimeout", Long.toString(lockTimeout)));
+        Browser flooder = new Browser();
+        flooder.body(a.url() + "/count");
+        String id = flooder.sessionId();
+        Browser other = new Browser();
+        assertEquals(1, count(other.body(a.url() + "/count")));
+        TestApp.PENDING.clear();
+        java.util.concurrent.CompletableFuture<Browser.Response> holder = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> flooder.get(a.url() + "/async"));
+        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+        assertNotNull(pending, "the request holding the lock did not start");
+
+        int flood = 300;
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            sent.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.url() + "/count"))
+                    .header("Cookie", "JSESSIONID=" + id).timeout(Duration.ofSeconds(60)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        int maxWaiters = ManagerConfig.DEFAULT_MAX_LOCK_WAITERS;
+        await(Duration.ofSeconds(60)).alias("requests beyond maxLockWaiters answered at once")
+                .until(() -> a.manager().statistics().get(Statistics.Counter.LOCK_WAITERS_REFUSED)
+                        >= flood - maxWaiters);
+        long worstMillis = 0;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            assertEquals(i + 2, count(other.body(a.url() + "/count")), "the other user's request " + i);
+            worstMillis = Math.max(worstMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        pending.complete();
+        assertEquals(200, holder.get(30, TimeUnit.SECONDS).status());
+        int served = 0;
+        for (java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> f : sent) {
+            int status = f.get(90, TimeUnit.SECONDS).statusCode();
+            assertTrue(status == 200 || status == 503, "flood request answered " + status);
+            served += status == 200 ? 1 : 0;
+        }
+        assertTrue(served <= maxWaiters, served + " flood requests served; at most " + maxWaiters + " could wait");
+        assertEquals("count=" + (2 + served), flooder.body(a.url() + "/read"), "a served increment was lost");
+        assertTrue(worstMillis < lockTimeout / 4, "another user's request waited " + worstMillis + " ms");
+    }
+
     // ==================================================================== store down
 
     @Test

@@ -29,6 +29,10 @@ class SessionReaderTest {
                 Duration.ofMillis(200), null));
     }
 
+    private int reads() {
+        return f.store.count("get") + f.store.count("getAndTouch");
+    }
+
     private static int count(MsmSession s) {
         return (Integer) s.attributeValue("count");
     }
@@ -103,5 +107,66 @@ class SessionReaderTest {
         f.clock.advance(Duration.ofSeconds(SessionStorage.slack(100)));
         assertTrue(reader.read(s.sessionId(), 1800, null).refreshed());
         assertEquals(1, f.store.count("getAndTouch"));
+    }
+
+    /** The session of {@code s} moved to n2 with count 43 while n1 hung; a tombstone under its old backup key. */
+    private SessionId moveWhileHung(MsmSession s) {
+        SessionId old = s.sessionId();
+        SessionId moved = old.withNode("n2");
+        s.restoreState(new Object[] {new java.util.HashMap<>(java.util.Map.of("count", 43)), null, null,
+            new java.util.HashMap<>()});
+        s.setIdDetached(moved.full());
+        f.storage.await(f.storage.write(moved, f.bytes.encode(s).value(), 1800));
+        f.storage.leaveTombstone(old, moved, 1800);
+        return moved;
+    }
+
+    @Test
+    void hungNodeResumesWithItsOldCopy_ReadOfTheOldId_FollowsTheMove_NeverTheStaleCopy_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        SessionId old = s.sessionId();
+        f.clock.advance(Duration.ofSeconds(5));
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        f.epochs.fence("n1");
+        f.clock.advance(Duration.ofSeconds(5));
+        SessionId moved = moveWhileHung(s);
+        MemoryStores.setAvailable(f.store.delegate(), "n1", true); // resumes, still holding count 41
+
+        for (SessionReader.LockWait wait : new SessionReader.LockWait[] {null, reader.new LockWait(1_000_000_000L)}) {
+            SessionReader.Outcome out = reader.read(old, 1800, wait);
+            assertNotNull(out.read());
+            assertEquals(moved.base(), out.read().id().base());
+            assertEquals(43, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
+            if (out.lock() != null) {
+                assertEquals(moved.base(), out.lock().id().base(), "locked the stale id");
+                out.lock().close();
+            }
+        }
+        assertTrue(f.stats.get(Statistics.Counter.STALE_COPIES) >= 2);
+    }
+
+    @Test
+    void copyWrittenBeforeTheFence_NotMoved_IsConfirmedOnce_ThenPlainReads() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.clock.advance(Duration.ofSeconds(5));
+        f.epochs.fence("n1");
+        int before = reads();
+        assertEquals(41, count(f.bytes.toSession(reader.read(s.sessionId(), 1800, null).read(), s.getIdInternal(),
+                false, false)));
+        int first = reads() - before;
+        assertNotNull(reader.read(s.sessionId(), 1800, null).read());
+        int second = reads() - before - first;
+        assertTrue(first >= 2, "the copy from before the fence was not confirmed against its backup key");
+        assertEquals(1, second, "a confirmed copy costs one get");
+    }
+
+    @Test
+    void fencePublishedOnTheLiveNodes_LearnedByATomcatThatDidNotSeeTheOutage() {
+        EngineFixture other = f.sharing("b");
+        f.clock.advance(Duration.ofSeconds(5));
+        f.epochs.fence("n1");
+        assertEquals(Long.MIN_VALUE, other.epochs.fencedAt("n1"));
+        other.epochs.learnFence("n1");
+        assertEquals(f.clock.millis(), other.epochs.fencedAt("n1"));
     }
 }

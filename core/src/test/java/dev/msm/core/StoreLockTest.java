@@ -75,4 +75,43 @@ class StoreLockTest {
         assertFalse(lock.renewIfDue(1000));
         assertEquals(0, f.store.count("touch"));
     }
+
+    @Test
+    void renewalFindsTheLockExpired_MarksItLost_AndAWriteIsRefusedOnceSomeoneElseTookIt_Issue14() {
+        StoreLock lock = obtained(5);
+        assertFalse(lock.mayBeLost());
+        f.clock.advance(Duration.ofSeconds(6)); // the lock expired in the store (a hang, a paused JVM)
+        assertTrue(lock.mayBeLost(), "a lock unconfirmed for its whole life must be checked before a write");
+        assertTrue(f.storage.await(f.storage.lock(id, other, 5)), "someone else takes the expired lock");
+        lock.renewIfDue(0);
+        assertEquals(1, f.stats.get(Statistics.Counter.LOCKS_LOST));
+        assertFalse(lock.reconfirm(null), "the write would overwrite the other holder's session");
+        lock.close();
+        assertTrue(lockedByAnyone(), "the other holder's lock was released");
+    }
+
+    @Test
+    void lockExpiredButNoOneWroteSince_ReconfirmTakesItAgain_AndTheWriteGoesAhead() {
+        StoreLock lock = obtained(5);
+        byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
+        f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
+        f.clock.advance(Duration.ofSeconds(6));
+        assertTrue(lock.mayBeLost());
+        assertTrue(lock.reconfirm(loaded));
+        assertFalse(lock.mayBeLost());
+        assertTrue(lockedByAnyone(), "the lock was not taken again");
+    }
+
+    @Test
+    void lockExpired_SomeoneLockedWroteAndUnlockedMeanwhile_ReconfirmRefusesTheWrite() {
+        StoreLock lock = obtained(5);
+        byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
+        f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
+        f.clock.advance(Duration.ofSeconds(6));
+        f.storage.await(f.store.set("n1", f.storage.keys().session(id), "v2".getBytes(StandardCharsets.US_ASCII),
+                60));
+        assertFalse(lock.reconfirm(loaded));
+        lock.close();
+        assertFalse(lockedByAnyone(), "the lock taken again for the check was kept");
+    }
 }

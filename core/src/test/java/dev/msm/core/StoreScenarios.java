@@ -294,6 +294,53 @@ public abstract class StoreScenarios {
         assertEquals("none", user.body(a.url() + "/read"));
         assertEquals(1, TestApp.events(cluster, "destroyed"));
     }
+    /** Issue 15 item 5: another Tomcat's expiry sweep must not fire the invalidated session's events again. */
+    @Test
+    void nonSticky_InvalidateOnOneTomcat_OtherTomcatsSweepFiresNothingMore_Issue15() {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        user.body(a.url() + "/timeout?s=2");
+        user.body(b.url() + "/bound");
+        user.body(a.url() + "/count");
+        user.body(b.url() + "/read"); // both Tomcats track it
+        assertEquals("ok", user.body(a.url() + "/invalidate"));
+        assertEquals(1, TestApp.events(cluster, "destroyed"));
+        // a control session only b tracks, used after the invalidated one: its expiry proves b's sweep ran past
+        // the moment the invalidated session would have been due
+        Browser control = new Browser();
+        control.body(b.url() + "/timeout?s=2");
+        await(Duration.ofSeconds(30)).until(() -> TestApp.events(cluster, "destroyed") >= 2);
+        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(3))
+                .until(() -> TestApp.events(cluster, "destroyed") == 2);
+        assertEquals(1, TestApp.events(cluster, "unbound"), "the invalidated session's attribute was unbound again");
+    }
+
+    /** Issue 15 item 5: a request that loaded the session before the logout does not write it back afterwards. */
+    @Test
+    void nonSticky_RequestThatLoadedBeforeALogout_DoesNotResurrectTheSession_Issue15() throws Exception {
+        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
+        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
+        Browser user = new Browser();
+        assertEquals("count=1", user.body(a.url() + "/count"));
+        String id = user.sessionId();
+        TestApp.PENDING.clear();
+        Browser earlier = new Browser();
+        earlier.setSessionId(id);
+        java.util.concurrent.CompletableFuture<Browser.Response> slow = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> earlier.get(b.url() + "/async"));
+        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+        assertNotNull(pending, "the slow request did not start");
+        assertEquals("ok", user.body(a.url() + "/invalidate"));
+        pending.complete(); // the slow request ends after the logout, with its changed copy of the session
+        assertEquals(200, slow.get(20, TimeUnit.SECONDS).status());
+        for (EmbeddedTomcat t : List.of(a, b)) {
+            Browser again = new Browser();
+            again.setSessionId(id);
+            assertEquals("none", again.body(t.url() + "/read"), "the logged-out session came back on " + t);
+        }
+    }
+
     @Test
     void nonSticky_Timeout_FiresDestroyedExactlyOnceAcrossTomcats() {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));
