@@ -228,6 +228,30 @@ public final class ServerProcess implements AutoCloseable {
      */
     public void pause() {
         signal("STOP");
+        // kill returns once the signal is queued; on a busy machine a running thread of the server may still answer
+        // a request sent right after it. Paused means every thread of the process is stopped.
+        Awaits.await(Duration.ofSeconds(10)).until(this::stopped);
+    }
+
+    /** @return whether every thread of the process is stopped (state T in /proc); true where /proc is missing */
+    private boolean stopped() {
+        Path tasks = Path.of("/proc", String.valueOf(pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    return true; // the thread ended
+                }
+            });
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /**

@@ -194,6 +194,29 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
         return statistics.get(Statistics.Counter.DROPPED_ATTRIBUTES);
     }
 
+    /**
+     * @return primary copies read from a node after it came back from a hang that turned out to be stale (the
+     *         session had moved); since start or reset
+     */
+    public long getStatStaleCopies() {
+        return statistics.get(Statistics.Counter.STALE_COPIES);
+    }
+
+    /** @return store locks found lost while their request ran (expired, taken over); since start or reset */
+    public long getStatLocksLost() {
+        return statistics.get(Statistics.Counter.LOCKS_LOST);
+    }
+
+    /** @return writes not made because the request had lost its lock and someone wrote since; since start or reset */
+    public long getStatWritesFenced() {
+        return statistics.get(Statistics.Counter.WRITES_FENCED);
+    }
+
+    /** @return requests answered 503 at once because {@code maxLockWaiters} already waited; since start or reset */
+    public long getStatLockWaitersRefused() {
+        return statistics.get(Statistics.Counter.LOCK_WAITERS_REFUSED);
+    }
+
     /** @return requests answered 503 because their lock did not come in time; since start or reset */
     public long getStatRequestsRefusedLockTimeout() {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT);
