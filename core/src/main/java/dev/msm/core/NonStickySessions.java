@@ -70,7 +70,8 @@ final class NonStickySessions implements SessionMode {
         this.lockPolicy = new LockPolicy(config);
         this.reader = new SessionReader(storage, tracker, epochs, clock,
                 (int) Math.max(1, config.lockExpiration().toSeconds()));
-        this.writer = new SessionWriter(storage, bytes, tracker, active, context);
+        this.writer = new SessionWriter(storage, bytes, tracker, active, context,
+                config.lockingMode() == LockingMode.ALL && config.onLockTimeout() == FailureAction.FAIL);
         this.repair = new NodeRepair(storage, epochs, tracker, active, clock, scheduler);
         this.sweeper = new ExpirySweeper(storage, tracker, active, epochs, repair, bytes, context);
         epochs.refreshAll();

@@ -29,9 +29,15 @@ final class SessionWriter {
     private final ModeContext context;
     private final StoreProblems problems;
     private final EngineClock clock;
+    /**
+     * Every request that uses a session holds its store lock ({@code lockingMode="all"}, {@code onLockTimeout="fail"}):
+     * an invalidation elsewhere then holds the lock too, so a writer that still holds its lock needs no "gone" check.
+     */
+    private final boolean everyUseLocked;
 
     SessionWriter(SessionStorage storage, SessionBytes bytes, SessionTracker tracker, ActiveSessions active,
-            ModeContext context) {
+            ModeContext context, boolean everyUseLocked) {
+        this.everyUseLocked = everyUseLocked;
         this.storage = storage;
         this.bytes = bytes;
         this.tracker = tracker;
@@ -90,8 +96,14 @@ final class SessionWriter {
             } else {
                 primary = storage.write(target, encoded.value(), maxInactive);
             }
-            CompletableFuture<Boolean> gone = storage.gone(target); // same node, after the write: no extra wait
             StoreLock lock = a.lock;
+            // issue 15: a session invalidated meanwhile is not brought back. Same node, after the write: no extra
+            // wait; not needed under a lock every use of the session takes (the invalidating request held it)
+            boolean lockedForAll = everyUseLocked && use.locked && lock != null && lock.isHeld() && !lock.mayBeLost()
+                    && lock.id() != null && lock.id().base().equals(target.base());
+            // nor for a session this request created: no other request knows its id yet
+            CompletableFuture<Boolean> gone = lockedForAll || s.isNew() ? CompletableFuture.completedFuture(false)
+                    : storage.gone(target);
             if (unlock && lock != null && lock.isHeld() && Objects.equals(lock.id().node(), target.node())) {
                 a.unlockStore(); // processed after the write
                 unlocked = true;

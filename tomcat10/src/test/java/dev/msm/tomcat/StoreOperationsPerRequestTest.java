@@ -163,7 +163,9 @@ class StoreOperationsPerRequestTest {
         Map<String, Double> ops = measure("non-sticky, lockingMode=none",
                 Map.of("sticky", "false", "lockingMode", "none"));
         assertEquals(1.0, ops.get("read-only page, existing session"));
-        assertEquals(3.0, ops.get("modifying page"));
+        // get, then 2 sets in parallel and the get of the "gone" marker behind them (issue 15: a session logged out
+        // meanwhile is never written back): 4 operations in 2 round-trips
+        assertEquals(4.0, ops.get("modifying page"));
         assertEquals(0.0, ops.get("page that never calls getSession, with cookie"));
         assertEquals(0.0, ops.get("static resource with cookie"));
         assertEquals(2.0, ops.get("new session"));
