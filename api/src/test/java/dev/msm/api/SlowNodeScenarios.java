@@ -1,5 +1,6 @@
 package dev.msm.api;
 
+import static dev.msm.api.NodeEvents.events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -44,23 +44,6 @@ public abstract class SlowNodeScenarios {
         } catch (ExecutionException e) {
             throw (Exception) e.getCause();
         }
-    }
-
-    /** The store's node events as they come, {@code down NODE} and {@code up NODE}. */
-    protected static List<String> events(SessionStore store) {
-        List<String> events = new CopyOnWriteArrayList<>();
-        store.addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String node) {
-                events.add("down " + node);
-            }
-
-            @Override
-            public void nodeAvailable(String node) {
-                events.add("up " + node);
-            }
-        });
-        return events;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.msm.memcached;
 
+import static dev.msm.api.NodeEvents.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

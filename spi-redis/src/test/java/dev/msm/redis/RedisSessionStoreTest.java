@@ -1,8 +1,8 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.NodeEvents.events;
 import static dev.msm.redis.RedisTestSupport.bytes;
-import static dev.msm.redis.RedisTestSupport.events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

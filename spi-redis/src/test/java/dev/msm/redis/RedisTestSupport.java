@@ -9,16 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.msm.api.NodeListener;
 import dev.msm.api.ServerProcess;
-import dev.msm.api.SessionStore;
 
-/** What the Redis store tests share: text as bytes, waiting for a store's future, {@code redis-cli}, node events. */
+/** What the Redis store tests share: text as bytes, waiting for a store's future, {@code redis-cli}. */
 final class RedisTestSupport {
 
     private RedisTestSupport() {
@@ -70,22 +67,5 @@ final class RedisTestSupport {
         List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", String.valueOf(port)));
         all.addAll(List.of(args));
         return cli(all.toArray(String[]::new));
-    }
-
-    /** The store's node events as they come, {@code down NODE} and {@code up NODE}. */
-    static List<String> events(SessionStore store) {
-        List<String> events = new CopyOnWriteArrayList<>();
-        store.addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String node) {
-                events.add("down " + node);
-            }
-
-            @Override
-            public void nodeAvailable(String node) {
-                events.add("up " + node);
-            }
-        });
-        return events;
     }
 }
