@@ -1,6 +1,7 @@
 package dev.msm.api;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.NodeEvents.events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -570,18 +570,7 @@ public abstract class SessionStoreContract {
         String node = node();
         String k = key("outage");
         join(store().set(node, k, bytes("before"), 60));
-        List<String> events = new CopyOnWriteArrayList<>();
-        store().addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String n) {
-                events.add("down " + n);
-            }
-
-            @Override
-            public void nodeAvailable(String n) {
-                events.add("up " + n);
-            }
-        });
+        List<String> events = events(store());
         kill(node);
         try {
             long bound = operationTimeout().toMillis() + 1500;
@@ -613,7 +602,7 @@ public abstract class SessionStoreContract {
         String node = node();
         String k = key("hang");
         join(store().set(node, k, bytes("before"), 60));
-        List<String> events = listen();
+        List<String> events = events(store());
         pause(node);
         try {
             // the operations sent while nothing answers: each one times out, and whoever sees the timeout finds
@@ -653,7 +642,7 @@ public abstract class SessionStoreContract {
     void hang_IdleNodePaused_IsFoundByTheProbe_AndReturnsAfterResume() {
         assumeTrue(canPause(), "fixture cannot pause servers");
         String node = node();
-        List<String> events = listen();
+        List<String> events = events(store());
         pause(node);
         try {
             // no operation from the test: the store's own probe gets no answer
@@ -665,22 +654,6 @@ public abstract class SessionStoreContract {
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         assertNull(join(store().get(node, key("idle"))));
         await().until(() -> events.equals(List.of("down " + node, "up " + node)));
-    }
-
-    private List<String> listen() {
-        List<String> events = new CopyOnWriteArrayList<>();
-        store().addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String n) {
-                events.add("down " + n);
-            }
-
-            @Override
-            public void nodeAvailable(String n) {
-                events.add("up " + n);
-            }
-        });
-        return events;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -1,14 +1,14 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.redis.RedisTestSupport.bytes;
+import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,46 +61,8 @@ class RedisClusterFailoverTest {
         }
     }
 
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete", e);
-        }
-    }
-
-    private static String cli(String... args) {
-        List<String> command = new ArrayList<>(List.of(ServerProcess.binary("redis-cli", "redis-tools")));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "redis-cli " + String.join(" ", args));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String on(ServerProcess node, String... args) {
-        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", String.valueOf(node.port())));
-        all.addAll(List.of(args));
-        return cli(all.toArray(String[]::new));
+        return RedisTestSupport.join(future, TIMEOUT);
     }
 
     @Test
@@ -124,7 +84,7 @@ class RedisClusterFailoverTest {
         assertTrue(created.contains("[OK] All 16384 slots covered"), created);
         for (ServerProcess node : nodes) {
             await(Duration.ofSeconds(30)).alias(node + " sees the cluster ok")
-                    .until(() -> on(node, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                    .until(() -> cli(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
         }
         StringBuilder seeds = new StringBuilder();
         nodes.forEach(n -> seeds.append("redis://").append(n.address()).append(' '));
@@ -136,21 +96,21 @@ class RedisClusterFailoverTest {
         assertTrue(join(store.add(null, "lock:" + ID, bytes("owner-before"), 60)));
         ServerProcess master = null;
         for (ServerProcess node : nodes) {
-            if (on(node, "DBSIZE").trim().equals("3") && on(node, "ROLE").startsWith("master")) {
+            if (cli(node.port(), "DBSIZE").trim().equals("3") && cli(node.port(), "ROLE").startsWith("master")) {
                 master = node;
             }
         }
         assertTrue(master != null, "no master holds the session");
         ServerProcess replica = null;
         for (ServerProcess node : nodes) {
-            if (on(node, "ROLE").startsWith("slave\n127.0.0.1\n" + master.port() + "\n")) {
+            if (cli(node.port(), "ROLE").startsWith("slave\n127.0.0.1\n" + master.port() + "\n")) {
                 replica = node;
             }
         }
         assertTrue(replica != null, "no replica of " + master);
         ServerProcess promoted = replica;
         // asynchronous replication: what the replica has not received when the master dies is lost
-        assertEquals("1", on(master, "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
+        assertEquals("1", cli(master.port(), "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
@@ -168,7 +128,7 @@ class RedisClusterFailoverTest {
             await().until(() -> served.get() > 20);
             master.kill();
             await(Duration.ofSeconds(60)).alias("the replica " + promoted + " took over")
-                    .until(() -> on(promoted, "ROLE").startsWith("master"));
+                    .until(() -> cli(promoted.port(), "ROLE").startsWith("master"));
             int before = served.get();
             await(Duration.ofSeconds(60)).alias("requests served by the new master")
                     .until(() -> served.get() > before + 20);

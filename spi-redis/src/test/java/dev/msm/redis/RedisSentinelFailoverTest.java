@@ -1,22 +1,19 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.redis.RedisTestSupport.bytes;
+import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -57,42 +54,8 @@ class RedisSentinelFailoverTest {
         return process;
     }
 
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete", e);
-        }
-    }
-
-    /** Runs {@code redis-cli -p port args...} and returns what it printed. */
-    private static String cli(int port, String... args) {
-        List<String> command = new ArrayList<>(List.of(ServerProcess.binary("redis-cli", "redis-tools"),
-                "-h", "127.0.0.1", "-p", String.valueOf(port)));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "redis-cli " + args[0]);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return RedisTestSupport.join(future, TIMEOUT);
     }
 
     @Test

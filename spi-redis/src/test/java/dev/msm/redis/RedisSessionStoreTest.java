@@ -1,6 +1,8 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.NodeEvents.events;
+import static dev.msm.redis.RedisTestSupport.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -31,7 +30,6 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.msm.api.NodeListener;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
@@ -77,23 +75,7 @@ class RedisSessionStoreTest {
     }
 
     private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete", e);
-        }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return RedisTestSupport.join(future, TIMEOUT);
     }
 
 
@@ -120,22 +102,6 @@ class RedisSessionStoreTest {
         logger.addHandler(handler);
         cleanup.add(() -> logger.removeHandler(handler));
         return messages;
-    }
-
-    private static List<String> events(SessionStore store) {
-        List<String> events = new CopyOnWriteArrayList<>();
-        store.addNodeListener(new NodeListener() {
-            @Override
-            public void nodeUnavailable(String node) {
-                events.add("down " + node);
-            }
-
-            @Override
-            public void nodeAvailable(String node) {
-                events.add("up " + node);
-            }
-        });
-        return events;
     }
 
     private static long millisSince(long startNanos) {

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
@@ -32,20 +32,20 @@ import org.springframework.web.servlet.support.RequestContextUtils;
 import org.springframework.web.servlet.view.RedirectView;
 
 import dev.msm.api.ServerProcess;
-import dev.msm.tomcat.MsmManager;
 
 /**
- * Issue 16: a Spring Boot 4.0.7 application with Spring Security (form login, CSRF on, an in-memory user, a counter
- * in the session, a flash attribute through a redirect) on two instances (Boot's embedded Tomcat 11.0.22) sharing two
- * memcached nodes, msm configured exactly as the README's "Spring Boot" section shows and nothing added: a user
- * logged in on one instance is logged in on the other, CSRF tokens are accepted on both, the flash attribute crosses.
+ * Issue 16: a Spring Boot application with Spring Security (form login, CSRF on, an in-memory user, a counter in the
+ * session, a flash attribute through a redirect) on two instances (Boot's embedded Tomcat) sharing two memcached
+ * nodes, msm configured exactly as the README's "Spring Boot" section shows and nothing added: a user logged in on
+ * one instance is logged in on the other, CSRF tokens are accepted on both, the flash attribute crosses. Shared by the
+ * Boot 3 and Boot 4 test modules (each brings its own Boot and Tomcat and its {@link ReadmeCustomizer}).
  */
 class SpringSecurityAcrossInstancesTest {
 
     private static ServerProcess n1;
     private static ServerProcess n2;
     /** {@code null}: the README's configuration exactly; else the serializer set in addition. */
-    private static volatile String serializer;
+    static volatile String serializer;
 
     @BeforeAll
     static void start() {
@@ -60,25 +60,11 @@ class SpringSecurityAcrossInstancesTest {
         n2.close();
     }
 
-    /** The application. */
+    /** The application; its msm bean, the README's, is the module's {@link ReadmeCustomizer}. */
     @SpringBootApplication(proxyBeanMethods = false)
+    @Import(ReadmeCustomizer.class)
     @RestController
     public static class App {
-
-        /** The README's bean (its node addresses aside). */
-        @Bean
-        TomcatContextCustomizer msmSessions() {
-            return context -> {
-                MsmManager manager = new MsmManager();
-                manager.setMemcachedNodes(nodes());
-                manager.setSticky("false");
-                manager.setLockingMode("all");
-                if (serializer != null) {
-                    manager.setSerializer(serializer);
-                }
-                context.setManager(manager);
-            };
-        }
 
         @Bean
         SecurityFilterChain security(HttpSecurity http) throws Exception {
@@ -124,8 +110,8 @@ class SpringSecurityAcrossInstancesTest {
 
     @Test
     void readmeSnippet_IsWhatThisTestRuns() {
-        ReadmeSnippet.assertUsedBy("## Spring Boot 4", "src/test/java/dev/msm/boot/"
-                + "SpringSecurityAcrossInstancesTest.java", "nodes()");
+        ReadmeSnippet.assertUsedBy(ReadmeCustomizer.README_HEADING, "src/test/java/dev/msm/boot/"
+                + "ReadmeCustomizer.java", "nodes()");
     }
 
     private static ConfigurableApplicationContext run() {

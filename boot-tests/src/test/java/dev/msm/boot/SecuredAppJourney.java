@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * through a redirect) that alternates between two instances behind a non-sticky load balancer. The application
  * answers {@code GET /count} and {@code POST /count} with {@code count=N user=NAME}, {@code GET /csrf} with the CSRF
  * token, {@code POST /flash} with a redirect to {@code /show}, which answers {@code flash=TEXT}. Shared by the Boot 3
- * and Boot 4 tests, which differ only in the application's imports.
+ * and Boot 4 tests (boot-tests/).
  */
 public final class SecuredAppJourney {
 
