@@ -1,7 +1,5 @@
 package dev.msm.core;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -16,16 +14,16 @@ import org.apache.juli.logging.Log;
  */
 final class Refusals {
 
-    /** At most one WARN per reason within this period. */
+    /** At most one WARN for lock timeouts within this period. */
     static final long PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Statistics stats;
     private final Log log;
     private final LongSupplier nanoTime;
-    private final Map<SessionUnavailableException.Reason, AtomicLong> warnedAt =
-            new EnumMap<>(SessionUnavailableException.Reason.class);
-    private final Map<SessionUnavailableException.Reason, AtomicLong> since =
-            new EnumMap<>(SessionUnavailableException.Reason.class);
+    /** When the last lock-timeout WARN was logged; {@link Long#MIN_VALUE} for never. */
+    private final AtomicLong warnedAt = new AtomicLong(Long.MIN_VALUE);
+    /** Lock-timeout refusals since that WARN. */
+    private final AtomicLong since = new AtomicLong();
 
     /**
      * @param nanoTime the clock, {@code System::nanoTime} outside tests
@@ -34,19 +32,12 @@ final class Refusals {
         this.stats = stats;
         this.log = log;
         this.nanoTime = nanoTime;
-        for (SessionUnavailableException.Reason r : SessionUnavailableException.Reason.values()) {
-            warnedAt.put(r, new AtomicLong(Long.MIN_VALUE));
-            since.put(r, new AtomicLong());
-        }
     }
 
     /** A request is answered 503 for {@code e}. */
     void refused(SessionUnavailableException e) {
-        SessionUnavailableException.Reason reason = e.reason();
-        stats.count(reason == SessionUnavailableException.Reason.LOCK_TIMEOUT
-                ? Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT
-                : Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
-        if (reason == SessionUnavailableException.Reason.STORE_UNAVAILABLE) {
+        if (e.reason() == SessionUnavailableException.Reason.STORE_UNAVAILABLE) {
+            stats.count(Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
             // the store problem behind it is already logged once, with the same consequence (StoreProblems): one
             // line per cause, not two
             if (log.isDebugEnabled()) {
@@ -54,14 +45,14 @@ final class Refusals {
             }
             return;
         }
-        long count = since.get(reason).incrementAndGet();
-        AtomicLong last = warnedAt.get(reason);
+        stats.count(Statistics.Counter.REQUESTS_REFUSED_LOCK_TIMEOUT);
+        long count = since.incrementAndGet();
         long now = nanoTime.getAsLong();
-        long before = last.get();
-        if ((before == Long.MIN_VALUE || now - before >= PERIOD_NANOS) && last.compareAndSet(before, now)) {
-            since.get(reason).addAndGet(-count);
-            log.warn("Requests are answered with 503 (" + reason.name().toLowerCase().replace('_', ' ') + "): "
-                    + e.getMessage() + "; [" + count + "] since the last report (reported at most once a minute)");
+        long before = warnedAt.get();
+        if ((before == Long.MIN_VALUE || now - before >= PERIOD_NANOS) && warnedAt.compareAndSet(before, now)) {
+            since.addAndGet(-count);
+            log.warn("Requests are answered with 503 (lock timeout): " + e.getMessage() + "; [" + count
+                    + "] since the last report (reported at most once a minute)");
         } else if (log.isDebugEnabled()) {
             log.debug("Request answered with 503: " + e.getMessage());
         }

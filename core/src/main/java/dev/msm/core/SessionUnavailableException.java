@@ -5,8 +5,8 @@ package dev.msm.core;
  * did not come within {@code lockTimeout} or the store did not answer, and the configured failure action is
  * {@code fail}. msm answers such a request with HTTP 503 and a {@code Retry-After} header, quietly: a filter msm puts
  * first in the application's filter chain catches this exception (also as the cause of another one) before Tomcat
- * would log it, and msm logs one WARN per {@link Reason} and minute. An application that wants its own answer
- * catches it itself.
+ * would log it; msm logs lock timeouts in one WARN a minute, and an unavailable store once, as the store problem it
+ * is. An application that wants its own answer catches it itself.
  */
 public class SessionUnavailableException extends IllegalStateException {
 

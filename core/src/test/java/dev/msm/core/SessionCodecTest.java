@@ -17,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
-import dev.msm.core.serial.JavaSerializerProvider;
+import dev.msm.core.serial.Serializers;
 
 /** The stored value's envelope: round trips, compression, encryption, and hostile bytes. */
 class SessionCodecTest {
@@ -27,8 +27,7 @@ class SessionCodecTest {
     private static final String K2 = Base64.getEncoder().encodeToString(new byte[32]);
 
     private static SessionCodec codec(int compression, SessionCipher cipher) {
-        return new SessionCodec(new JavaSerializerProvider().create(new dev.msm.api.Settings(java.util.Map.of(),
-                java.time.Duration.ofSeconds(1), "/test")), "java", compression, cipher);
+        return new SessionCodec(Serializers.java(), "java", compression, cipher);
     }
 
     private static Object[] graph(int size) {
@@ -164,7 +163,7 @@ class SessionCodecTest {
     }
 
     private static SessionCodec signing(String keys, String namespace) {
-        return new SessionCodec(javaSerializer(), "java", 64, null,
+        return new SessionCodec(Serializers.java(), "java", 64, null,
                 SessionMac.of(keys, null), namespace);
     }
 
@@ -207,9 +206,9 @@ class SessionCodecTest {
     @Test
     void encryption_BindsTheApplicationsNamespace() {
         SessionCipher cipher = SessionCipher.of("k1:" + K1, null);
-        SessionCodec app = new SessionCodec(javaSerializer(), "java", 0, cipher,
+        SessionCodec app = new SessionCodec(Serializers.java(), "java", 0, cipher,
                 null, "aaaa:bbbb");
-        SessionCodec app2 = new SessionCodec(javaSerializer(), "java", 0, cipher,
+        SessionCodec app2 = new SessionCodec(Serializers.java(), "java", 0, cipher,
                 null, "aaaa:cccc");
         byte[] value = app.encode(graph(10), "id-n1", 0, 0, 0, "a").value();
         assertEquals(42, roundTrip(app, value, "id-n1"));
@@ -232,7 +231,7 @@ class SessionCodecTest {
         assertThrows(ConfigurationMismatchException.class, () -> roundTrip(signing("i1:" + K1, ""), encrypted,
                 "id"));
         // the other serializer
-        SessionCodec kryo = new SessionCodec(javaSerializer(), "kryo");
+        SessionCodec kryo = new SessionCodec(Serializers.java(), "kryo");
         byte[] plain = codec(0, null).encode(graph(10), "id", 0, 0, 0, "a").value();
         assertThrows(ConfigurationMismatchException.class, () -> roundTrip(kryo, plain, "id"));
         // a newer format
@@ -240,7 +239,7 @@ class SessionCodecTest {
         newer[2] = 2;
         assertThrows(ConfigurationMismatchException.class, () -> SessionCodec.header(newer));
         // both keys during a change from integrity to encryption: both kinds are read
-        SessionCodec both = new SessionCodec(javaSerializer(), "java", 0,
+        SessionCodec both = new SessionCodec(Serializers.java(), "java", 0,
                 SessionCipher.of("k1:" + K1, null), SessionMac.of("i1:" + K1, null), "");
         assertEquals(42, roundTrip(both, signedOld, "id"));
         assertEquals(42, roundTrip(both, encrypted, "id"));
@@ -263,11 +262,5 @@ class SessionCodecTest {
     void hash_SameBytesSameHash() {
         assertArrayEquals(SessionCodec.hash(new byte[] {1, 2}), SessionCodec.hash(new byte[] {1, 2}));
         assertTrue(!Arrays.equals(SessionCodec.hash(new byte[] {1, 2}), SessionCodec.hash(new byte[] {2, 1})));
-    }
-
-    /** The {@code java} serializer with default settings. */
-    private static dev.msm.api.Serializer javaSerializer() {
-        return new dev.msm.core.serial.JavaSerializerProvider().create(new dev.msm.api.Settings(java.util.Map.of(),
-                java.time.Duration.ofSeconds(1), "test"));
     }
 }

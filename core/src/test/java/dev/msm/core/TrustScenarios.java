@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInfo;
 
 import dev.msm.api.SessionStore;
 import dev.msm.core.memory.MemoryStoreProvider;
+import dev.msm.core.serial.Serializers;
 
 /**
  * Trust boundaries (issue 15), on embedded Tomcats of the version under test and the in-JVM store with two nodes:
@@ -232,7 +233,7 @@ public abstract class TrustScenarios {
     }
 
     private static SessionCodec attackerCodec(String keys) {
-        return new SessionCodec(javaSerializer(), "java", 0, null,
+        return new SessionCodec(Serializers.java(), "java", 0, null,
                 keys == null ? null : SessionMac.of(keys, null), StorageKeys.of(null, "localhost", "/app", "")
                         .namespace());
     }
@@ -487,11 +488,5 @@ public abstract class TrustScenarios {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    /** The {@code java} serializer with default settings. */
-    private static dev.msm.api.Serializer javaSerializer() {
-        return new dev.msm.core.serial.JavaSerializerProvider().create(new dev.msm.api.Settings(java.util.Map.of(),
-                java.time.Duration.ofSeconds(1), "test"));
     }
 }
