@@ -30,8 +30,9 @@ import dev.msm.api.StoreException;
  * serialized ({@link ConcurrentModificationException}) is serialized again, never lost.
  *
  * <p>The request waits, at most {@code sessionBackupTimeout}, until the store acknowledged the write that covers its
- * change (one round-trip; serialization stays on the backup thread): a Tomcat killed right after answering loses
- * nothing unless the store took longer than that. Waiting for the write to merely leave was not enough: the store
+ * change (one round-trip; a backup that can start at once is serialized and started on the request thread, which
+ * waits anyway; one that follows a backup in flight runs on a backup thread): a Tomcat killed right after answering
+ * loses nothing unless the store took longer than that. Waiting for the write to merely leave was not enough: the store
  * client's I/O thread may not have sent it yet when the process dies (issue 14: 2 of 10 such kills lost the last
  * change on Redis). Changes of several requests in flight at once still fold into one write, so writes never
  * outnumber requests. With a {@code sessionBackupInterval} above 0 (a trade of durability for throughput) backups
@@ -104,7 +105,7 @@ final class StickyBackups {
      * in flight, then waits (bounded) until the store acknowledged the write that covers the change.
      */
     void afterRequest(MsmSession s) {
-        CompletableFuture<Void> written = schedule(s);
+        CompletableFuture<Void> written = schedule(s, !requestWait.isZero());
         if (requestWait.isZero() || written.isDone()) {
             return;
         }
@@ -123,6 +124,15 @@ final class StickyBackups {
      * @return completed once the write covering the session's current state completed (or was not needed)
      */
     CompletableFuture<Void> schedule(MsmSession s) {
+        return schedule(s, false);
+    }
+
+    /**
+     * @param inline start a backup that may start at once in the calling thread: a request that waits for its
+     *               backup anyway saves two thread hand-offs (serialization then runs on the request thread; the
+     *               write's completion still releases every request it covers)
+     */
+    private CompletableFuture<Void> schedule(MsmSession s, boolean inline) {
         Slot slot = s.backup;
         CompletableFuture<Void> written;
         long delay = -1;
@@ -145,7 +155,15 @@ final class StickyBackups {
             }
             written = slot.next;
         }
-        if (delay >= 0) {
+        if (delay == 0 && inline) {
+            pending.incrementAndGet();
+            try {
+                run(s);
+            } catch (RuntimeException e) {
+                // as on a backup thread: the session stays dirty and the next request's backup tries again
+                log.debug("Backup of session [" + s.getIdInternal() + "] failed: " + e);
+            }
+        } else if (delay >= 0) {
             submit(s, delay);
         }
         return written;
