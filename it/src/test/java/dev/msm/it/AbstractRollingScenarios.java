@@ -37,10 +37,11 @@ import dev.msm.api.ServerProcess;
  * application's {@code META-INF/context.xml}, or the application's classes) and starts it again.
  *
  * <p>Applications on each Tomcat: {@code /enc-sticky}, {@code /enc-nonsticky} ({@code encryptionKeys}),
- * {@code /int-sticky}, {@code /int-nonsticky} ({@code integrityKeys}) for the key change; {@code /shop-java} and
- * {@code /shop-kryo} (non-sticky, {@code serializer} java and kryo with the default
- * {@code kryoCompatibleFields="true"}) for the deploy, whose session holds a {@code shop.Cart} compiled by the test in
- * three builds. Each version's class only names its Tomcat.
+ * {@code /int-sticky}, {@code /int-nonsticky} ({@code integrityKeys}) for the key change; {@code /shop-java-sticky},
+ * {@code /shop-java-nonsticky}, {@code /shop-kryo-sticky}, {@code /shop-kryo-nonsticky} ({@code serializer} java and
+ * kryo with the default {@code kryoCompatibleFields="true"}) for the deploy, whose session holds a {@code shop.Cart}
+ * compiled by the test in three builds. Sticky users alternate between the Tomcats too, so that every other request
+ * takes the session over from the other Tomcat (as after a failover). Each version's class only names its Tomcat.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractRollingScenarios {
@@ -54,10 +55,19 @@ public abstract class AbstractRollingScenarios {
     private static final List<KeyedApp> KEYED_APPS = List.of(new KeyedApp("enc-sticky", "encryptionKeys", true),
             new KeyedApp("enc-nonsticky", "encryptionKeys", false), new KeyedApp("int-sticky", "integrityKeys", true),
             new KeyedApp("int-nonsticky", "integrityKeys", false));
-    private static final List<String> SERIALIZERS = List.of("java", "kryo");
+    /** The deploy's applications: each serializer, sticky and non-sticky. */
+    private static final List<ShopApp> SHOP_APPS = List.of(new ShopApp("java", true), new ShopApp("java", false),
+            new ShopApp("kryo", true), new ShopApp("kryo", false));
 
     /** An application of the key change. */
     private record KeyedApp(String name, String keyAttribute, boolean sticky) {
+    }
+
+    /** An application of the deploy. */
+    private record ShopApp(String serializer, boolean sticky) {
+        String name() {
+            return "shop-" + serializer + (sticky ? "-sticky" : "-nonsticky");
+        }
     }
 
     // ---- three builds of the application's shop.Cart; the JSP calls add() and describe(), which all builds have
@@ -173,10 +183,10 @@ public abstract class AbstractRollingScenarios {
         for (KeyedApp app : KEYED_APPS) {
             t.deploy(app.name(), keyedManager(app, KEY_STEPS.get(0)));
         }
-        for (String serializer : SERIALIZERS) {
-            t.deploy(shop(serializer), shopManager(serializer));
-            Webapps.addPage(t, shop(serializer), "cart.jsp");
-            Webapps.installClasses(t, shop(serializer), builds.get("v1"), List.of("shop/Cart.class"));
+        for (ShopApp app : SHOP_APPS) {
+            t.deploy(app.name(), shopManager(app));
+            Webapps.addPage(t, app.name(), "cart.jsp");
+            Webapps.installClasses(t, app.name(), builds.get("v1"), List.of("shop/Cart.class"));
         }
         return t;
     }
@@ -201,15 +211,15 @@ public abstract class AbstractRollingScenarios {
         return m;
     }
 
-    private static String shop(String serializer) {
-        return "shop-" + serializer;
-    }
-
-    private Map<String, String> shopManager(String serializer) {
+    private Map<String, String> shopManager(ShopApp app) {
         Map<String, String> m = manager();
-        m.put("sticky", "false");
-        m.put("lockingMode", "all");
-        m.put("serializer", serializer);
+        m.put("sticky", String.valueOf(app.sticky()));
+        if (app.sticky()) {
+            m.put("sessionBackupTimeout", "5000"); // a response waits until the other Tomcat can read its change
+        } else {
+            m.put("lockingMode", "all");
+        }
+        m.put("serializer", app.serializer());
         m.put("integrityKeys", KEY_STEPS.get(0));
         m.put("allowedClasses", "shop.Cart,dev.msm.it.app.**");
         return m;
@@ -301,37 +311,37 @@ public abstract class AbstractRollingScenarios {
     /**
      * Build 1 of the application on both Tomcats; build 2 (a field removed, a field added, the same
      * {@code serialVersionUID}) deployed on a, then on b: in the mixed state build 2 reads the sessions build 1
-     * wrote and build 1 those build 2 wrote, with {@code java} and with {@code kryo}. Then an incompatible build 3
-     * ({@code java}: another {@code serialVersionUID}; {@code kryo}: a field's type changed) on a: its users get a
-     * fresh session, never a 5xx, and a logs one WARN naming the class.
+     * wrote and build 1 those build 2 wrote, with {@code java} and with {@code kryo}, sticky and non-sticky. Then an
+     * incompatible build 3 ({@code java}: another {@code serialVersionUID}; {@code kryo}: a field's type changed) on
+     * a: its users get a fresh session, never a 5xx, and a logs one WARN per application naming the class.
      */
     @Test
     void rollingDeploy_CompatibleClassChange_ReadBothWaysInTheMixedState_IncompatibleGivesAFreshSession() {
         List<Browser> users = List.of(new Browser(), new Browser());
-        for (String s : SERIALIZERS) {
+        for (ShopApp s : SHOP_APPS) {
             for (Browser user : users) {
-                assertEquals("v1 items=1", user.body(a.url(shop(s)) + "/cart.jsp"), s);
-                assertEquals("v1 items=2", user.body(b.url(shop(s)) + "/cart.jsp"), s);
+                assertEquals("v1 items=1", user.body(a.url(s.name()) + "/cart.jsp"), s.name());
+                assertEquals("v1 items=2", user.body(b.url(s.name()) + "/cart.jsp"), s.name());
             }
         }
 
         restart(a, () -> installBuild(a, "v2", "v2"));
-        for (String s : SERIALIZERS) {
+        for (ShopApp s : SHOP_APPS) {
             for (Browser user : users) {
-                assertEquals("v2 items=3 coupons=1", user.body(a.url(shop(s)) + "/cart.jsp"),
-                        s + ": build 2 on a reads build 1's session");
-                assertEquals("v1 items=4", user.body(b.url(shop(s)) + "/cart.jsp"),
-                        s + ": build 1 on b reads build 2's session");
-                assertEquals("v2 items=5 coupons=1", user.body(a.url(shop(s)) + "/cart.jsp"),
-                        s + ": build 2 on a reads build 1's session again (build 1 knows no coupons)");
+                assertEquals("v2 items=3 coupons=1", user.body(a.url(s.name()) + "/cart.jsp"),
+                        s.name() + ": build 2 on a reads build 1's session");
+                assertEquals("v1 items=4", user.body(b.url(s.name()) + "/cart.jsp"),
+                        s.name() + ": build 1 on b reads build 2's session");
+                assertEquals("v2 items=5 coupons=1", user.body(a.url(s.name()) + "/cart.jsp"),
+                        s.name() + ": build 2 on a reads build 1's session again (build 1 knows no coupons)");
             }
         }
 
         restart(b, () -> installBuild(b, "v2", "v2"));
-        for (String s : SERIALIZERS) {
+        for (ShopApp s : SHOP_APPS) {
             for (Browser user : users) {
-                assertEquals("v2 items=6 coupons=2", user.body(b.url(shop(s)) + "/cart.jsp"), s);
-                assertEquals("v2 items=7 coupons=3", user.body(a.url(shop(s)) + "/cart.jsp"), s);
+                assertEquals("v2 items=6 coupons=2", user.body(b.url(s.name()) + "/cart.jsp"), s.name());
+                assertEquals("v2 items=7 coupons=3", user.body(a.url(s.name()) + "/cart.jsp"), s.name());
             }
         }
         for (TomcatInstance t : List.of(a, b)) {
@@ -341,25 +351,27 @@ public abstract class AbstractRollingScenarios {
 
         long offset = Webapps.logOffset(a);
         restart(a, () -> installBuild(a, "v3-java", "v3-kryo"));
-        for (String s : SERIALIZERS) {
+        for (ShopApp s : SHOP_APPS) {
             for (Browser user : users) {
-                assertEquals("v3 items=1", user.body(a.url(shop(s)) + "/cart.jsp").replaceAll(" coupons=.*", ""),
-                        s + ": build 3 starts a fresh session");
-                assertEquals("v3 items=2", user.body(a.url(shop(s)) + "/cart.jsp").replaceAll(" coupons=.*", ""),
-                        s + ": and keeps it");
+                assertEquals("v3 items=1", user.body(a.url(s.name()) + "/cart.jsp").replaceAll(" coupons=.*", ""),
+                        s.name() + ": build 3 starts a fresh session");
+                assertEquals("v3 items=2", user.body(a.url(s.name()) + "/cart.jsp").replaceAll(" coupons=.*", ""),
+                        s.name() + ": and keeps it");
             }
         }
         List<String> warnings = unreadableWarnings(a, offset);
         String all = String.join("\n", warnings);
-        assertEquals(2, warnings.size(), "one WARN per application for two users:\n" + all);
-        assertEquals(1, warnings.stream().filter(l -> l.contains("cannot be read")
+        assertEquals(4, warnings.size(), "one WARN per application for two users:\n" + all);
+        assertEquals(2, warnings.stream().filter(l -> l.contains("cannot be read")
                 && l.contains("InvalidClassException: shop.Cart")).count(), "java: names the class:\n" + all);
-        assertEquals(1, warnings.stream().filter(l -> l.contains("cannot be read") && l.contains("KryoException")
+        assertEquals(2, warnings.stream().filter(l -> l.contains("cannot be read") && l.contains("KryoException")
                 && l.contains("shop.Cart")).count(), "kryo: names the class:\n" + all);
     }
 
     private void installBuild(TomcatInstance t, String javaBuild, String kryoBuild) {
-        Webapps.installClasses(t, shop("java"), builds.get(javaBuild), List.of("shop/Cart.class"));
-        Webapps.installClasses(t, shop("kryo"), builds.get(kryoBuild), List.of("shop/Cart.class"));
+        for (ShopApp app : SHOP_APPS) {
+            Webapps.installClasses(t, app.name(), builds.get(app.serializer().equals("java") ? javaBuild : kryoBuild),
+                    List.of("shop/Cart.class"));
+        }
     }
 }

@@ -79,6 +79,8 @@ public abstract class AbstractTrustScenarios {
     /** Pairs of applications with the same {@code <Manager>}: memcached and Redis, sticky and non-sticky. */
     private static final List<List<String>> PAIRS = List.of(List.of("app", "app2"), List.of("napp", "napp2"),
             List.of("rsapp", "rsapp2"), List.of("rapp", "rapp2"));
+    private static final List<String> STICKY_APPS = List.of("app", "app2", "rsapp", "rsapp2");
+    private static final List<String> REDIS_APPS = List.of("rsapp", "rsapp2", "rapp", "rapp2");
     /** The control: non-sticky without any key. */
     private static final String OPEN = "open";
     /** The logout race's applications, one per {@code lockingMode}. */
@@ -153,10 +155,6 @@ public abstract class AbstractTrustScenarios {
         }
     }
 
-    private static boolean onRedis(String app) {
-        return app.startsWith("r");
-    }
-
     private static List<String> keyedApps() {
         return PAIRS.stream().flatMap(List::stream).toList();
     }
@@ -167,7 +165,7 @@ public abstract class AbstractTrustScenarios {
                 .resolve("trust-" + version.name().toLowerCase()).resolve(route), route, libs);
         for (String app : keyedApps()) {
             Map<String, String> m = manager(app);
-            boolean sticky = app.startsWith("app") || app.startsWith("rsapp");
+            boolean sticky = STICKY_APPS.contains(app);
             m.put("sticky", String.valueOf(sticky));
             if (!sticky) {
                 m.put("lockingMode", "all");
@@ -216,7 +214,7 @@ public abstract class AbstractTrustScenarios {
     private Map<String, String> manager(String app) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("className", "dev.msm.tomcat.MsmManager");
-        if (onRedis(app)) {
+        if (REDIS_APPS.contains(app)) {
             m.put("store", "redis");
             m.put("redisUrl", "redis://" + redis.address());
         } else {
@@ -438,7 +436,7 @@ public abstract class AbstractTrustScenarios {
                 User user = new User();
                 user.body(t.url(app) + "/count.jsp");
                 user.body(t.url(app) + "/count.jsp");
-                (onRedis(app) ? redisIds : ids).add(user.id);
+                (REDIS_APPS.contains(app) ? redisIds : ids).add(user.id);
             }
         }
         List<String> keys = new ArrayList<>();
