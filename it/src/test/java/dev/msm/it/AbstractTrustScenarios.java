@@ -14,14 +14,19 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -30,38 +35,65 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.msm.api.Awaits;
 import dev.msm.api.ServerProcess;
 
 /**
- * Trust boundaries (issue 15) on a real Tomcat distribution: two Tomcats ({@code jvmRoute} a and b) and two
- * memcached nodes; on each Tomcat the sample application several times, one {@code <Manager>} per pair:
- * {@code /app} and {@code /app2} sticky, {@code /napp} and {@code /napp2} non-sticky with {@code lockingMode="all"},
- * all with {@code integrityKeys}, and {@code /open} non-sticky without a key (the control of the forgery); on
- * Tomcat 11 also {@code /rapp} and {@code /rapp2}, non-sticky on a real redis-server. {@code conf/context.xml} sets
- * {@code sessionCookiePath="/"}, so every application receives the same {@code JSESSIONID} and a new session takes
- * it (as with a shared single sign-on cookie).
+ * Trust boundaries (issue 15) on a real Tomcat distribution: two Tomcats ({@code jvmRoute} a and b), two memcached
+ * nodes and a redis-server; on each Tomcat the sample application several times, one {@code <Manager>} each, all
+ * with {@code integrityKeys} unless said otherwise:
+ * <ul>
+ * <li>pairs that receive the same cookie: {@code /app} and {@code /app2} sticky, {@code /napp} and {@code /napp2}
+ * non-sticky with {@code lockingMode="all"}, on memcached; {@code /rsapp} and {@code /rsapp2} sticky, {@code /rapp}
+ * and {@code /rapp2} non-sticky, on Redis;</li>
+ * <li>{@code /open}: non-sticky without a key (the control of the forgery);</li>
+ * <li>{@code /logout-none}, {@code /logout-all}, {@code /logout-auto}, {@code /logout-uri}: non-sticky, one per
+ * {@code lockingMode}, for the logout race;</li>
+ * <li>{@code /flood}: non-sticky, {@code lockingMode="all"}, a long {@code lockTimeout}, for the lock flood.</li>
+ * </ul>
+ * {@code conf/context.xml} sets {@code sessionCookiePath="/"}, so every application receives the same
+ * {@code JSESSIONID} and a new session takes it (as with a shared single sign-on cookie).
  *
  * <p>Checked: the applications neither read, overwrite nor delete each other's sessions; a store reader who lists
  * memcached's keys ({@code lru_crawler metadump all}) or Redis's ({@code SCAN}) finds no session id; a store writer
- * who plants a session with a forged {@code GenericPrincipal} does not log anyone in. Each version's class only
- * names its Tomcat.
+ * who plants a session with a forged {@code GenericPrincipal} does not log anyone in; a request that loaded a session
+ * before a logout on the other Tomcat never writes it back, and {@code sessionDestroyed} fires once; 300 parallel
+ * requests of one session hold at most {@code maxLockWaiters} request threads, the rest are answered 503 at once,
+ * and another user keeps its latency. The cluster is started once for the class; each version's class only names its
+ * Tomcat.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractTrustScenarios {
 
     private static final String KEYS = "it1:" + key(15);
-    private static final List<String> APPS = List.of("app", "app2", "napp", "napp2");
+    /** Pairs of applications with the same {@code <Manager>}: memcached and Redis, sticky and non-sticky. */
+    private static final List<List<String>> PAIRS = List.of(List.of("app", "app2"), List.of("napp", "napp2"),
+            List.of("rsapp", "rsapp2"), List.of("rapp", "rapp2"));
+    private static final List<String> STICKY_APPS = List.of("app", "app2", "rsapp", "rsapp2");
+    private static final List<String> REDIS_APPS = List.of("rsapp", "rsapp2", "rapp", "rapp2");
     /** The control: non-sticky without any key. */
     private static final String OPEN = "open";
-    /** On Tomcat 11 (as in the distribution scenarios): the same pair on a real redis-server. */
-    private static final List<String> REDIS_APPS = List.of("rapp", "rapp2");
+    /** The logout race's applications, one per {@code lockingMode}. */
+    private static final List<LockedApp> LOGOUT_APPS = List.of(new LockedApp("logout-none", "none"),
+            new LockedApp("logout-all", "all"), new LockedApp("logout-auto", "auto"),
+            new LockedApp("logout-uri", "uriPattern:.*/(count|invalidate)\\.jsp"));
+    private static final String FLOOD = "flood";
+    /** The README's default {@code maxLockWaiters}, which {@link #FLOOD} keeps. */
+    private static final int MAX_LOCK_WAITERS = 20;
+
+    /** An application and its {@code lockingMode}. */
+    private record LockedApp(String name, String lockingMode) {
+    }
 
     private final TomcatVersion version;
     private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
@@ -69,6 +101,7 @@ public abstract class AbstractTrustScenarios {
     private ServerProcess redis;
     private TomcatInstance a;
     private TomcatInstance b;
+    private final Map<TomcatInstance, Long> logOffsets = new HashMap<>();
 
     /**
      * @param version the Tomcat distribution every test of the subclass runs on
@@ -87,9 +120,7 @@ public abstract class AbstractTrustScenarios {
     void startCluster() {
         memcached.put("n1", ServerProcess.memcached());
         memcached.put("n2", ServerProcess.memcached());
-        if (withRedis()) {
-            redis = ServerProcess.redis();
-        }
+        redis = ServerProcess.redis();
         a = tomcat("a");
         b = tomcat("b");
         CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
@@ -108,44 +139,61 @@ public abstract class AbstractTrustScenarios {
         }
     }
 
-    private boolean withRedis() {
-        return version == TomcatVersion.TOMCAT_11;
+    @BeforeEach
+    void markLogs() {
+        for (TomcatInstance t : List.of(a, b)) {
+            logOffsets.put(t, Webapps.logOffset(t));
+        }
     }
 
-    private List<String> keyedApps() {
-        return withRedis() ? Stream.concat(APPS.stream(), REDIS_APPS.stream()).toList() : APPS;
+    /** msm logs WARN for what degrades (a flood's refusals included); an ERROR/SEVERE line is a bug. */
+    @AfterEach
+    void nothingSevereLogged() {
+        for (TomcatInstance t : List.of(a, b)) {
+            List<String> severe = Webapps.severeSince(t, logOffsets.get(t));
+            assertTrue(severe.isEmpty(), t + " logged:\n" + String.join("\n", severe));
+        }
+    }
+
+    private static List<String> keyedApps() {
+        return PAIRS.stream().flatMap(List::stream).toList();
     }
 
     private TomcatInstance tomcat(String route) {
-        List<Path> libs = new ArrayList<>(List.of(version.dropin(target)));
-        if (withRedis()) {
-            libs.add(TomcatVersion.Dropins.require(target, "msm-redis.jar"));
-        }
+        List<Path> libs = List.of(version.dropin(target), TomcatVersion.Dropins.require(target, "msm-redis.jar"));
         TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
                 .resolve("trust-" + version.name().toLowerCase()).resolve(route), route, libs);
-        for (String app : Stream.concat(keyedApps().stream(), Stream.of(OPEN)).toList()) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("className", "dev.msm.tomcat.MsmManager");
-            if (REDIS_APPS.contains(app)) {
-                m.put("store", "redis");
-                m.put("redisUrl", "redis://" + redis.address());
-            } else {
-                m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:"
-                        + memcached.get("n2").address());
-            }
-            boolean sticky = app.startsWith("app");
+        for (String app : keyedApps()) {
+            Map<String, String> m = manager(app);
+            boolean sticky = STICKY_APPS.contains(app);
             m.put("sticky", String.valueOf(sticky));
             if (!sticky) {
                 m.put("lockingMode", "all");
             } else {
                 m.put("sessionBackupAsync", "false"); // the other Tomcat reads every change at once
             }
-            if (!app.equals(OPEN)) {
-                m.put("integrityKeys", KEYS);
-            }
-            m.put("allowedClasses", "dev.msm.it.app.**");
             t.deploy(app, m);
         }
+        Map<String, String> open = manager(OPEN);
+        open.remove("integrityKeys");
+        open.put("sticky", "false");
+        open.put("lockingMode", "all");
+        t.deploy(OPEN, open);
+        for (LockedApp app : LOGOUT_APPS) {
+            Map<String, String> m = manager(app.name());
+            m.put("sticky", "false");
+            m.put("lockingMode", app.lockingMode());
+            m.put("processExpiresFrequency", "1"); // the expiry sweep every second
+            t.deploy(app.name(), m);
+            Webapps.addPage(t, app.name(), "hold.jsp");
+        }
+        Map<String, String> flood = manager(FLOOD);
+        flood.put("sticky", "false");
+        flood.put("lockingMode", "all");
+        flood.put("lockExpiration", "60");
+        flood.put("lockTimeout", "30000"); // waiters keep waiting while the other user is measured
+        t.deploy(FLOOD, flood);
+        Webapps.addPage(t, FLOOD, "hold.jsp");
         // one cookie for every application; a new session takes the id the browser sent (Tomcat's default check of
         // that id in the other contexts is issue 15 item 7, tested on its own)
         Path conf = t.consoleLog().getParent().resolve("conf/context.xml");
@@ -160,6 +208,22 @@ public abstract class AbstractTrustScenarios {
             throw new UncheckedIOException(e);
         }
         return t;
+    }
+
+    /** The attributes every application has: its store, the key (but {@link #OPEN}), the sample's classes. */
+    private Map<String, String> manager(String app) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("className", "dev.msm.tomcat.MsmManager");
+        if (REDIS_APPS.contains(app)) {
+            m.put("store", "redis");
+            m.put("redisUrl", "redis://" + redis.address());
+        } else {
+            m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:"
+                    + memcached.get("n2").address());
+        }
+        m.put("integrityKeys", KEYS);
+        m.put("allowedClasses", "dev.msm.it.app.**");
+        return m;
     }
 
     /** A browser with one {@code JSESSIONID} cookie of path {@code /}, sent to every application. */
@@ -184,30 +248,182 @@ public abstract class AbstractTrustScenarios {
     // ==================================================================== two applications, one cookie
 
     @Test
-    void twoApplications_SameSessionId_NoLeak_NoOverwrite_NoDelete() {
-        List<String[]> pairs = new ArrayList<>(List.of(new String[] {"app", "app2"}, new String[] {"napp", "napp2"}));
-        if (withRedis()) {
-            pairs.add(new String[] {"rapp", "rapp2"});
-        }
-        for (String[] pair : pairs) {
-            String one = "/" + pair[0];
-            String two = "/" + pair[1];
+    void twoApplications_SameSessionId_NoLeak_NoOverwrite_NoDelete_BothModes_MemcachedAndRedis() {
+        for (List<String> pair : PAIRS) {
+            String one = "/" + pair.get(0);
+            String two = "/" + pair.get(1);
             User user = new User();
-            assertEquals("ok", user.body(a.url(pair[0]) + "/set.jsp?name=owner&value=one"));
-            assertEquals("count=1", user.body(a.url(pair[0]) + "/count.jsp"));
+            assertEquals("ok", user.body(a.url(pair.get(0)) + "/set.jsp?name=owner&value=one"));
+            assertEquals("count=1", user.body(a.url(pair.get(0)) + "/count.jsp"));
             String id = user.id;
 
-            assertEquals("none", user.body(b.url(pair[1]) + "/get.jsp?name=owner"), two + " read " + one);
-            assertEquals("ok", user.body(b.url(pair[1]) + "/set.jsp?name=owner&value=two"));
+            assertEquals("none", user.body(b.url(pair.get(1)) + "/get.jsp?name=owner"), two + " read " + one);
+            assertEquals("ok", user.body(b.url(pair.get(1)) + "/set.jsp?name=owner&value=two"));
             assertEquals(random(id), random(user.id), "both applications use the browser's one id");
-            assertEquals("count=1", user.body(b.url(pair[1]) + "/count.jsp"), two + " continued " + one);
+            assertEquals("count=1", user.body(b.url(pair.get(1)) + "/count.jsp"), two + " continued " + one);
 
-            assertEquals("one", user.body(b.url(pair[0]) + "/get.jsp?name=owner"), one + " overwritten");
-            assertEquals("two", user.body(a.url(pair[1]) + "/get.jsp?name=owner"));
-            assertEquals("ok", user.body(a.url(pair[1]) + "/invalidate.jsp"));
-            assertEquals("count=2", user.body(a.url(pair[0]) + "/count.jsp"), one + " lost with " + two);
-            assertEquals("count=3", user.body(b.url(pair[0]) + "/count.jsp"), one + " lost with " + two);
+            assertEquals("one", user.body(b.url(pair.get(0)) + "/get.jsp?name=owner"), one + " overwritten");
+            assertEquals("two", user.body(a.url(pair.get(1)) + "/get.jsp?name=owner"));
+            assertEquals("ok", user.body(a.url(pair.get(1)) + "/invalidate.jsp"));
+            assertEquals("count=2", user.body(a.url(pair.get(0)) + "/count.jsp"), one + " lost with " + two);
+            assertEquals("count=3", user.body(b.url(pair.get(0)) + "/count.jsp"), one + " lost with " + two);
         }
+    }
+
+    // ==================================================================== a logout elsewhere
+
+    /**
+     * A slow request on Tomcat b loads the session and changes it; meanwhile the user logs out on Tomcat a; then the
+     * slow request ends. In every locking mode the session stays logged out on both Tomcats (unlocked modes: the slow
+     * request's write must not bring it back; {@code all}: the logout waits for the slow request), and
+     * {@code sessionDestroyed} fires once: on a, never again by b's expiry sweep although b served the session too.
+     */
+    @Test
+    void logout_RequestThatLoadedTheSessionBefore_NeverWritesItBack_DestroyedOnce_EveryLockingMode()
+            throws Exception {
+        for (LockedApp app : LOGOUT_APPS) {
+            warmPages(app.name());
+        }
+        Map<String, String> loggedOut = new LinkedHashMap<>();
+        for (LockedApp app : LOGOUT_APPS) {
+            String url = "/" + app.name() + " (lockingMode " + app.lockingMode() + ")";
+            User user = new User();
+            assertEquals("ok", user.body(a.url(app.name()) + "/timeout.jsp?s=4"));
+            assertEquals("count=1", user.body(a.url(app.name()) + "/count.jsp"));
+            for (int i = 0; i < 3; i++) {
+                // b serves the session too, with the slow request's page: lockingMode auto learns it as read-only
+                assertEquals("count=1", user.body(b.url(app.name()) + "/hold.jsp"));
+            }
+            String cookie = "JSESSIONID=" + user.id;
+            CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(
+                    () -> Http.get(b.url(app.name()) + "/hold.jsp?key=slow&change=true", cookie));
+            awaitHeld(b, app.name(), "slow");
+
+            CompletableFuture<Http.Response> logout = CompletableFuture.supplyAsync(
+                    () -> Http.get(a.url(app.name()) + "/invalidate.jsp", cookie));
+            if (!app.lockingMode().equals("all")) {
+                assertEquals(200, logout.get(30, TimeUnit.SECONDS).status(), url + ": the logout");
+            }
+            assertEquals("released", Http.get(b.url(app.name()) + "/hold.jsp?release=slow", null).body().trim());
+            Http.Response ended = slow.get(60, TimeUnit.SECONDS);
+            assertEquals(200, ended.status(), url + ": the slow request");
+            assertEquals("count=2", ended.body().trim(), url + ": the slow request");
+            assertEquals(200, logout.get(30, TimeUnit.SECONDS).status(), url + ": the logout");
+
+            for (TomcatInstance t : List.of(a, b)) {
+                assertEquals("none", Http.get(t.url(app.name()) + "/read.jsp", cookie).body().trim(),
+                        url + ": the logged-out session came back on " + t);
+            }
+            assertEquals(1, a.events(app.name(), "destroyed", user.id), url + ": sessionDestroyed on a");
+            loggedOut.put(app.name(), user.id);
+        }
+
+        // b's expiry sweep: a session b alone served, with the same timeout, due after the logged-out ones; once b
+        // has destroyed it, b's sweep has passed the moment they would have been due
+        Map<String, String> controls = new LinkedHashMap<>();
+        for (LockedApp app : LOGOUT_APPS) {
+            User control = new User();
+            assertEquals("ok", control.body(b.url(app.name()) + "/timeout.jsp?s=4"));
+            controls.put(app.name(), control.id);
+        }
+        controls.forEach((app, id) -> Awaits.await(Duration.ofSeconds(30))
+                .alias("b's sweep destroys the control session of /" + app)
+                .until(() -> b.events(app, "destroyed", id) == 1));
+        Awaits.await(Duration.ofSeconds(10)).during(Duration.ofSeconds(2))
+                .alias("no second sessionDestroyed of a logged-out session").until(() -> loggedOut.entrySet()
+                        .stream().allMatch(e -> destroyed(e.getKey(), e.getValue()) == 1));
+        loggedOut.forEach((app, id) -> assertEquals(0, b.events(app, "destroyed", id), "/" + app + " on b"));
+    }
+
+    private long destroyed(String app, String id) {
+        return a.events(app, "destroyed", id) + b.events(app, "destroyed", id);
+    }
+
+    /** Compiles the pages a scenario uses on both Tomcats first, so that no compilation delays its steps. */
+    private void warmPages(String app) {
+        for (TomcatInstance t : List.of(a, b)) {
+            for (String page : List.of("timeout.jsp?s=600", "count.jsp", "read.jsp", "invalidate.jsp",
+                    "hold.jsp?held=none")) {
+                assertEquals(200, Http.get(t.url(app) + "/" + page, null).status(), page);
+            }
+        }
+    }
+
+    private static void awaitHeld(TomcatInstance t, String app, String key) {
+        Awaits.await(Duration.ofSeconds(30)).alias("a request waits in /" + app + "/hold.jsp on " + t)
+                .until(() -> Http.get(t.url(app) + "/hold.jsp?held=" + key, null).body().trim().equals("true"));
+    }
+
+    // ==================================================================== a lock flood
+
+    /**
+     * One session's lock is held (a request waits in {@code hold.jsp}) while 300 more requests of that session
+     * arrive at once on Tomcat a: at most {@code maxLockWaiters} of them wait (holding a request thread each), the
+     * others are answered 503 at once, and another user's requests on the same Tomcat take about as long as just
+     * before the flood (a generous bound: without {@code maxLockWaiters} they would wait for a thread, up to the
+     * {@code lockTimeout} of 30 s). No served increment is lost.
+     */
+    @Test
+    void lockFlood_300ParallelRequestsOfOneSession_AtMostMaxLockWaitersWait_AnotherUserKeepsItsLatency()
+            throws Exception {
+        warmPages(FLOOD);
+        User other = new User();
+        assertEquals("count=1", other.body(a.url(FLOOD) + "/count.jsp"));
+        long before = slowestOf20Increments(other, 2);
+
+        User flooder = new User();
+        assertEquals("count=1", flooder.body(a.url(FLOOD) + "/count.jsp"));
+        String cookie = "JSESSIONID=" + flooder.id;
+        CompletableFuture<Http.Response> holder = CompletableFuture.supplyAsync(
+                () -> Http.get(a.url(FLOOD) + "/hold.jsp?key=holder&change=true", cookie));
+        awaitHeld(a, FLOOD, "holder");
+
+        int flood = 300;
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            sent.add(client.sendAsync(HttpRequest.newBuilder(URI.create(a.url(FLOOD) + "/count.jsp"))
+                    .header("Cookie", cookie).timeout(Duration.ofSeconds(90)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // at once: well within the lockTimeout (30 s), after which a request waiting for the lock would get a 503 too
+        Awaits.await(Duration.ofSeconds(15)).alias("the requests beyond maxLockWaiters answered 503 at once")
+                .until(() -> sent.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()
+                        && f.join().statusCode() == 503).count() >= flood - MAX_LOCK_WAITERS);
+        long during = slowestOf20Increments(other, 22);
+        long waiting = sent.stream().filter(f -> !f.isDone()).count();
+
+        assertEquals("released", Http.get(a.url(FLOOD) + "/hold.jsp?release=holder", null).body().trim());
+        assertEquals("count=2", holder.get(60, TimeUnit.SECONDS).body().trim());
+        int served = 0;
+        int refused = 0;
+        for (CompletableFuture<HttpResponse<String>> f : sent) {
+            int status = f.get(90, TimeUnit.SECONDS).statusCode();
+            assertTrue(status == 200 || status == 503, "a flood request answered " + status);
+            served += status == 200 ? 1 : 0;
+            refused += status == 503 ? 1 : 0;
+        }
+        String summary = flood + " requests: " + served + " served, " + refused + " answered 503, " + waiting
+                + " waited while the other user was measured; the other user's slowest of 20 requests: " + before
+                + " ms before, " + during + " ms during the flood";
+        System.out.println(version + ", lock flood: " + summary);
+        assertTrue(served <= MAX_LOCK_WAITERS, summary);
+        assertTrue(waiting <= MAX_LOCK_WAITERS, summary);
+        assertEquals("count=" + (2 + served), flooder.body(a.url(FLOOD) + "/read.jsp"), "a served increment was "
+                + "lost; " + summary);
+        assertTrue(during <= Math.max(10 * before, 3000), summary);
+    }
+
+    /** @return the longest of 20 sequential increments of {@code user}'s count, which is {@code first} - 1 before */
+    private long slowestOf20Increments(User user, int first) {
+        long slowest = 0;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            assertEquals("count=" + (first + i), user.body(a.url(FLOOD) + "/count.jsp"));
+            slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        return slowest;
     }
 
     // ==================================================================== a store reader
@@ -226,7 +442,7 @@ public abstract class AbstractTrustScenarios {
         }
         List<String> keys = new ArrayList<>();
         // sticky backups are written in the background: wait until every session is there
-        dev.msm.api.Awaits.await().until(() -> {
+        Awaits.await().until(() -> {
             keys.clear();
             memcached.values().forEach(n -> keys.addAll(metadump(n)));
             return keys.stream().filter(k -> !k.startsWith("bak:") && !k.startsWith("msm:")).count() >= ids.size();
@@ -237,14 +453,12 @@ public abstract class AbstractTrustScenarios {
                         + "] names session [" + id + "]");
             }
         }
-        if (withRedis()) {
-            List<String> redisKeys = scan(redis);
-            assertTrue(redisKeys.size() >= redisIds.size(), "Redis holds the sessions: " + redisKeys);
-            for (String key : redisKeys) {
-                for (String id : redisIds) {
-                    assertFalse(key.toUpperCase().contains(random(id).toUpperCase()), "Redis key [" + key
-                            + "] names session [" + id + "]");
-                }
+        List<String> redisKeys = scan(redis);
+        assertTrue(redisKeys.size() >= redisIds.size(), "Redis holds the sessions: " + redisKeys);
+        for (String key : redisKeys) {
+            for (String id : redisIds) {
+                assertFalse(key.toUpperCase().contains(random(id).toUpperCase()), "Redis key [" + key
+                        + "] names session [" + id + "]");
             }
         }
     }
