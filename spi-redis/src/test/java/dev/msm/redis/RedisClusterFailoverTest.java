@@ -36,7 +36,8 @@ import dev.msm.api.StoreUnavailableException;
  * Redis Cluster for real (issue 14): three masters with one replica each ({@code redis-cli --cluster create ...
  * --cluster-replicas 1}), on loopback ports. The master holding a session's slot is killed with SIGKILL while requests
  * run; its replica is promoted and the store follows the new topology. As with Sentinel, only what reached the replica
- * survives, so the session is replicated ({@code WAIT}) before the kill.
+ * survives, so the session is replicated ({@code WAIT}) before the kill; a second store with
+ * {@code redisWaitReplicas="1"} shows that its writes complete only once the replica has them.
  */
 class RedisClusterFailoverTest {
 
@@ -47,11 +48,15 @@ class RedisClusterFailoverTest {
     private final List<ServerProcess> nodes = new ArrayList<>();
     private Path dir;
     private SessionStore store;
+    private SessionStore waiting;
 
     @AfterEach
     void stopAll() throws IOException {
         if (store != null) {
             store.close();
+        }
+        if (waiting != null) {
+            waiting.close();
         }
         nodes.forEach(ServerProcess::close);
         if (dir != null) {
@@ -112,6 +117,27 @@ class RedisClusterFailoverTest {
         // asynchronous replication: what the replica has not received when the master dies is lost
         assertEquals("1", cli(master.port(), "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
 
+        // redisWaitReplicas="1": a write completes only once the replica of its slot's master has it. The replica is
+        // paused (shorter than cluster-node-timeout) while the write is sent: it reaches the master but does not
+        // complete until the replica is resumed. A long operation timeout (WAIT waits half of it) keeps the pause
+        // from ending the WAIT.
+        Duration waitTimeout = Duration.ofSeconds(10);
+        waiting = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", seeds.toString().trim(),
+                "redisCluster", "true", "redisWaitReplicas", "1"), waitTimeout, "/cluster-wait"));
+        ServerProcess replicaOfMaster = replica;
+        CompletableFuture<Void> write;
+        replicaOfMaster.pause();
+        try {
+            write = waiting.set(null, "w:" + ID, bytes("acknowledged"), 600);
+            ServerProcess holder = master;
+            await().alias("the write reached the master").until(() -> cli(holder.port(), "EXISTS",
+                    RedisSessionStore.clusterKey("w:" + ID)).trim().equals("1"));
+            assertFalse(write.isDone(), "the write completed before the paused replica acknowledged it");
+        } finally {
+            replicaOfMaster.resume();
+        }
+        RedisTestSupport.join(write, waitTimeout);
+
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
         AtomicLong killedAt = new AtomicLong();
@@ -162,6 +188,7 @@ class RedisClusterFailoverTest {
 
         assertArrayEquals(bytes("session"), join(store.get(null, ID)));
         assertArrayEquals(bytes("backup"), join(store.get(null, "bak:" + ID)));
+        assertArrayEquals(bytes("acknowledged"), join(store.get(null, "w:" + ID)), "the write acknowledged by WAIT");
         join(store.set(null, ID, bytes("after-failover"), 600));
         assertArrayEquals(bytes("after-failover"), join(store.get(null, ID)));
         assertFalse(join(store.add(null, "lock:" + ID, bytes("someone-else"), 60)));
