@@ -528,6 +528,20 @@ public abstract class MsmAttributesBase extends ManagerBase {
     }
 
     /**
+     * Redis: how many replicas must acknowledge each write ({@code WAIT}) before it completes, 0 to 16 (default 0:
+     * replication stays asynchronous). Parsed when the context starts; an invalid value, or one the chosen store or
+     * serializer does not read, fails the start.
+     */
+    public void setRedisWaitReplicas(String value) {
+        setProperty("redisWaitReplicas", value);
+    }
+
+    /** @return the value of {@link #setRedisWaitReplicas} as set, or {@code null} */
+    public String getRedisWaitReplicas() {
+        return getProperty("redisWaitReplicas");
+    }
+
+    /**
      * Couchbase: {@code couchbase://host1,host2}. Parsed when the context starts; an invalid value, or one the chosen
      * store or serializer does not read, fails the start.
      */

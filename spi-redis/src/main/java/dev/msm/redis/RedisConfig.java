@@ -18,8 +18,9 @@ import io.lettuce.core.RedisURI;
  * @param uris          one URI (standalone, Sentinel with its Sentinels inside) or the Cluster seed nodes
  * @param description   for log and exception messages, e.g. {@code redis [127.0.0.1:6379]}; no credentials
  * @param maxValueBytes the largest value accepted
+ * @param waitReplicas  how many replicas must acknowledge a write before it completes ({@code WAIT}); 0: none
  */
-record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxValueBytes) {
+record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxValueBytes, int waitReplicas) {
 
     /** How the store finds Redis. */
     enum Mode {
@@ -59,9 +60,21 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
     /** Upper bound of {@code redisMaxValueBytes}: 256 MiB. */
     static final int MAX_MAX_VALUE_BYTES = 256 * 1024 * 1024;
 
+    /**
+     * Attribute: how many replicas must acknowledge each session write ({@code WAIT n}, pipelined after the write)
+     * before it completes; {@code 0} (the default) does not wait.
+     */
+    static final String REDIS_WAIT_REPLICAS = "redisWaitReplicas";
+
+    /** Default of {@code redisWaitReplicas}: writes do not wait for replicas (replication is asynchronous). */
+    static final int DEFAULT_WAIT_REPLICAS = 0;
+
+    /** Upper bound of {@code redisWaitReplicas}. */
+    static final int MAX_WAIT_REPLICAS = 16;
+
     /** Every attribute this store reads. */
     static final Set<String> ATTRIBUTES = Set.of(REDIS_URL, MEMCACHED_NODES, REDIS_SENTINEL_MASTER, REDIS_CLUSTER,
-            USERNAME, PASSWORD, REDIS_MAX_VALUE_BYTES);
+            USERNAME, PASSWORD, REDIS_MAX_VALUE_BYTES, REDIS_WAIT_REPLICAS);
 
     static final String ACCEPTED_URL = "a redis:// or rediss:// URI such as redis://[[user:]password@]host[:port]"
             + "[/database], several of them separated by spaces or commas with [redisCluster=true] or "
@@ -118,6 +131,7 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
         }
         int maxValueBytes = settings.getInt(REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1024,
                 MAX_MAX_VALUE_BYTES);
+        int waitReplicas = settings.getInt(REDIS_WAIT_REPLICAS, DEFAULT_WAIT_REPLICAS, 0, MAX_WAIT_REPLICAS);
 
         List<RedisURI> parsed = new ArrayList<>();
         boolean sentinelUri = false;
@@ -191,7 +205,7 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
                 }
             }
         }
-        return new RedisConfig(mode, uris, describe(mode, uris), maxValueBytes);
+        return new RedisConfig(mode, uris, describe(mode, uris), maxValueBytes, waitReplicas);
     }
 
     private static String scheme(String uri) {

@@ -56,8 +56,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -67,6 +69,7 @@ import io.lettuce.core.resource.ThreadFactoryProvider;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import reactor.core.Disposable;
 
 /**
  * A {@link dev.msm.api.SessionStore} on Redis through one shared, auto-reconnecting Lettuce connection (Cluster: one
@@ -98,6 +101,23 @@ import io.netty.util.concurrent.EventExecutor;
  * the part of {@code k} after its last {@code :} (all of {@code k} when there is none): Redis hashes only {@code h},
  * which is the same for every key of a session (see {@link #clusterKey}).
  *
+ * <p>When a master dies, Redis Cluster promotes its replica after {@code cluster-node-timeout} plus an election.
+ * Until the store reads the new topology, commands for the dead master's slots fail fast (its connection is down and
+ * commands are rejected rather than queued). The topology is read again on every reconnect attempt from the third on
+ * (at most once per {@link #ADAPTIVE_REFRESH_MIN_INTERVAL}), on redirects and uncovered slots, and every
+ * {@link #TOPOLOGY_REFRESH_INTERVAL}; nodes flagged {@code fail} (the cluster agreed they are down) or
+ * {@code noaddr} are left out of it, so their connections are closed and stop reconnecting, and the connection to a
+ * new master is opened as soon as the topology shows it.
+ *
+ * <h2>Waiting for replicas</h2>
+ * Replication is asynchronous: a write the master acknowledged may not have reached a replica when the master dies.
+ * With {@code redisWaitReplicas=n} every write ({@code set}, {@code add}, {@code delete}, and the scripts of
+ * {@code compareAndSet} and {@code deleteIfEquals}) is followed, pipelined on the same connection, by
+ * {@code WAIT n timeout} (half the operation timeout), and completes once that answered: a write whose replicas
+ * acknowledged it survives a failover to one of them. A write that fewer replicas acknowledged in time completes
+ * anyway (it is on the master; a WARN says once that writes are not confirmed, and once when they are again).
+ * {@code WAIT} holds back later commands on the same connection while it waits.
+ *
  * <h2>Failures and availability</h2>
  * Each command fails with {@link StoreTimeoutException} after the operation timeout. While the connection is down
  * commands are rejected at once ({@link StoreUnavailableException}), and commands in flight when it drops fail
@@ -126,29 +146,39 @@ final class RedisSessionStore implements SessionStore {
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
     /**
-     * How often Redis Cluster's topology is read (one {@code CLUSTER NODES} per node): after a master dies, its slots
-     * are served again at most this long after Redis Cluster promoted its replica.
+     * How often Redis Cluster's topology is read (one {@code CLUSTER NODES} per node) without a trigger: the longest
+     * a change that no reconnect, redirect or uncovered slot signals stays unnoticed.
      */
     static final Duration TOPOLOGY_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
+    /** Shortest pause between two topology reads triggered by reconnect attempts, redirects or uncovered slots. */
+    static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
 
     /** How often a {@code PING} checks that Redis answers {@code PONG}. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * Error answers of a Redis that cannot serve for now: a cluster with an uncovered slot, a replica not yet
+     * promoted or a server loading its data.
+     */
+    private static final List<String> UNAVAILABLE_ERRORS = List.of("CLUSTERDOWN", "TRYAGAIN", "LOADING",
+            "MASTERDOWN", "READONLY");
+
     private static final Script DELETE_IF_EQUALS = new Script(""
             + "if redis.call('STRLEN', KEYS[1]) ~= #ARGV[1] + 8 then return 0 end\n"
             + "if string.sub(redis.call('GET', KEYS[1]), 9) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
-            + "return 0\n");
+            + "return 0\n", true);
 
     private static final Script COMPARE_AND_SET = new Script(""
             + "if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end\n"
             + "if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2])\n"
             + "else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end\n"
-            + "return 1\n");
+            + "return 1\n", true);
 
     private static final Script PERSIST_IF_EXISTS = new Script(""
             + "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
             + "redis.call('PERSIST', KEYS[1])\n"
-            + "return 1\n");
+            + "return 1\n", false);
 
     private final RedisConfig config;
     private final Duration timeout;
@@ -159,8 +189,12 @@ final class RedisSessionStore implements SessionStore {
     private final Set<RedisChannelHandler<?, ?>> connected = ConcurrentHashMap.newKeySet();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether the last write was acknowledged by {@code redisWaitReplicas} replicas; for logging changes once. */
+    private final AtomicBoolean replicationConfirmed = new AtomicBoolean(true);
     /** Tells a hung Redis (connection open, no answers) from a slow one; see {@link NodeHealth}. */
     private final NodeHealth health;
+    /** Cluster: opens the connections of new masters when the topology changes; {@code null} otherwise. */
+    private final Disposable topologyWatch;
 
     private volatile StatefulConnection<byte[], byte[]> connection;
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -195,14 +229,22 @@ final class RedisSessionStore implements SessionStore {
         if (config.mode() == RedisConfig.Mode.CLUSTER) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, config.uris());
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-                    // the topology is read again on MOVED/ASK redirects and every TOPOLOGY_REFRESH_INTERVAL: when a
-                    // master dies and its replica takes over, commands for its slots are rejected (not sent, so no
-                    // redirect) until the periodic refresh routes them to the new master
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            // after a master dies, its connection keeps reconnecting: every attempt from the 3rd
+                            // on re-reads the topology (at most one refresh per ADAPTIVE_REFRESH_MIN_INTERVAL), so
+                            // the promoted replica is found about a second after Redis Cluster promoted it; the
+                            // periodic refresh catches what no trigger signals
                             .enableAllAdaptiveRefreshTriggers()
                             .refreshTriggersReconnectAttempts(3)
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_MIN_INTERVAL)
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
                             .build())
+                    // a node the cluster agreed is down (FAIL) or has no address leaves the topology: its
+                    // connection is closed instead of reconnecting for as long as it stays down, and topology
+                    // refreshes stop asking it. A node only suspected by one peer (PFAIL) stays: it may be slow,
+                    // and it still owns its slots until the cluster agrees
+                    .nodeFilter(node -> !node.is(RedisClusterNode.NodeFlag.FAIL)
+                            && !node.is(RedisClusterNode.NodeFlag.NOADDR))
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -214,6 +256,15 @@ final class RedisSessionStore implements SessionStore {
             this.connector = () -> cluster.refreshPartitionsAsync().toCompletableFuture()
                     .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE))
                     .thenCompose(RedisSessionStore::connectMasters);
+            // a replica promoted to master gets its connection when the topology shows it, not on the first
+            // command for its slots (which REJECT_COMMANDS would reject while the connection is being opened)
+            this.topologyWatch = resources.eventBus().get()
+                    .filter(ClusterTopologyChangedEvent.class::isInstance)
+                    .subscribe(event -> {
+                        if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cc) {
+                            connectMasters(cc);
+                        }
+                    });
         } else {
             RedisClient standalone = RedisClient.create(resources);
             standalone.setOptions(ClientOptions.builder()
@@ -226,6 +277,7 @@ final class RedisSessionStore implements SessionStore {
             this.client = standalone;
             RedisURI uri = config.uris().get(0);
             this.connector = () -> standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+            this.topologyWatch = null;
         }
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -304,9 +356,13 @@ final class RedisSessionStore implements SessionStore {
             StatefulRedisClusterConnection<byte[], byte[]> connection) {
         List<CompletableFuture<?>> nodes = new ArrayList<>();
         for (RedisClusterNode node : connection.getPartitions()) {
-            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.hasNoSlots()) {
                 // by host and port, as Lettuce keys the connections it routes commands to
-                nodes.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+                try {
+                    nodes.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+                } catch (RuntimeException e) {
+                    // a node that left the topology meanwhile
+                }
             }
         }
         // a master that cannot be reached now is retried by Lettuce on its first command
@@ -438,7 +494,7 @@ final class RedisSessionStore implements SessionStore {
             byte[] k = wireKey(node, key);
             SetArgs args = expiry(new SetArgs(), ttlSeconds);
             byte[] v = frame(value);
-            return send(c -> c.set(k, v, args), ok -> null);
+            return send(k, c -> c.set(k, v, args), ok -> null);
         });
     }
 
@@ -448,7 +504,7 @@ final class RedisSessionStore implements SessionStore {
             byte[] k = wireKey(node, key);
             SetArgs args = expiry(new SetArgs().nx(), ttlSeconds);
             byte[] v = frame(value);
-            return send(c -> c.set(k, v, args), ok -> ok != null);
+            return send(k, c -> c.set(k, v, args), ok -> ok != null);
         });
     }
 
@@ -467,7 +523,7 @@ final class RedisSessionStore implements SessionStore {
     public CompletableFuture<Boolean> delete(String node, String key) {
         return guard(() -> {
             byte[] k = wireKey(node, key);
-            return send(c -> c.del(k), n -> n == 1L);
+            return send(k, c -> c.del(k), n -> n == 1L);
         });
     }
 
@@ -516,6 +572,9 @@ final class RedisSessionStore implements SessionStore {
             return;
         }
         commands = null;
+        if (topologyWatch != null) {
+            topologyWatch.dispose();
+        }
         StatefulConnection<byte[], byte[]> c = connection;
         connection = null;
         try {
@@ -542,6 +601,15 @@ final class RedisSessionStore implements SessionStore {
     /** Sends one command on the current connection and maps its result and failure. */
     private <R, T> CompletableFuture<T> send(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<R>> op,
             Function<R, T> result) {
+        return send(null, op, result);
+    }
+
+    /**
+     * Sends one command on the current connection and maps its result and failure; a write of {@code written}
+     * (not {@code null}) is followed by a pipelined {@code WAIT} when {@code redisWaitReplicas} asks for it.
+     */
+    private <R, T> CompletableFuture<T> send(byte[] written,
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<R>> op, Function<R, T> result) {
         RedisClusterAsyncCommands<byte[], byte[]> c = commands;
         if (c == null) {
             return CompletableFuture.failedFuture(notConnected(lastConnectFailure));
@@ -549,10 +617,13 @@ final class RedisSessionStore implements SessionStore {
         if (!health.isResponsive()) {
             return CompletableFuture.failedFuture(hung());
         }
+        RedisClusterAsyncCommands<byte[], byte[]> target = written == null ? c : writeTarget(c, written);
         long stamp = health.sent();
         RedisFuture<R> sent;
+        RedisFuture<Long> acks;
         try {
-            sent = op.apply(c);
+            sent = op.apply(target);
+            acks = written == null ? null : waitForReplicas(c, target);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(map(e));
         }
@@ -563,18 +634,21 @@ final class RedisSessionStore implements SessionStore {
                 return;
             }
             health.replied();
+            T value;
             try {
-                future.complete(result.apply(r));
+                value = result.apply(r);
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
+                return;
             }
+            completeAfter(acks, future, value);
         });
         return future;
     }
 
     /**
      * Runs a script with {@code EVALSHA}, and with {@code EVAL} after {@code NOSCRIPT}; the whole completes within
-     * the operation timeout.
+     * the operation timeout. Each is followed by a pipelined {@code WAIT} when {@code redisWaitReplicas} asks for it.
      */
     private CompletableFuture<Long> script(Script script, byte[] key, byte[]... args) {
         RedisClusterAsyncCommands<byte[], byte[]> c = commands;
@@ -584,22 +658,28 @@ final class RedisSessionStore implements SessionStore {
         if (!health.isResponsive()) {
             return CompletableFuture.failedFuture(hung());
         }
+        boolean writes = script.writes();
+        RedisClusterAsyncCommands<byte[], byte[]> target = writes ? writeTarget(c, key) : c;
         byte[][] keys = {key};
         CompletableFuture<Long> future = new CompletableFuture<>();
         long stamp = health.sent();
         try {
-            c.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args).whenComplete((n, failure) -> {
+            RedisFuture<Long> first = target.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args);
+            RedisFuture<Long> firstAcks = writes ? waitForReplicas(c, target) : null;
+            first.whenComplete((n, failure) -> {
                 if (failure == null) {
                     health.replied();
-                    future.complete(n);
+                    completeAfter(firstAcks, future, n);
                 } else if (Stores.unwrap(failure) instanceof RedisNoScriptException) {
                     health.replied();
-                    c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, args).whenComplete((m, again) -> {
-                        if (again == null) {
+                    RedisFuture<Long> again = target.eval(script.body(), ScriptOutputType.INTEGER, keys, args);
+                    RedisFuture<Long> acks = writes ? waitForReplicas(c, target) : null;
+                    again.whenComplete((m, failed) -> {
+                        if (failed == null) {
                             health.replied();
-                            future.complete(m);
+                            completeAfter(acks, future, m);
                         } else {
-                            future.completeExceptionally(failed(again, stamp));
+                            future.completeExceptionally(failed(failed, stamp));
                         }
                     });
                 } else {
@@ -618,6 +698,91 @@ final class RedisSessionStore implements SessionStore {
             future.whenComplete((n, failure) -> deadline.cancel());
         }
         return future;
+    }
+
+    /**
+     * Where a write goes that {@code WAIT} must follow on the same connection: the shared connection, or in Cluster
+     * mode the connection to the master of the key's slot (the cluster connection would send {@code WAIT}, which has
+     * no key, to some other node). {@code c} itself when no {@code WAIT} is asked for or the master's connection is
+     * not open yet (the write then goes through Lettuce's routing and is reported as unconfirmed).
+     */
+    private RedisClusterAsyncCommands<byte[], byte[]> writeTarget(RedisClusterAsyncCommands<byte[], byte[]> c,
+            byte[] key) {
+        if (config.waitReplicas() == 0
+                || !(connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
+            return c;
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            return c;
+        }
+        try {
+            CompletableFuture<StatefulRedisConnection<byte[], byte[]>> node = cluster.getConnectionAsync(
+                    master.getUri().getHost(), master.getUri().getPort());
+            return node.isDone() && !node.isCompletedExceptionally() ? node.join().async() : c;
+        } catch (RuntimeException e) {
+            return c;
+        }
+    }
+
+    /**
+     * Pipelines {@code WAIT redisWaitReplicas timeout} on {@code target} right after a write sent there, or returns
+     * {@code null} when none is asked for. {@code WAIT} blocks its connection until enough replicas acknowledged or
+     * its timeout, half the operation timeout, has passed: commands queued behind it on the shared connection
+     * still complete within their own timeout.
+     */
+    private RedisFuture<Long> waitForReplicas(RedisClusterAsyncCommands<byte[], byte[]> c,
+            RedisClusterAsyncCommands<byte[], byte[]> target) {
+        if (config.waitReplicas() == 0) {
+            return null;
+        }
+        if (target == c && config.mode() == RedisConfig.Mode.CLUSTER) {
+            // the master's connection was not ready: WAIT would go to another node
+            replicated(-1, null);
+            return null;
+        }
+        return target.waitForReplication(config.waitReplicas(), Math.max(1, timeout.toMillis() / 2));
+    }
+
+    /**
+     * Completes {@code future} with {@code value} once {@code acks} (if any) answered. A write that fewer replicas
+     * acknowledged than asked for still completes normally: it is on the master; {@link #replicated} reports it.
+     */
+    private <T> void completeAfter(RedisFuture<Long> acks, CompletableFuture<T> future, T value) {
+        if (acks == null) {
+            future.complete(value);
+            return;
+        }
+        acks.whenComplete((count, failure) -> {
+            if (failure == null) {
+                health.replied();
+            }
+            replicated(count == null ? -1 : count, failure);
+            future.complete(value);
+        });
+    }
+
+    /**
+     * Logs once when writes stop being acknowledged by {@code redisWaitReplicas} replicas, and once when they are
+     * again.
+     */
+    private void replicated(long count, Throwable failure) {
+        boolean confirmed = count >= config.waitReplicas();
+        if (confirmed == replicationConfirmed.get() || !replicationConfirmed.compareAndSet(!confirmed, confirmed)) {
+            if (!confirmed && log.isDebugEnabled()) {
+                log.debug("A write to " + config.description() + " was acknowledged by [" + count + "] replicas");
+            }
+            return;
+        }
+        if (confirmed) {
+            log.warn("Writes to " + config.description() + " are acknowledged by [" + config.waitReplicas()
+                    + "] replicas again");
+        } else {
+            log.warn("Writes to " + config.description() + " are not acknowledged by [" + config.waitReplicas()
+                    + "] replicas within [" + Math.max(1, timeout.toMillis() / 2) + " ms] (attribute ["
+                    + RedisConfig.REDIS_WAIT_REPLICAS + "]); they complete anyway, and a failover may lose them"
+                    + (failure == null ? "" : " (" + rootMessage(failure) + ")"));
+        }
     }
 
     /** Argument errors as a failed future, like every other failure. */
@@ -745,7 +910,15 @@ final class RedisSessionStore implements SessionStore {
             return new StoreTimeoutException(null, config.description(), timeout, t);
         }
         if (t instanceof RedisCommandExecutionException) {
-            return new StoreException(null, config.description() + " answered with an error: " + t.getMessage(), t);
+            String message = String.valueOf(t.getMessage());
+            for (String prefix : UNAVAILABLE_ERRORS) {
+                if (message.startsWith(prefix)) {
+                    // a failover or a restart in progress: the same outcome as a connection that is down
+                    return new StoreUnavailableException(null, config.description() + " is unavailable: "
+                            + message, t);
+                }
+            }
+            return new StoreException(null, config.description() + " answered with an error: " + message, t);
         }
         // "Currently not connected", "Connection disconnected", "Connection closed", I/O errors
         return new StoreUnavailableException(null, config.description() + " is unavailable: " + t.getMessage(), t);
@@ -759,11 +932,11 @@ final class RedisSessionStore implements SessionStore {
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
-    /** A Lua script and its SHA-1 for {@code EVALSHA}. */
-    private record Script(String body, String sha) {
+    /** A Lua script and its SHA-1 for {@code EVALSHA}; {@code writes}: it may change its key. */
+    private record Script(String body, String sha, boolean writes) {
 
-        Script(String body) {
-            this(body, sha1(body));
+        Script(String body, boolean writes) {
+            this(body, sha1(body), writes);
         }
 
         private static String sha1(String text) {

@@ -139,11 +139,18 @@ class RedisConfigTest {
     }
 
     @Test
+    void redisWaitReplicas_DefaultsToNoneAndIsRead() {
+        assertEquals(0, RedisConfig.parse(settings("redisUrl", "redis://h")).waitReplicas());
+        assertEquals(1, RedisConfig.parse(settings("redisUrl", "redis://h", "redisWaitReplicas", "1"))
+                .waitReplicas());
+    }
+
+    @Test
     void provider_ListsItsAttributes() {
         RedisStoreProvider provider = new RedisStoreProvider();
         assertEquals("redis", provider.name());
         assertEquals(Set.of("redisUrl", "memcachedNodes", "redisSentinelMaster", "redisCluster", "username",
-                "password", "redisMaxValueBytes"), provider.attributeNames());
+                "password", "redisMaxValueBytes", "redisWaitReplicas"), provider.attributeNames());
     }
 
     // ------------------------------------------------------------------ errors
@@ -265,6 +272,15 @@ class RedisConfigTest {
             InvalidAttributeException e = invalid("redisUrl", "redis://a", "redisMaxValueBytes", bad);
             assertEquals("Invalid value [" + bad + "] for attribute [redisMaxValueBytes]; accepted is an integer "
                     + "from 1024 to 268435456", e.getMessage());
+        }
+    }
+
+    @Test
+    void redisWaitReplicas_OutOfRangeOrNotANumber() {
+        for (String bad : List.of("-1", "17", "one", "true")) {
+            InvalidAttributeException e = invalid("redisUrl", "redis://a", "redisWaitReplicas", bad);
+            assertEquals("Invalid value [" + bad + "] for attribute [redisWaitReplicas]; accepted is an integer "
+                    + "from 0 to 16", e.getMessage());
         }
     }
 

@@ -263,6 +263,29 @@ class RedisSessionStoreTest {
     }
 
     @Test
+    void writeToAReplica_AnsweredReadonly_IsUnavailable_WhileAWrongTypeStaysAnError() {
+        ServerProcess master = server();
+        ServerProcess replica = ServerProcess.redis(List.of("--replicaof", "127.0.0.1",
+                String.valueOf(master.port())));
+        cleanup.add(replica);
+        // a master demoted by a failover, or a name that still points at the old master: retry later, as for a
+        // connection that is down
+        SessionStore toReplica = store(replica);
+        StoreUnavailableException readonly = assertThrows(StoreUnavailableException.class,
+                () -> join(toReplica.set(null, "s", bytes("v"), 60)));
+        assertTrue(readonly.getMessage().startsWith("redis [" + replica.address() + "] is unavailable: READONLY"),
+                readonly::getMessage);
+        assertTrue(toReplica.isAvailable(null), "an error answer is an answer");
+
+        SessionStore store = store(master);
+        assertEquals(":1\n", master.command("LPUSH list x", ":1"));
+        StoreException wrongType = assertThrows(StoreException.class, () -> join(store.get(null, "list")));
+        assertEquals(StoreException.class, wrongType.getClass());
+        assertTrue(wrongType.getMessage().startsWith("redis [" + master.address() + "] answered with an error: "
+                + "WRONGTYPE"), wrongType::getMessage);
+    }
+
+    @Test
     void touch_KeepsTheVersion_AndTtlZeroRemovesTheExpiry() {
         ServerProcess server = server();
         SessionStore store = store(server);
