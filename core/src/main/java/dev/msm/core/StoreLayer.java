@@ -74,8 +74,7 @@ final class StoreLayer {
         Map<String, String> storeAttrs = new LinkedHashMap<>();
         Map<String, String> serializerAttrs = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
-        Plugins.split(raw, manager.extraAttributes(), storeProvider, serializerProvider, storeAttrs, serializerAttrs,
-                warnings);
+        Plugins.split(raw, storeProvider, serializerProvider, msmLoader, storeAttrs, serializerAttrs, warnings);
         if (logDetails) {
             for (String w : warnings) {
                 log.warn(w + " (context [" + name + "])");
