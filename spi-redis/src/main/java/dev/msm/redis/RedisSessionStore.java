@@ -198,11 +198,7 @@ final class RedisSessionStore implements SessionStore {
                     // the topology is read again on MOVED/ASK redirects and every TOPOLOGY_REFRESH_INTERVAL: when a
                     // master dies and its replica takes over, commands for its slots are rejected (not sent, so no
                     // redirect) until the periodic refresh routes them to the new master
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers()
-                            .refreshTriggersReconnectAttempts(3)
-                            .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
-                            .build())
+                    .topologyRefreshOptions(topologyRefresh())
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -779,5 +775,19 @@ final class RedisSessionStore implements SessionStore {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Adaptive refresh on every trigger (MOVED/ASK redirects, reconnects, unknown nodes) plus a periodic refresh.
+     * Lettuce 7 deprecates the trigger methods without offering another way to ask for adaptive refreshes; they
+     * still work and failover needs them (see the comment where they are used).
+     */
+    @SuppressWarnings("deprecation")
+    private static ClusterTopologyRefreshOptions topologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .refreshTriggersReconnectAttempts(3)
+                .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
+                .build();
     }
 }
