@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.msm.api.Attribute;
+import dev.msm.core.codec.SessionCipher;
+import dev.msm.core.codec.SessionMac;
+import dev.msm.core.keys.StorageKeys;
 
 /**
  * The manager's own {@code <Manager>} attributes, each declared once: name, default, accepted values and meaning.

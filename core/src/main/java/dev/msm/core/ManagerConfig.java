@@ -9,6 +9,9 @@ import java.util.regex.PatternSyntaxException;
 
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
+import dev.msm.core.codec.SessionCipher;
+import dev.msm.core.codec.SessionMac;
+import dev.msm.core.keys.StorageKeys;
 
 /**
  * The manager's attributes, parsed and validated together at start. Each attribute's name, default, accepted values
@@ -96,7 +99,7 @@ public record ManagerConfig(
      * Default of {@code storageKeyPrefix}: one key namespace per application (MSM's was {@code webappVersion}, which
      * let two applications read each other's sessions).
      */
-    public static final String DEFAULT_STORAGE_KEY_PREFIX = "host.hash,context.hash,webappVersion";
+    public static final String DEFAULT_STORAGE_KEY_PREFIX = StorageKeys.DEFAULT_PREFIX;
     /** What {@code storageKeySecret} accepts. */
     static final String STORAGE_KEY_SECRET_ACCEPTED = "a base64 secret of 16 to 64 bytes (e.g. the output of "
             + "[openssl rand -base64 32])";

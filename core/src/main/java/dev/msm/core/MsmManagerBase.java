@@ -22,6 +22,8 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.InvalidAttributeException;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.SessionIdFormat;
 
 /**
  * msm's Tomcat session manager: sessions kept in memcached (or another store) so that any Tomcat can serve any user
