@@ -1,5 +1,6 @@
 package dev.msm.api;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +20,16 @@ public interface SerializerProvider {
      * @return attribute names this serializer reads
      */
     Set<String> attributeNames();
+
+    /**
+     * Declares the attributes this serializer reads, with default, accepted values and meaning; the README's attribute
+     * tables are checked against these declarations. Optional: the default declares none.
+     *
+     * @return the declarations, in documentation order; their names are among {@link #attributeNames()}
+     */
+    default List<Attribute> attributes() {
+        return List.of();
+    }
 
     /**
      * @param settings the attributes the user set

@@ -1,5 +1,6 @@
 package dev.msm.api;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +22,16 @@ public interface SessionStoreProvider {
      * @return attribute names as written in {@code context.xml}
      */
     Set<String> attributeNames();
+
+    /**
+     * Declares the attributes this store reads, with default, accepted values and meaning; the README's attribute
+     * tables are checked against these declarations. Optional: the default declares none.
+     *
+     * @return the declarations, in documentation order; their names are among {@link #attributeNames()}
+     */
+    default List<Attribute> attributes() {
+        return List.of();
+    }
 
     /**
      * Creates and connects a store. Connection problems to individual nodes are not errors here (the store reports

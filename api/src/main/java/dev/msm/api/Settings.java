@@ -84,23 +84,44 @@ public final class Settings {
     }
 
     /**
+     * @return the trimmed value of a declared attribute, or {@code null} when it is not set or blank
+     */
+    public String get(Attribute attribute) {
+        return get(attribute.name());
+    }
+
+    /**
+     * Reads a typed attribute ({@link Attribute#bool}, {@link Attribute#integer}, {@link Attribute#millis},
+     * {@link Attribute#choice}) with its declared default.
+     *
+     * @param type the Java type of the attribute: {@code Boolean}, {@code Integer}, {@code Duration} or
+     *             {@code String} (a choice, in lower case)
+     * @return the parsed value, or the declared default when the attribute is not set
+     * @throws InvalidAttributeException naming the attribute, the value and {@link Attribute#accepted()}
+     */
+    public <T> T get(Attribute attribute, Class<T> type) {
+        String value = get(attribute.name());
+        return type.cast(value == null ? attribute.parsedDefault() : attribute.parse(value));
+    }
+
+    /**
+     * Reads a typed attribute whose default its owner computes.
+     *
+     * @param def the default when the attribute is not set
+     * @return the parsed value, or {@code def}
+     * @throws InvalidAttributeException naming the attribute, the value and {@link Attribute#accepted()}
+     */
+    public <T> T get(Attribute attribute, Class<T> type, T def) {
+        String value = get(attribute.name());
+        return value == null ? def : type.cast(attribute.parse(value));
+    }
+
+    /**
      * @return the integer value, or {@code def} when not set
      * @throws InvalidAttributeException when the text is not an integer in {@code [min, max]}
      */
     public int getInt(String name, int def, int min, int max) {
-        String value = get(name);
-        if (value == null) {
-            return def;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw InvalidAttributeException.invalidValue(name, value, "an integer from " + min + " to " + max);
+        return get(Attribute.integer(name, def, min, max, ""), Integer.class, def);
     }
 
     /**
@@ -110,20 +131,7 @@ public final class Settings {
      * @throws InvalidAttributeException when the text is not a whole number of milliseconds in {@code [min, max]}
      */
     public Duration getMillis(String name, Duration def, long min, long max) {
-        String value = get(name);
-        if (value == null) {
-            return def;
-        }
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max) {
-                return Duration.ofMillis(parsed);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw InvalidAttributeException.invalidValue(name, value,
-                "a number of milliseconds from " + min + " to " + max);
+        return get(Attribute.millis(name, "", min, max, ""), Duration.class, def);
     }
 
     /**
@@ -134,17 +142,7 @@ public final class Settings {
      * @throws InvalidAttributeException when the text is neither {@code true} nor {@code false} (any case)
      */
     public boolean getBoolean(String name, boolean def) {
-        String value = get(name);
-        if (value == null) {
-            return def;
-        }
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        throw InvalidAttributeException.invalidValue(name, value, "[true, false]");
+        return get(Attribute.bool(name, def, ""), Boolean.class);
     }
 
     /**

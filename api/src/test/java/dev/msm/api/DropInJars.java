@@ -10,13 +10,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -124,5 +128,64 @@ public final class DropInJars {
         String value = System.getProperty("msm.dropin.shaded");
         assertNotNull(value, "system property [msm.dropin.shaded]");
         return List.of(value.trim().split("\\s*,\\s*"));
+    }
+
+    /**
+     * The packages (as jar entry prefixes) whose classes each drop-in jar carries: the manager jar (Tomcat 10.1 or
+     * 11, never both), and the store jars a user drops beside it. They are disjoint and none is Tomcat's or the
+     * Servlet API's, so a class in a jar outside its own packages would exist twice on Tomcat's class path.
+     */
+    public static final Map<String, List<String>> OWNED_PACKAGES = Map.of(
+            "tomcat", List.of("dev/msm/api/", "dev/msm/core/", "dev/msm/memcached/", "dev/msm/tomcat/",
+                    "dev/msm/shaded/"),
+            "redis", List.of("dev/msm/redis/"),
+            "couchbase", List.of("dev/msm/couchbase/", "com/couchbase/client/"));
+
+    private static final Pattern VERSIONED = Pattern.compile("META-INF/versions/[0-9]+/");
+
+    /**
+     * Asserts that a drop-in jar holds each entry once, and classes only in its own packages: none of Tomcat, of the
+     * Servlet API, of msm's other jars or of another copy of a library.
+     *
+     * @param jar   the built jar
+     * @param owner a key of {@link #OWNED_PACKAGES}
+     */
+    public static void assertHoldsEachClassOnceInItsOwnPackages(Path jar, String owner) throws IOException {
+        List<String> own = OWNED_PACKAGES.get(owner);
+        assertNotNull(own, owner);
+        Set<String> entries = new HashSet<>();
+        List<String> twice = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        int classes = 0;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
+                String name = e.getName();
+                if (!entries.add(name) && !name.endsWith("/")) {
+                    twice.add(name);
+                }
+                if (!name.endsWith(".class")) {
+                    continue;
+                }
+                classes++;
+                String className = VERSIONED.matcher(name).replaceFirst("");
+                if (own.stream().noneMatch(className::startsWith)) {
+                    foreign.add(name);
+                }
+            }
+        }
+        assertTrue(classes > 0, jar + " holds no classes");
+        assertEquals(List.of(), twice, "entries twice in " + jar.getFileName());
+        assertEquals(List.of(), foreign.subList(0, Math.min(foreign.size(), 20)), foreign.size() + " classes of "
+                + jar.getFileName() + " outside its packages " + own);
+        for (Map.Entry<String, List<String>> other : OWNED_PACKAGES.entrySet()) {
+            for (String prefix : own) {
+                if (!other.getKey().equals(owner)) {
+                    for (String theirs : other.getValue()) {
+                        assertTrue(!prefix.startsWith(theirs) && !theirs.startsWith(prefix), owner + " and "
+                                + other.getKey() + " share " + prefix);
+                    }
+                }
+            }
+        }
     }
 }

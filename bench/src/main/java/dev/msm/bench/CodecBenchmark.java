@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.msm.core.StoredValueFormat;
+import dev.msm.core.codec.StoredValueFormat;
+
 
 /**
  * The stored value's envelope around the serializer (msm's {@code SessionCodec}), as a store and a load run it:

@@ -101,7 +101,7 @@ public final class JmhRun {
                 key.add(name + "=" + p.getParam(name));
             }
             Row row = rows.computeIfAbsent(String.join(" ", key), k -> new Row(type, p));
-            Result primary = r.getPrimaryResult();
+            Result<?> primary = r.getPrimaryResult();
             double opsPerSecond = primary.getScore();
             Measure m = new Measure(1e6 / opsPerSecond, 1e6 * primary.getScoreError() / (opsPerSecond * opsPerSecond),
                     secondary(r, "bytes") / opsPerSecond, secondary(r, "gc.alloc.rate.norm"));
@@ -179,9 +179,10 @@ public final class JmhRun {
     }
 
     private static double secondary(RunResult r, String suffix) {
-        for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
-            if (e.getKey().endsWith(suffix)) {
-                return e.getValue().getScore();
+        for (String name : r.getSecondaryResults().keySet()) {
+            if (name.endsWith(suffix)) {
+                Result<?> secondary = r.getSecondaryResults().get(name);
+                return secondary.getScore();
             }
         }
         return Double.NaN;

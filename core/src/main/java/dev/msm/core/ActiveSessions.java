@@ -7,6 +7,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.msm.core.keys.SessionId;
+
 /**
  * Non-sticky mode's table of the sessions that requests on this Tomcat use right now, by base id. Requests for the
  * same session share one entry: one session object, one in-JVM lock, one store lock handed from request to request.

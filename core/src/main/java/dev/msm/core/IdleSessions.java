@@ -9,6 +9,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
+
 /**
  * Non-sticky mode's reuse of idle session objects: a session whose last request on this Tomcat ended unchanged is
  * kept (in its {@link SessionTracker.Tracked} entry), and a later load that reads exactly the value it was left with

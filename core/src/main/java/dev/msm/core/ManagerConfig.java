@@ -4,16 +4,18 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
+import dev.msm.core.codec.SessionCipher;
+import dev.msm.core.codec.SessionMac;
+import dev.msm.core.keys.StorageKeys;
 
 /**
- * The manager's attributes, parsed and validated together at start. Each attribute's meaning, unit and default are
- * documented on the setter of {@link MsmManagerBase} and in the README's attribute table.
+ * The manager's attributes, parsed and validated together at start. Each attribute's name, default, accepted values
+ * and meaning are declared once, in {@link Attributes}.
  *
  * @param store                   the store provider name
  * @param enabled                 {@code false}: sessions stay in this Tomcat's memory only
@@ -97,26 +99,13 @@ public record ManagerConfig(
      * Default of {@code storageKeyPrefix}: one key namespace per application (MSM's was {@code webappVersion}, which
      * let two applications read each other's sessions).
      */
-    public static final String DEFAULT_STORAGE_KEY_PREFIX = "host.hash,context.hash,webappVersion";
+    public static final String DEFAULT_STORAGE_KEY_PREFIX = StorageKeys.DEFAULT_PREFIX;
     /** What {@code storageKeySecret} accepts. */
     static final String STORAGE_KEY_SECRET_ACCEPTED = "a base64 secret of 16 to 64 bytes (e.g. the output of "
             + "[openssl rand -base64 32])";
 
-    /** Attributes the manager itself reads (MSM's names where MSM had the attribute). */
-    static final Set<String> MANAGER_ATTRIBUTES = Set.of("store", "enabled", "sticky", "lockingMode",
-            "lockExpiration", "lockTimeout", "onLockTimeout", "onStoreUnavailable", "operationTimeout",
-            "requestUriIgnorePattern", "sessionBackupAsync", "sessionBackupTimeout", "sessionBackupInterval",
-            "backupThreadCount", "sessionAttributeFilter", "storageKeyPrefix", "serializer",
-            "transcoderFactoryClass", "maxInactiveInterval", "compressionThreshold", "encryptionKeys",
-            "encryptionKeyFile", "integrityKeys", "integrityKeyFile", "storageKeySecret", "maxSessionBytes",
-            "maxLockWaiters");
-
-    /** Attributes handed to the store (besides store-specific ones set through {@code setProperty}). */
-    static final Set<String> STORE_ATTRIBUTES = Set.of("memcachedNodes", "failoverNodes", "memcachedProtocol",
-            "username", "password");
-
     /**
-     * Parses the manager's own attributes.
+     * Parses the manager's own attributes ({@link Attributes}).
      *
      * @param raw attribute name to configured text (unset attributes absent or {@code null})
      * @return the configuration
@@ -124,16 +113,16 @@ public record ManagerConfig(
      */
     static ManagerConfig parse(Map<String, String> raw) {
         Settings s = new Settings(raw, DEFAULT_OPERATION_TIMEOUT, "");
-        boolean sticky = s.getBoolean("sticky", true);
-        boolean enabled = s.getBoolean("enabled", true);
+        boolean sticky = s.get(Attributes.STICKY, Boolean.class);
+        boolean enabled = s.get(Attributes.ENABLED, Boolean.class);
 
         LockingMode lockingMode = LockingMode.NONE;
         Pattern lockUriPattern = null;
-        String lm = s.get("lockingMode");
+        String lm = s.get(Attributes.LOCKING_MODE);
         if (lm != null) {
             if (lm.regionMatches(true, 0, "uriPattern:", 0, "uriPattern:".length())) {
                 lockingMode = LockingMode.URI_PATTERN;
-                lockUriPattern = regex("lockingMode", lm.substring("uriPattern:".length()), lm);
+                lockUriPattern = regex(Attributes.LOCKING_MODE.name(), lm.substring("uriPattern:".length()), lm);
             } else {
                 try {
                     lockingMode = LockingMode.valueOf(lm.toUpperCase(Locale.ROOT));
@@ -141,52 +130,51 @@ public record ManagerConfig(
                     lockingMode = null;
                 }
                 if (lockingMode == null || lockingMode == LockingMode.URI_PATTERN) {
-                    throw InvalidAttributeException.invalidValue("lockingMode", lm,
-                            "[none, all, auto, uriPattern:<regular expression>]");
+                    throw Attributes.LOCKING_MODE.invalid(lm);
                 }
             }
         }
-        Duration operationTimeout = s.getMillis("operationTimeout", DEFAULT_OPERATION_TIMEOUT, 1, 600_000);
-        Duration lockExpiration = Duration.ofSeconds(s.getInt("lockExpiration",
-                (int) DEFAULT_LOCK_EXPIRATION.toSeconds(), 1, 3600));
+        Duration operationTimeout = s.get(Attributes.OPERATION_TIMEOUT, Duration.class);
+        Duration lockExpiration = Duration.ofSeconds(s.get(Attributes.LOCK_EXPIRATION, Integer.class));
         String store = storeName(s);
         if (!sticky && store.equals("memcached")
                 && lockExpiration.toSeconds() < MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS) {
-            throw InvalidAttributeException.invalidValue("lockExpiration", s.get("lockExpiration"),
-                    "an integer from " + MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS + " to 3600 with memcached (it expires "
-                            + "items on a whole-second clock, so a lock of 1 s may expire at once)");
+            throw InvalidAttributeException.invalidValue(Attributes.LOCK_EXPIRATION.name(),
+                    s.get(Attributes.LOCK_EXPIRATION), "an integer from " + MEMCACHED_MIN_LOCK_EXPIRATION_SECONDS
+                            + " to 3600 with memcached (it expires items on a whole-second clock, so a lock of 1 s "
+                            + "may expire at once)");
         }
-        Duration lockTimeout = s.getMillis("lockTimeout", lockExpiration.plus(operationTimeout), 0, 3_600_000);
-        FailureAction onLockTimeout = s.getChoice("onLockTimeout", "fail", Set.of("fail", "proceed"))
-                .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;
-        FailureAction onStoreUnavailable = s.getChoice("onStoreUnavailable", "fail", Set.of("fail", "fresh"))
-                .equals("fail") ? FailureAction.FAIL : FailureAction.PROCEED;
+        Duration lockTimeout = s.get(Attributes.LOCK_TIMEOUT, Duration.class, lockExpiration.plus(operationTimeout));
+        FailureAction onLockTimeout = s.get(Attributes.ON_LOCK_TIMEOUT, String.class).equals("fail")
+                ? FailureAction.FAIL : FailureAction.PROCEED;
+        FailureAction onStoreUnavailable = s.get(Attributes.ON_STORE_UNAVAILABLE, String.class).equals("fail")
+                ? FailureAction.FAIL : FailureAction.PROCEED;
 
-        String ignore = s.get("requestUriIgnorePattern");
-        Pattern ignorePattern = ignore == null ? null : regex("requestUriIgnorePattern", ignore, ignore);
-        String filter = s.get("sessionAttributeFilter");
-        Pattern filterPattern = filter == null ? null : regex("sessionAttributeFilter", filter, filter);
+        String ignore = s.get(Attributes.REQUEST_URI_IGNORE_PATTERN);
+        Pattern ignorePattern = ignore == null ? null
+                : regex(Attributes.REQUEST_URI_IGNORE_PATTERN.name(), ignore, ignore);
+        String filter = s.get(Attributes.SESSION_ATTRIBUTE_FILTER);
+        Pattern filterPattern = filter == null ? null
+                : regex(Attributes.SESSION_ATTRIBUTE_FILTER.name(), filter, filter);
 
-        boolean backupAsync = s.getBoolean("sessionBackupAsync", true);
-        Duration backupTimeout = s.getMillis("sessionBackupTimeout", DEFAULT_BACKUP_TIMEOUT, 1, 600_000);
-        Duration backupInterval = s.getMillis("sessionBackupInterval", DEFAULT_BACKUP_INTERVAL, 0, 600_000);
-        int backupThreads = s.getInt("backupThreadCount", Math.max(1, Runtime.getRuntime().availableProcessors()),
-                1, 256);
+        boolean backupAsync = s.get(Attributes.SESSION_BACKUP_ASYNC, Boolean.class);
+        Duration backupTimeout = s.get(Attributes.SESSION_BACKUP_TIMEOUT, Duration.class);
+        Duration backupInterval = s.get(Attributes.SESSION_BACKUP_INTERVAL, Duration.class);
+        int backupThreads = s.get(Attributes.BACKUP_THREAD_COUNT, Integer.class,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
 
-        String keyPrefix = raw.containsKey("storageKeyPrefix") && raw.get("storageKeyPrefix") != null
-                ? raw.get("storageKeyPrefix") : DEFAULT_STORAGE_KEY_PREFIX;
+        String rawPrefix = raw.get(Attributes.STORAGE_KEY_PREFIX.name());
+        String keyPrefix = rawPrefix != null ? rawPrefix : DEFAULT_STORAGE_KEY_PREFIX;
 
         String serializer = serializerName(s);
-        Integer maxInactive = null;
-        if (s.get("maxInactiveInterval") != null) {
-            maxInactive = s.getInt("maxInactiveInterval", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        }
-        int compression = s.getInt("compressionThreshold", 0, 0, Integer.MAX_VALUE);
-        SessionCipher cipher = SessionCipher.of(s.get("encryptionKeys"), s.get("encryptionKeyFile"));
-        SessionMac integrity = SessionMac.of(s.get("integrityKeys"), s.get("integrityKeyFile"));
-        byte[] storageKeySecret = storageKeySecret(s.get("storageKeySecret"));
-        int maxSessionBytes = s.getInt("maxSessionBytes", 0, 0, Integer.MAX_VALUE);
-        int maxLockWaiters = s.getInt("maxLockWaiters", DEFAULT_MAX_LOCK_WAITERS, 0, 100_000);
+        Integer maxInactive = s.get(Attributes.MAX_INACTIVE_INTERVAL, Integer.class, null);
+        int compression = s.get(Attributes.COMPRESSION_THRESHOLD, Integer.class);
+        SessionCipher cipher = SessionCipher.of(s.get(Attributes.ENCRYPTION_KEYS),
+                s.get(Attributes.ENCRYPTION_KEY_FILE));
+        SessionMac integrity = SessionMac.of(s.get(Attributes.INTEGRITY_KEYS), s.get(Attributes.INTEGRITY_KEY_FILE));
+        byte[] storageKeySecret = storageKeySecret(s.get(Attributes.STORAGE_KEY_SECRET));
+        int maxSessionBytes = s.get(Attributes.MAX_SESSION_BYTES, Integer.class, 0);
+        int maxLockWaiters = s.get(Attributes.MAX_LOCK_WAITERS, Integer.class);
         return new ManagerConfig(store, enabled, sticky, lockingMode, lockUriPattern, lockExpiration,
                 lockTimeout, onLockTimeout, onStoreUnavailable, operationTimeout, ignorePattern, backupAsync,
                 backupTimeout, backupInterval, backupThreads, filterPattern, keyPrefix, serializer, maxInactive,
@@ -218,7 +206,7 @@ public record ManagerConfig(
             secret = null;
         }
         if (secret == null || secret.length < 16 || secret.length > 64) {
-            throw InvalidAttributeException.invalidValue("storageKeySecret", "***", STORAGE_KEY_SECRET_ACCEPTED);
+            throw Attributes.STORAGE_KEY_SECRET.invalid("***");
         }
         return secret;
     }
@@ -228,7 +216,7 @@ public record ManagerConfig(
      * ({@code redis://...} for Redis, {@code http://...} or {@code couchbase://...} for Couchbase), else memcached.
      */
     private static String storeName(Settings s) {
-        String store = s.get("store");
+        String store = s.get(Attributes.STORE);
         if (store != null) {
             return store.toLowerCase(Locale.ROOT);
         }
@@ -247,8 +235,8 @@ public record ManagerConfig(
 
     /** {@code serializer}, or MSM's {@code transcoderFactoryClass} mapped to a serializer name. */
     private static String serializerName(Settings s) {
-        String serializer = s.get("serializer");
-        String transcoder = s.get("transcoderFactoryClass");
+        String serializer = s.get(Attributes.SERIALIZER);
+        String transcoder = s.get(Attributes.TRANSCODER_FACTORY_CLASS);
         if (serializer != null && transcoder != null) {
             throw new InvalidAttributeException("serializer", "Attributes [serializer] and [transcoderFactoryClass] "
                     + "both choose the serializer; set only [serializer]");
@@ -265,10 +253,9 @@ public record ManagerConfig(
         if (transcoder.equals("de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory")) {
             return "kryo";
         }
-        throw InvalidAttributeException.invalidValue("transcoderFactoryClass", transcoder,
-                "[de.javakaffee.web.msm.JavaSerializationTranscoderFactory, "
-                        + "de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory]; other MSM serializers have "
-                        + "no msm equivalent, use the [serializer] attribute");
+        throw InvalidAttributeException.invalidValue(Attributes.TRANSCODER_FACTORY_CLASS.name(), transcoder,
+                Attributes.TRANSCODER_FACTORY_CLASS.accepted() + "; other MSM serializers have no msm equivalent, "
+                        + "use the [serializer] attribute");
     }
 
     private static Pattern regex(String attribute, String regex, String value) {

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.apache.catalina.Session;
 
+import dev.msm.core.keys.SessionId;
+
 /** The {@link ModeContext} of a {@link MsmManagerBase}: the few things of the manager a mode may use. */
 final class ManagerModeContext implements ModeContext {
 

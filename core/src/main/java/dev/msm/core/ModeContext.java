@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.apache.catalina.Session;
 
+import dev.msm.core.keys.SessionId;
+
 /**
  * What a session mode may ask of its manager: the sessions held in memory, new session objects, the timeout of new
  * sessions, the request running on this thread. Narrow on purpose: a mode never sees the manager itself.

@@ -8,19 +8,25 @@ import java.util.Map;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.session.ManagerBase;
 
+import dev.msm.api.Attribute;
+
 /**
  * The {@code <Manager>} attributes of msm's manager: every attribute is a public setter/getter pair taking text, as
- * Tomcat's digester and JMX set them. Values are kept as written and parsed and validated together when the context
- * starts ({@link ManagerConfig}); store- and serializer-specific attributes arrive through
- * {@link #setProperty(String, String)}. A few attributes ({@code memcachedNodes}, {@code failoverNodes},
- * {@code enabled}, store attributes) take effect at runtime through {@link #reconfigure}.
+ * Tomcat's digester, JMX and Java configuration (Spring Boot) set them. Each setter only keeps the text; every
+ * attribute is declared once, with its default, accepted values and meaning: the manager's own in
+ * {@link Attributes}, a store's or serializer's by its provider ({@code attributes()} of the SPI). Values are parsed
+ * and validated together when the context starts ({@link ManagerConfig}, then the chosen store and serializer), so a
+ * bad value stops the context with a message naming the attribute and what it accepts. Attributes without a setter
+ * (a store added later) arrive through {@link #setProperty(String, String)}, Tomcat's fallback.
+ *
+ * <p>While the context runs, {@code enabled} and every store or serializer attribute (e.g. {@code memcachedNodes},
+ * {@code failoverNodes}) take effect at once through {@link #reconfigure}; the others at the next start.
  *
  * <p>Not for extension outside msm: {@link MsmManagerBase} is the class to extend.
  */
 public abstract class MsmAttributesBase extends ManagerBase {
 
     private final Map<String, String> attributes = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, String> extraAttributes = Collections.synchronizedMap(new LinkedHashMap<>());
 
     MsmAttributesBase() {
     }
@@ -28,31 +34,24 @@ public abstract class MsmAttributesBase extends ManagerBase {
     /**
      * Applies a changed attribute while running; no-op unless started.
      *
-     * @param previous the attribute's value before the change
      * @throws IllegalArgumentException when the new value is invalid (the old configuration stays)
      */
-    abstract void reconfigure(String attribute, String previous);
+    abstract void reconfigure(String attribute);
 
-    /** @return a copy of the attributes set through setters, as written */
+    /** @return a copy of every attribute set, as written */
     Map<String, String> attributeSnapshot() {
         synchronized (attributes) {
             return new HashMap<>(attributes);
         }
     }
 
-    /** @return the store- and serializer-specific attributes (live, synchronized) */
-    Map<String, String> extraAttributes() {
-        return extraAttributes;
-    }
-
-    // ==================================================================== attributes
-
-    /** @return a setter's value as written, or {@code null} */
+    /** @return an attribute's value as written, or {@code null} */
     String attr(String name) {
         return attributes.get(name);
     }
 
-    void attr(String name, String value) {
+    /** Keeps an attribute's text ({@code null} removes it); read at the next start. */
+    private void put(String name, String value) {
         if (value == null) {
             attributes.remove(name);
         } else {
@@ -60,601 +59,446 @@ public abstract class MsmAttributesBase extends ManagerBase {
         }
     }
 
-    /**
-     * Store-specific attributes (e.g. {@code redisUrl}, {@code couchbaseBucket}) and any attribute Tomcat found no
-     * setter for arrive here; they are handed to the chosen store or serializer, and an attribute neither accepts
-     * fails the start.
-     *
-     * @return {@code true}: the value is kept
-     */
-    public boolean setProperty(String name, String value) {
-        String previous = extraAttributes.get(name);
-        if (value == null) {
-            extraAttributes.remove(name);
-        } else {
-            extraAttributes.put(name, value);
-        }
+    private void put(Attribute attribute, String value) {
+        put(attribute.name(), value);
+    }
+
+    private String value(Attribute attribute) {
+        return attributes.get(attribute.name());
+    }
+
+    /** Keeps an attribute's text and, while running, applies it at once; an invalid value restores the previous. */
+    private void update(String name, String value) {
+        String previous = attributes.get(name);
+        put(name, value);
         if (getState() == LifecycleState.STARTED) {
             try {
-                reconfigure(name, previous);
+                reconfigure(name);
             } catch (IllegalArgumentException e) {
-                if (previous == null) {
-                    extraAttributes.remove(name);
-                } else {
-                    extraAttributes.put(name, previous);
-                }
+                put(name, previous);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Store- and serializer-specific attributes (e.g. {@code redisUrl}, {@code couchbaseBucket}) and any attribute
+     * Tomcat found no setter for arrive here; they are handed to the chosen store or serializer, and an attribute
+     * neither reads fails the start. While running, the store is rebuilt with the new value.
+     *
+     * @return {@code true}: the value is kept
+     * @throws IllegalArgumentException while running, when the new value is invalid (the previous one stays)
+     */
+    public boolean setProperty(String name, String value) {
+        update(name, value);
         return true;
     }
 
     /**
      * @param name an attribute name
-     * @return the value of a store- or serializer-specific attribute, or {@code null}
+     * @return the attribute's value as set, or {@code null}
      */
     public String getProperty(String name) {
-        return extraAttributes.get(name);
+        return attributes.get(name);
     }
 
-    /**
-     * The store: {@code memcached} (default when {@code memcachedNodes} is set), {@code redis}, {@code couchbase} or
-     * {@code memory}; others when their jar is in {@code tomcat/lib}.
-     */
+    // ==================================================================== the manager's attributes
+
+    /** Sets {@code store}, declared in {@link Attributes#STORE}. */
     public void setStore(String value) {
-        attr("store", value);
+        put(Attributes.STORE, value);
     }
-
     public String getStore() {
-        return attr("store");
+        return value(Attributes.STORE);
     }
 
-    /** Memcached nodes, MSM's format: {@code n1:host1:11211 n2:host2:11211}, or one {@code host:port}. */
-    public void setMemcachedNodes(String value) {
-        String previous = attr("memcachedNodes");
-        attr("memcachedNodes", value);
-        reconfigure("memcachedNodes", previous);
-    }
-
-    public String getMemcachedNodes() {
-        return attr("memcachedNodes");
-    }
-
-    /** Node ids (among {@code memcachedNodes}) that take sessions only when no other node is available. */
-    public void setFailoverNodes(String value) {
-        String previous = attr("failoverNodes");
-        attr("failoverNodes", value);
-        reconfigure("failoverNodes", previous);
-    }
-
-    public String getFailoverNodes() {
-        return attr("failoverNodes");
-    }
-
-    /** {@code binary} (default) or {@code text}. */
-    public void setMemcachedProtocol(String value) {
-        attr("memcachedProtocol", value);
-    }
-
-    public String getMemcachedProtocol() {
-        return attr("memcachedProtocol");
-    }
-
-    /** SASL user name for memcached (binary protocol), or the store's user name. */
-    public void setUsername(String value) {
-        attr("username", value);
-    }
-
-    public String getUsername() {
-        return attr("username");
-    }
-
-    /** SASL password for memcached, or the store's password. */
-    public void setPassword(String value) {
-        attr("password", value);
-    }
-
-    /** {@code true} (default): sessions live in memory, backed up to the store; {@code false}: non-sticky. */
+    /** Sets {@code sticky}, declared in {@link Attributes#STICKY}. */
     public void setSticky(String value) {
-        attr("sticky", value);
+        put(Attributes.STICKY, value);
     }
-
     public String getSticky() {
-        return attr("sticky");
+        return value(Attributes.STICKY);
     }
 
-    /** Non-sticky locking: {@code none} (default), {@code all}, {@code auto} or {@code uriPattern:<regex>}. */
+    /** Sets {@code lockingMode}, declared in {@link Attributes#LOCKING_MODE}. */
     public void setLockingMode(String value) {
-        attr("lockingMode", value);
+        put(Attributes.LOCKING_MODE, value);
     }
-
     public String getLockingMode() {
-        return attr("lockingMode");
+        return value(Attributes.LOCKING_MODE);
     }
 
-    /** Seconds a lock lives in the store if its owner dies (default 5; at least 2 with memcached, non-sticky). */
+    /** Sets {@code lockExpiration}, declared in {@link Attributes#LOCK_EXPIRATION}. */
     public void setLockExpiration(String value) {
-        attr("lockExpiration", value);
+        put(Attributes.LOCK_EXPIRATION, value);
     }
-
     public String getLockExpiration() {
-        return attr("lockExpiration");
+        return value(Attributes.LOCK_EXPIRATION);
     }
 
-    /** Milliseconds a request waits for a lock (default: {@code lockExpiration} + {@code operationTimeout}). */
+    /** Sets {@code lockTimeout}, declared in {@link Attributes#LOCK_TIMEOUT}. */
     public void setLockTimeout(String value) {
-        attr("lockTimeout", value);
+        put(Attributes.LOCK_TIMEOUT, value);
     }
-
     public String getLockTimeout() {
-        return attr("lockTimeout");
+        return value(Attributes.LOCK_TIMEOUT);
     }
 
-    /**
-     * Non-sticky: how many requests of this Tomcat may wait for one session's lock at once (default
-     * {@value ManagerConfig#DEFAULT_MAX_LOCK_WAITERS}); further requests for the session are answered 503 at once,
-     * so one client flooding its session cannot occupy the request threads other users need. {@code 0}: no bound.
-     */
+    /** Sets {@code maxLockWaiters}, declared in {@link Attributes#MAX_LOCK_WAITERS}. */
     public void setMaxLockWaiters(String value) {
-        attr("maxLockWaiters", value);
+        put(Attributes.MAX_LOCK_WAITERS, value);
     }
-
     public String getMaxLockWaiters() {
-        return attr("maxLockWaiters");
+        return value(Attributes.MAX_LOCK_WAITERS);
     }
 
-    /** {@code fail} (default: HTTP 503) or {@code proceed} (unlocked) when a lock does not come in time. */
+    /** Sets {@code onLockTimeout}, declared in {@link Attributes#ON_LOCK_TIMEOUT}. */
     public void setOnLockTimeout(String value) {
-        attr("onLockTimeout", value);
+        put(Attributes.ON_LOCK_TIMEOUT, value);
     }
-
     public String getOnLockTimeout() {
-        return attr("onLockTimeout");
+        return value(Attributes.ON_LOCK_TIMEOUT);
     }
 
-    /** Non-sticky: {@code fail} (default: HTTP 503) or {@code fresh} when no store node answers. */
+    /** Sets {@code onStoreUnavailable}, declared in {@link Attributes#ON_STORE_UNAVAILABLE}. */
     public void setOnStoreUnavailable(String value) {
-        attr("onStoreUnavailable", value);
+        put(Attributes.ON_STORE_UNAVAILABLE, value);
     }
-
     public String getOnStoreUnavailable() {
-        return attr("onStoreUnavailable");
+        return value(Attributes.ON_STORE_UNAVAILABLE);
     }
 
-    /** Milliseconds one store operation may take (default 1000). */
+    /** Sets {@code operationTimeout}, declared in {@link Attributes#OPERATION_TIMEOUT}. */
     public void setOperationTimeout(String value) {
-        attr("operationTimeout", value);
+        put(Attributes.OPERATION_TIMEOUT, value);
     }
-
     public String getOperationTimeout() {
-        return attr("operationTimeout");
+        return value(Attributes.OPERATION_TIMEOUT);
     }
 
-    /** Regular expression; requests whose URI (with context path, without query) matches never load or store. */
+    /** Sets {@code requestUriIgnorePattern}, declared in {@link Attributes#REQUEST_URI_IGNORE_PATTERN}. */
     public void setRequestUriIgnorePattern(String value) {
-        attr("requestUriIgnorePattern", value);
+        put(Attributes.REQUEST_URI_IGNORE_PATTERN, value);
     }
-
     public String getRequestUriIgnorePattern() {
-        return attr("requestUriIgnorePattern");
+        return value(Attributes.REQUEST_URI_IGNORE_PATTERN);
     }
 
-    /** Sticky: back up in the background ({@code true}, default) or before the response ({@code false}). */
+    /** Sets {@code sessionBackupAsync}, declared in {@link Attributes#SESSION_BACKUP_ASYNC}. */
     public void setSessionBackupAsync(String value) {
-        attr("sessionBackupAsync", value);
+        put(Attributes.SESSION_BACKUP_ASYNC, value);
     }
-
     public String getSessionBackupAsync() {
-        return attr("sessionBackupAsync");
+        return value(Attributes.SESSION_BACKUP_ASYNC);
     }
 
-    /** Sticky, synchronous backups: milliseconds a request waits for its backup (default 100). */
+    /** Sets {@code sessionBackupTimeout}, declared in {@link Attributes#SESSION_BACKUP_TIMEOUT}. */
     public void setSessionBackupTimeout(String value) {
-        attr("sessionBackupTimeout", value);
+        put(Attributes.SESSION_BACKUP_TIMEOUT, value);
     }
-
     public String getSessionBackupTimeout() {
-        return attr("sessionBackupTimeout");
+        return value(Attributes.SESSION_BACKUP_TIMEOUT);
     }
 
-    /**
-     * Sticky: minimum milliseconds between the starts of two backups of one session. Default 0: a backup starts as
-     * soon as the request that changed the session ends. A value above 0 trades durability for throughput: changes
-     * within the interval are written together, and a Tomcat that dies loses up to an interval of them.
-     */
+    /** Sets {@code sessionBackupInterval}, declared in {@link Attributes#SESSION_BACKUP_INTERVAL}. */
     public void setSessionBackupInterval(String value) {
-        attr("sessionBackupInterval", value);
+        put(Attributes.SESSION_BACKUP_INTERVAL, value);
     }
-
     public String getSessionBackupInterval() {
-        return attr("sessionBackupInterval");
+        return value(Attributes.SESSION_BACKUP_INTERVAL);
     }
 
-    /** Sticky: threads serializing and writing backups (default: number of cores). */
+    /** Sets {@code backupThreadCount}, declared in {@link Attributes#BACKUP_THREAD_COUNT}. */
     public void setBackupThreadCount(String value) {
-        attr("backupThreadCount", value);
+        put(Attributes.BACKUP_THREAD_COUNT, value);
     }
-
     public String getBackupThreadCount() {
-        return attr("backupThreadCount");
+        return value(Attributes.BACKUP_THREAD_COUNT);
     }
 
-    /** Regular expression; only attributes whose name matches are stored. */
+    /** Sets {@code sessionAttributeFilter}, declared in {@link Attributes#SESSION_ATTRIBUTE_FILTER}. */
     public void setSessionAttributeFilter(String value) {
-        attr("sessionAttributeFilter", value);
+        put(Attributes.SESSION_ATTRIBUTE_FILTER, value);
     }
-
     public String getSessionAttributeFilter() {
-        return attr("sessionAttributeFilter");
+        return value(Attributes.SESSION_ATTRIBUTE_FILTER);
     }
 
-    /**
-     * MSM's key prefix tokens: {@code static:x}, {@code host}, {@code host.hash}, {@code context}, ... Default
-     * {@code host.hash,context.hash,webappVersion}: one namespace per application. The same explicit value in two
-     * applications makes them share sessions.
-     */
+    /** Sets {@code storageKeyPrefix}, declared in {@link Attributes#STORAGE_KEY_PREFIX}. */
     public void setStorageKeyPrefix(String value) {
-        attr("storageKeyPrefix", value);
+        put(Attributes.STORAGE_KEY_PREFIX, value);
     }
-
     public String getStorageKeyPrefix() {
-        return attr("storageKeyPrefix");
+        return value(Attributes.STORAGE_KEY_PREFIX);
     }
 
-    /** {@code java} (default) or {@code kryo}. */
+    /** Sets {@code serializer}, declared in {@link Attributes#SERIALIZER}. */
     public void setSerializer(String value) {
-        attr("serializer", value);
+        put(Attributes.SERIALIZER, value);
     }
-
     public String getSerializer() {
-        return attr("serializer");
+        return value(Attributes.SERIALIZER);
     }
 
-    /** MSM's way to choose the serializer; mapped to {@code serializer}. */
+    /** Sets {@code transcoderFactoryClass}, declared in {@link Attributes#TRANSCODER_FACTORY_CLASS}. */
     public void setTranscoderFactoryClass(String value) {
-        attr("transcoderFactoryClass", value);
+        put(Attributes.TRANSCODER_FACTORY_CLASS, value);
     }
-
     public String getTranscoderFactoryClass() {
-        return attr("transcoderFactoryClass");
+        return value(Attributes.TRANSCODER_FACTORY_CLASS);
     }
 
-    /** {@code false}: sessions stay in this Tomcat's memory only (like Tomcat's own manager). Default {@code true}. */
+    /** Sets {@code enabled}, declared in {@link Attributes#ENABLED}. */
     public void setEnabled(String value) {
-        String previous = attr("enabled");
-        attr("enabled", value);
-        reconfigure("enabled", previous);
+        update(Attributes.ENABLED.name(), value);
     }
-
     public String getEnabled() {
-        return attr("enabled");
+        return value(Attributes.ENABLED);
     }
 
-    /** Serialized sessions of at least this many bytes are stored compressed (deflate); 0 (default) never. */
+    /** Sets {@code compressionThreshold}, declared in {@link Attributes#COMPRESSION_THRESHOLD}. */
     public void setCompressionThreshold(String value) {
-        attr("compressionThreshold", value);
+        put(Attributes.COMPRESSION_THRESHOLD, value);
     }
-
     public String getCompressionThreshold() {
-        return attr("compressionThreshold");
+        return value(Attributes.COMPRESSION_THRESHOLD);
     }
 
-    /**
-     * AES keys for authenticated encryption of stored sessions: {@code id:base64key, ...}, newest first (it
-     * encrypts; all decrypt). Not readable back over JMX.
-     */
+    /** Sets {@code encryptionKeys}, declared in {@link Attributes#ENCRYPTION_KEYS}. Not readable back over JMX. */
     public void setEncryptionKeys(String value) {
-        attr("encryptionKeys", value);
+        put(Attributes.ENCRYPTION_KEYS, value);
     }
 
-    /** A file with one {@code id:base64key} per line, newest first; instead of {@code encryptionKeys}. */
+    /** Sets {@code encryptionKeyFile}, declared in {@link Attributes#ENCRYPTION_KEY_FILE}. */
     public void setEncryptionKeyFile(String value) {
-        attr("encryptionKeyFile", value);
+        put(Attributes.ENCRYPTION_KEY_FILE, value);
     }
-
     public String getEncryptionKeyFile() {
-        return attr("encryptionKeyFile");
+        return value(Attributes.ENCRYPTION_KEY_FILE);
     }
 
-    /**
-     * HMAC keys that sign stored sessions without encrypting them: {@code id:base64key, ...} (16 to 64 bytes each),
-     * newest first (it signs; all verify). A value whose signature does not verify is refused, so a store writer
-     * without the key cannot forge a session. Not needed with {@code encryptionKeys}. Not readable back over JMX.
-     */
+    /** Sets {@code integrityKeys}, declared in {@link Attributes#INTEGRITY_KEYS}. Not readable back over JMX. */
     public void setIntegrityKeys(String value) {
-        attr("integrityKeys", value);
+        put(Attributes.INTEGRITY_KEYS, value);
     }
 
-    /** A file with one {@code id:base64key} per line, newest first; instead of {@code integrityKeys}. */
+    /** Sets {@code integrityKeyFile}, declared in {@link Attributes#INTEGRITY_KEY_FILE}. */
     public void setIntegrityKeyFile(String value) {
-        attr("integrityKeyFile", value);
+        put(Attributes.INTEGRITY_KEY_FILE, value);
     }
-
     public String getIntegrityKeyFile() {
-        return attr("integrityKeyFile");
+        return value(Attributes.INTEGRITY_KEY_FILE);
     }
 
-    /**
-     * Base64 secret (16 to 64 bytes) of the keyed hash that hides session ids in store keys. Never rotated with the
-     * encryption or integrity keys; changing it changes every store key (users log in again). Not readable back over
-     * JMX.
-     */
+    /** Sets {@code storageKeySecret}, declared in {@link Attributes#STORAGE_KEY_SECRET}. Not readable back over JMX. */
     public void setStorageKeySecret(String value) {
-        attr("storageKeySecret", value);
+        put(Attributes.STORAGE_KEY_SECRET, value);
     }
 
-    /** Largest serialized session stored, in bytes (default: the store's limit, 1 MiB for memcached). */
+    /** Sets {@code maxSessionBytes}, declared in {@link Attributes#MAX_SESSION_BYTES}. */
     public void setMaxSessionBytes(String value) {
-        attr("maxSessionBytes", value);
+        put(Attributes.MAX_SESSION_BYTES, value);
     }
-
     public String getMaxSessionBytes() {
-        return attr("maxSessionBytes");
+        return value(Attributes.MAX_SESSION_BYTES);
     }
 
-    /** Session timeout in seconds overriding the context's {@code session-timeout}; &lt;= 0 never expires. */
+    /** Sets {@code maxInactiveInterval}, declared in {@link Attributes#MAX_INACTIVE_INTERVAL}. */
     public void setMaxInactiveInterval(String value) {
-        attr("maxInactiveInterval", value);
+        put(Attributes.MAX_INACTIVE_INTERVAL, value);
     }
-
     public String getMaxInactiveInterval() {
-        return attr("maxInactiveInterval");
+        return value(Attributes.MAX_INACTIVE_INTERVAL);
     }
 
-    // Store- and serializer-specific attributes: kept as setProperty keeps them and handed to the store or
-    // serializer at start, so that Java configuration (Spring Boot) needs no setProperty.
+    // ==================================================================== store and serializer attributes
 
-    /**
-     * Class name patterns the serializer may instantiate when it reads a session, besides JDK types and the classes
-     * Tomcat, Spring Security and Spring MVC keep in sessions: {@code com.shop.Cart} (and its nested classes), {@code
-     * com.shop.*} (a package), {@code com.shop.**} (a package tree), separated by commas or spaces. Default none.
-     * Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read, fails the
-     * start.
-     */
-    public void setAllowedClasses(String value) {
-        setProperty("allowedClasses", value);
+    /** Sets {@code memcachedNodes} of the memcached store, read by Redis and Couchbase too (declared by them). */
+    public void setMemcachedNodes(String value) {
+        setProperty("memcachedNodes", value);
+    }
+    public String getMemcachedNodes() {
+        return getProperty("memcachedNodes");
     }
 
-    /** @return the value of {@link #setAllowedClasses} as set, or {@code null} */
-    public String getAllowedClasses() {
-        return getProperty("allowedClasses");
+    /** Sets {@code failoverNodes} of the memcached store (declared by its provider). */
+    public void setFailoverNodes(String value) {
+        setProperty("failoverNodes", value);
+    }
+    public String getFailoverNodes() {
+        return getProperty("failoverNodes");
     }
 
-    /**
-     * The deepest object nesting the serializer reads back, 1 to 10000 (default 100). Parsed when the context starts;
-     * an invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
-    public void setSerializationMaxDepth(String value) {
-        setProperty("serializationMaxDepth", value);
+    /** Sets {@code memcachedProtocol} of the memcached store (declared by its provider). */
+    public void setMemcachedProtocol(String value) {
+        setProperty("memcachedProtocol", value);
+    }
+    public String getMemcachedProtocol() {
+        return getProperty("memcachedProtocol");
     }
 
-    /** @return the value of {@link #setSerializationMaxDepth} as set, or {@code null} */
-    public String getSerializationMaxDepth() {
-        return getProperty("serializationMaxDepth");
-    }
-
-    /**
-     * {@code kryo}: {@code true} copies collections before writing them (default {@code false}). Parsed when the
-     * context starts; an invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
-    public void setCopyCollectionsForSerialization(String value) {
-        setProperty("copyCollectionsForSerialization", value);
-    }
-
-    /** @return the value of {@link #setCopyCollectionsForSerialization} as set, or {@code null} */
-    public String getCopyCollectionsForSerialization() {
-        return getProperty("copyCollectionsForSerialization");
-    }
-
-    /**
-     * {@code kryo}: {@code true} (default) writes application classes' fields by name, so that a class that gained or
-     * lost fields reads sessions its previous version wrote (rolling deploys); {@code false} is smaller and faster.
-     * Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read, fails
-     * the start.
-     */
-    public void setKryoCompatibleFields(String value) {
-        setProperty("kryoCompatibleFields", value);
-    }
-
-    /** @return the value of {@link #setKryoCompatibleFields} as set, or {@code null} */
-    public String getKryoCompatibleFields() {
-        return getProperty("kryoCompatibleFields");
-    }
-
-    /**
-     * Memcached: the item size limit ({@code -I}) in bytes (default 1048576). Parsed when the context starts; an
-     * invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code memcachedItemSizeMax} of the memcached store (declared by its provider). */
     public void setMemcachedItemSizeMax(String value) {
         setProperty("memcachedItemSizeMax", value);
     }
-
-    /** @return the value of {@link #setMemcachedItemSizeMax} as set, or {@code null} */
     public String getMemcachedItemSizeMax() {
         return getProperty("memcachedItemSizeMax");
     }
 
-    /**
-     * Redis: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...}; several (comma-separated) for a
-     * cluster. Parsed when the context starts; an invalid value, or one the chosen store or serializer does not read,
-     * fails the start.
-     */
+    /** Sets {@code username} of the memcached, Redis and Couchbase stores (declared by them). */
+    public void setUsername(String value) {
+        setProperty("username", value);
+    }
+    public String getUsername() {
+        return getProperty("username");
+    }
+
+    /** Sets {@code password} of the memcached, Redis and Couchbase stores (declared by them); write-only. */
+    public void setPassword(String value) {
+        setProperty("password", value);
+    }
+
+    /** Sets {@code redisUrl} of the Redis store (declared by its provider). */
     public void setRedisUrl(String value) {
         setProperty("redisUrl", value);
     }
-
-    /** @return the value of {@link #setRedisUrl} as set, or {@code null} */
     public String getRedisUrl() {
         return getProperty("redisUrl");
     }
 
-    /**
-     * Redis: {@code true} for Redis Cluster (default {@code false}). Parsed when the context starts; an invalid value,
-     * or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code redisCluster} of the Redis store (declared by its provider). */
     public void setRedisCluster(String value) {
         setProperty("redisCluster", value);
     }
-
-    /** @return the value of {@link #setRedisCluster} as set, or {@code null} */
     public String getRedisCluster() {
         return getProperty("redisCluster");
     }
 
-    /**
-     * Redis: the Sentinel master name (default none). Parsed when the context starts; an invalid value, or one the
-     * chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code redisSentinelMaster} of the Redis store (declared by its provider). */
     public void setRedisSentinelMaster(String value) {
         setProperty("redisSentinelMaster", value);
     }
-
-    /** @return the value of {@link #setRedisSentinelMaster} as set, or {@code null} */
     public String getRedisSentinelMaster() {
         return getProperty("redisSentinelMaster");
     }
 
-    /**
-     * Redis: the largest value written, in bytes (default 4194304). Parsed when the context starts; an invalid value,
-     * or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code redisMaxValueBytes} of the Redis store (declared by its provider). */
     public void setRedisMaxValueBytes(String value) {
         setProperty("redisMaxValueBytes", value);
     }
-
-    /** @return the value of {@link #setRedisMaxValueBytes} as set, or {@code null} */
     public String getRedisMaxValueBytes() {
         return getProperty("redisMaxValueBytes");
     }
 
-    /**
-     * Redis: how many replicas must acknowledge each write ({@code WAIT}) before it completes, 0 to 16 (default 0:
-     * replication stays asynchronous). Parsed when the context starts; an invalid value, or one the chosen store or
-     * serializer does not read, fails the start.
-     */
+    /** Sets {@code redisWaitReplicas} of the Redis store (declared by its provider). */
     public void setRedisWaitReplicas(String value) {
         setProperty("redisWaitReplicas", value);
     }
-
-    /** @return the value of {@link #setRedisWaitReplicas} as set, or {@code null} */
     public String getRedisWaitReplicas() {
         return getProperty("redisWaitReplicas");
     }
 
-    /**
-     * Couchbase: {@code couchbase://host1,host2}. Parsed when the context starts; an invalid value, or one the chosen
-     * store or serializer does not read, fails the start.
-     */
+    /** Sets {@code couchbaseConnectionString} of the Couchbase store (declared by its provider). */
     public void setCouchbaseConnectionString(String value) {
         setProperty("couchbaseConnectionString", value);
     }
-
-    /** @return the value of {@link #setCouchbaseConnectionString} as set, or {@code null} */
     public String getCouchbaseConnectionString() {
         return getProperty("couchbaseConnectionString");
     }
 
-    /**
-     * Couchbase: the bucket. Parsed when the context starts; an invalid value, or one the chosen store or serializer
-     * does not read, fails the start.
-     */
+    /** Sets {@code couchbaseBucket} of the Couchbase store (declared by its provider). */
     public void setCouchbaseBucket(String value) {
         setProperty("couchbaseBucket", value);
     }
-
-    /** @return the value of {@link #setCouchbaseBucket} as set, or {@code null} */
     public String getCouchbaseBucket() {
         return getProperty("couchbaseBucket");
     }
 
-    /**
-     * Couchbase: the scope (default {@code _default}). Parsed when the context starts; an invalid value, or one the
-     * chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code couchbaseScope} of the Couchbase store (declared by its provider). */
     public void setCouchbaseScope(String value) {
         setProperty("couchbaseScope", value);
     }
-
-    /** @return the value of {@link #setCouchbaseScope} as set, or {@code null} */
     public String getCouchbaseScope() {
         return getProperty("couchbaseScope");
     }
 
-    /**
-     * Couchbase: the collection (default {@code _default}). Parsed when the context starts; an invalid value, or one
-     * the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code couchbaseCollection} of the Couchbase store (declared by its provider). */
     public void setCouchbaseCollection(String value) {
         setProperty("couchbaseCollection", value);
     }
-
-    /** @return the value of {@link #setCouchbaseCollection} as set, or {@code null} */
     public String getCouchbaseCollection() {
         return getProperty("couchbaseCollection");
     }
 
-    /**
-     * Couchbase: milliseconds the start waits for the bucket (default 10000). Parsed when the context starts; an
-     * invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code couchbaseConnectTimeout} of the Couchbase store (declared by its provider). */
     public void setCouchbaseConnectTimeout(String value) {
         setProperty("couchbaseConnectTimeout", value);
     }
-
-    /** @return the value of {@link #setCouchbaseConnectTimeout} as set, or {@code null} */
     public String getCouchbaseConnectTimeout() {
         return getProperty("couchbaseConnectTimeout");
     }
 
-    /**
-     * Couchbase: the largest value written, in bytes (default 20 MiB - 1 KiB). Parsed when the context starts; an
-     * invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code couchbaseMaxValueBytes} of the Couchbase store (declared by its provider). */
     public void setCouchbaseMaxValueBytes(String value) {
         setProperty("couchbaseMaxValueBytes", value);
     }
-
-    /** @return the value of {@link #setCouchbaseMaxValueBytes} as set, or {@code null} */
     public String getCouchbaseMaxValueBytes() {
         return getProperty("couchbaseMaxValueBytes");
     }
 
-    /**
-     * {@code memory} store: stores with the same name share data within a JVM (default {@code default}). Parsed when
-     * the context starts; an invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code memoryName} of the memory store (declared by its provider). */
     public void setMemoryName(String value) {
         setProperty("memoryName", value);
     }
-
-    /** @return the value of {@link #setMemoryName} as set, or {@code null} */
     public String getMemoryName() {
         return getProperty("memoryName");
     }
 
-    /**
-     * {@code memory} store: explicit node ids, e.g. {@code n1 n2} (default none). Parsed when the context starts; an
-     * invalid value, or one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code memoryNodes} of the memory store (declared by its provider). */
     public void setMemoryNodes(String value) {
         setProperty("memoryNodes", value);
     }
-
-    /** @return the value of {@link #setMemoryNodes} as set, or {@code null} */
     public String getMemoryNodes() {
         return getProperty("memoryNodes");
     }
 
-    /**
-     * {@code memory} store: the largest value written, in bytes. Parsed when the context starts; an invalid value, or
-     * one the chosen store or serializer does not read, fails the start.
-     */
+    /** Sets {@code memoryMaxValueBytes} of the memory store (declared by its provider). */
     public void setMemoryMaxValueBytes(String value) {
         setProperty("memoryMaxValueBytes", value);
     }
-
-    /** @return the value of {@link #setMemoryMaxValueBytes} as set, or {@code null} */
     public String getMemoryMaxValueBytes() {
         return getProperty("memoryMaxValueBytes");
+    }
+
+    /** Sets {@code allowedClasses} of the serializers (declared by its provider). */
+    public void setAllowedClasses(String value) {
+        setProperty("allowedClasses", value);
+    }
+    public String getAllowedClasses() {
+        return getProperty("allowedClasses");
+    }
+
+    /** Sets {@code serializationMaxDepth} of the serializers (declared by its provider). */
+    public void setSerializationMaxDepth(String value) {
+        setProperty("serializationMaxDepth", value);
+    }
+    public String getSerializationMaxDepth() {
+        return getProperty("serializationMaxDepth");
+    }
+
+    /** Sets {@code copyCollectionsForSerialization} of the kryo serializer (declared by its provider). */
+    public void setCopyCollectionsForSerialization(String value) {
+        setProperty("copyCollectionsForSerialization", value);
+    }
+    public String getCopyCollectionsForSerialization() {
+        return getProperty("copyCollectionsForSerialization");
+    }
+
+    /** Sets {@code kryoCompatibleFields} of the kryo serializer (declared by its provider). */
+    public void setKryoCompatibleFields(String value) {
+        setProperty("kryoCompatibleFields", value);
+    }
+    public String getKryoCompatibleFields() {
+        return getProperty("kryoCompatibleFields");
     }
 }

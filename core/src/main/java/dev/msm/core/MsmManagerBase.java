@@ -22,6 +22,8 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.InvalidAttributeException;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.SessionIdFormat;
 
 /**
  * msm's Tomcat session manager: sessions kept in memcached (or another store) so that any Tomcat can serve any user
@@ -128,7 +130,7 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
      *                                  configuration stays)
      */
     @Override
-    void reconfigure(String attribute, String previous) {
+    void reconfigure(String attribute) {
         if (getState() != LifecycleState.STARTED || startedContext == null) {
             return;
         }
@@ -144,9 +146,6 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
             try {
                 fresh = buildLayer(retired, false);
             } catch (RuntimeException e) {
-                if (!extraAttributes().containsKey(attribute)) {
-                    attr(attribute, previous);
-                }
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             if (old != null && fresh != null) {
@@ -156,8 +155,10 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
             if (old != null) {
                 retire(old);
             }
-            String now = extraAttributes().containsKey(attribute) ? extraAttributes().get(attribute) : attr(attribute);
-            contextLog().info("msm reconfigured at runtime: [" + attribute + "] is now [" + now + "]");
+            String lower = attribute.toLowerCase(java.util.Locale.ROOT);
+            boolean secret = lower.contains("password") || lower.contains("secret") || lower.contains("key");
+            contextLog().info("msm reconfigured at runtime: [" + attribute + "] is now ["
+                    + (secret ? "***" : attr(attribute)) + "]");
         } finally {
             reconfiguring.unlock();
         }

@@ -10,6 +10,10 @@ import java.util.Set;
 import org.apache.catalina.Manager;
 import org.apache.catalina.session.StandardSession;
 
+import dev.msm.core.codec.Immutables;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
+
 /**
  * A Tomcat session that knows whether it changed since it was last stored: attributes set or removed, authentication
  * state changed, or a value that could be mutated in place (anything but a known immutable type) handed out.

@@ -11,6 +11,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.StoreException;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Non-sticky mode's repair after a store node came back (maybe empty after a restart): re-reads the node's epoch

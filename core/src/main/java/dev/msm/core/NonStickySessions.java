@@ -10,6 +10,7 @@ import org.apache.catalina.Session;
 import org.apache.catalina.connector.Request;
 
 import dev.msm.api.StoreException;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Non-sticky mode: the store holds the session; a Tomcat holds it in memory only while requests use it.

@@ -1,8 +1,10 @@
 package dev.msm.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.msm.api.InvalidAttributeException;
@@ -42,40 +44,31 @@ final class Plugins {
     }
 
     /**
-     * Splits the attributes the user set between store and serializer; fails on one that nobody reads.
+     * Splits the attributes the user set between store and serializer; fails on one that nobody reads. The manager's
+     * own attributes ({@link Attributes}) are skipped; an MSM attribute msm does not need gets a warning.
      *
-     * @param managerAttributes the manager's own attributes (MSM names), as set
-     * @param extra             attributes set through {@code setProperty}
+     * @param attributes every attribute set, as written
+     * @param loader     finds the other stores, to tell an attribute of another store from an unknown one
      */
-    static void split(Map<String, String> managerAttributes, Map<String, String> extra, SessionStoreProvider store,
-            SerializerProvider serializer, Map<String, String> storeAttrs, Map<String, String> serializerAttrs,
-            java.util.List<String> warnings) {
-        for (String name : ManagerConfig.STORE_ATTRIBUTES) {
-            String value = managerAttributes.get(name);
-            if (value == null) {
+    static void split(Map<String, String> attributes, SessionStoreProvider store, SerializerProvider serializer,
+            ClassLoader loader, Map<String, String> storeAttrs, Map<String, String> serializerAttrs,
+            List<String> warnings) {
+        for (Map.Entry<String, String> e : new TreeMap<>(attributes).entrySet()) {
+            String name = e.getKey();
+            if (e.getValue() == null || Attributes.BY_NAME.containsKey(name)) {
                 continue;
             }
-            if (!store.attributeNames().contains(name)) {
-                throw new InvalidAttributeException(name, "Attribute [" + name + "] is not used by store ["
-                        + store.name() + "]; it reads " + new TreeSet<>(store.attributeNames()));
-            }
-            storeAttrs.put(name, value);
-        }
-        Map<String, String> copy;
-        synchronized (extra) {
-            copy = Map.copyOf(extra);
-        }
-        for (Map.Entry<String, String> e : copy.entrySet()) {
-            String name = e.getKey();
             if (store.attributeNames().contains(name)) {
                 storeAttrs.put(name, e.getValue());
             } else if (serializer.attributeNames().contains(name)) {
                 serializerAttrs.put(name, e.getValue());
             } else if (TomcatAttributes.MSM_ONLY.containsKey(name)) {
                 warnings.add("Attribute [" + name + "] of MSM is ignored: " + TomcatAttributes.MSM_ONLY.get(name));
+            } else if (readByAnotherStore(name, loader)) {
+                throw new InvalidAttributeException(name, "Attribute [" + name + "] is not used by store ["
+                        + store.name() + "]; it reads " + new TreeSet<>(store.attributeNames()));
             } else if (!name.equals(TomcatAttributes.CLASS_NAME)) {
-                Set<String> known = new TreeSet<>(ManagerConfig.MANAGER_ATTRIBUTES);
-                known.addAll(ManagerConfig.STORE_ATTRIBUTES);
+                Set<String> known = new TreeSet<>(Attributes.BY_NAME.keySet());
                 known.addAll(store.attributeNames());
                 known.addAll(serializer.attributeNames());
                 throw new InvalidAttributeException(name, "Unknown attribute [" + name + "] for store ["
@@ -83,5 +76,14 @@ final class Plugins {
                         + known);
             }
         }
+    }
+
+    private static boolean readByAnotherStore(String name, ClassLoader loader) {
+        for (SessionStoreProvider p : ServiceLoader.load(SessionStoreProvider.class, loader)) {
+            if (p.attributeNames().contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -5,6 +5,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
 import dev.msm.core.serial.ClassAllowList;
 
 /**

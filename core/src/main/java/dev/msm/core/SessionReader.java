@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Non-sticky mode's one way to read a session from the store, locked or not: where to read (the session's node, or

@@ -20,6 +20,11 @@ import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
+import dev.msm.core.codec.ConfigurationMismatchException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.NodeSelector;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.StorageKeys;
 
 /**
  * Where a session's stored copies are and how they are read and written: the primary copy on the node named in the

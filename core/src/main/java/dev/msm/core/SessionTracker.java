@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Non-sticky mode's memory of the sessions this Tomcat served: when each was last used and when this Tomcat last

@@ -9,6 +9,8 @@ import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.StoreException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Non-sticky mode's one way to write a session: serialize (again, if the application changed it meanwhile), skip

@@ -18,6 +18,8 @@ import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.StoreException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Sticky mode's backups: after a request that may have changed its session, the session is serialized and, if its

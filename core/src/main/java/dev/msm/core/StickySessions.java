@@ -11,6 +11,8 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.StoreException;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
 
 /**
  * Sticky mode: sessions live in this Tomcat's memory and are backed up to the store after requests that changed

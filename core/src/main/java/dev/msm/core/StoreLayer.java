@@ -17,6 +17,10 @@ import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
 import dev.msm.api.StoreNode;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.NodeSelector;
+import dev.msm.core.keys.SessionIdFormat;
+import dev.msm.core.keys.StorageKeys;
 
 /**
  * Everything a manager builds from its store attributes, replaced as a whole by a runtime reconfiguration: the
@@ -74,8 +78,7 @@ final class StoreLayer {
         Map<String, String> storeAttrs = new LinkedHashMap<>();
         Map<String, String> serializerAttrs = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
-        Plugins.split(raw, manager.extraAttributes(), storeProvider, serializerProvider, storeAttrs, serializerAttrs,
-                warnings);
+        Plugins.split(raw, storeProvider, serializerProvider, msmLoader, storeAttrs, serializerAttrs, warnings);
         if (logDetails) {
             for (String w : warnings) {
                 log.warn(w + " (context [" + name + "])");

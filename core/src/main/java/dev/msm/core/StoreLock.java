@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
+import dev.msm.core.keys.SessionId;
+
 /**
  * One store lock of one session: a key added atomically with a token only this holder knows. {@link #close()} is the
  * one place a lock is released, at most once, and only if it was obtained; everything else (hand-over between

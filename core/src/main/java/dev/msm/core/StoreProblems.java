@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.juli.logging.Log;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.codec.SessionCodec;
 
 /**
  * Reports what goes wrong with storing sessions, once per cause: a store that fails (WARN once until it works again,

@@ -11,6 +11,11 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.Settings;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.NodeSelector;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.SessionIdFormat;
+import dev.msm.core.keys.StorageKeys;
 import dev.msm.core.memory.MemoryStores;
 
 /**

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 
 class ManagerConfigTest {
@@ -121,5 +123,21 @@ class ManagerConfigTest {
         assertTrue(error(Map.of("encryptionKeys", "a:" + k1 + ",a:" + k2)).contains("encryptionKeys"));
         assertTrue(error(Map.of("encryptionKeys", "a:" + Base64.getEncoder().encodeToString(new byte[15])))
                 .contains("16, 24 or 32 bytes"));
+    }
+
+    @Test
+    void everyCheckedAttribute_BadValue_MessageNamesItAndItsDeclaredAcceptedValues_Issue13() {
+        for (Attribute a : List.of(Attributes.STICKY, Attributes.ENABLED, Attributes.LOCKING_MODE,
+                Attributes.LOCK_EXPIRATION, Attributes.LOCK_TIMEOUT, Attributes.ON_LOCK_TIMEOUT,
+                Attributes.MAX_LOCK_WAITERS, Attributes.ON_STORE_UNAVAILABLE, Attributes.OPERATION_TIMEOUT,
+                Attributes.SESSION_BACKUP_ASYNC, Attributes.SESSION_BACKUP_TIMEOUT, Attributes.SESSION_BACKUP_INTERVAL,
+                Attributes.BACKUP_THREAD_COUNT, Attributes.MAX_INACTIVE_INTERVAL, Attributes.COMPRESSION_THRESHOLD,
+                Attributes.MAX_SESSION_BYTES)) {
+            assertEquals(a.invalid("x").getMessage(), error(Map.of(a.name(), "x")), a.name());
+            assertTrue(a.invalid("x").getMessage().startsWith("Invalid value [x] for attribute [" + a.name()
+                    + "]; accepted "), a.name());
+        }
+        assertEquals(Attributes.STORAGE_KEY_SECRET.invalid("***").getMessage(),
+                error(Map.of("storageKeySecret", "x")), "the secret is not echoed");
     }
 }

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.StorageKeys;
+
 /**
  * The manager's behaviour end to end, on embedded Tomcats of the version under test and a store with two nodes:
  * sticky and non-sticky mode, failover of Tomcats and store nodes, locking, expiry, bad input. Each Tomcat version

@@ -63,27 +63,22 @@ class ReadmeExamplesTest {
         assertTrue(examples.size() >= 5, "the README lost its examples: " + examples.size());
         for (Map<String, String> example : examples) {
             assertEquals("dev.msm.tomcat.MsmManager", example.get("className"), example.toString());
-            Map<String, String> manager = new LinkedHashMap<>();
-            Map<String, String> extra = new LinkedHashMap<>();
+            Map<String, String> attributes = new LinkedHashMap<>();
             example.forEach((k, v) -> {
                 if (!k.equals("className")) {
                     assertTrue(hasSetter(k), "no setter for [" + k + "]");
-                    (isManagerOrStoreAttribute(k) ? manager : extra).put(k, v);
+                    attributes.put(k, v);
                 }
             });
-            ManagerConfig config = ManagerConfig.parse(manager);
+            ManagerConfig config = ManagerConfig.parse(attributes);
             ClassLoader loader = getClass().getClassLoader();
             SessionStoreProvider store = Plugins.store(config.store(), loader);
             SerializerProvider serializer = Plugins.serializer(config.serializer(), loader);
             List<String> warnings = new ArrayList<>();
-            Plugins.split(manager, extra, store, serializer, new LinkedHashMap<>(), new LinkedHashMap<>(), warnings);
+            Plugins.split(attributes, store, serializer, loader, new LinkedHashMap<>(), new LinkedHashMap<>(),
+                    warnings);
             assertEquals(List.of(), warnings, example.toString());
         }
-    }
-
-    private static boolean isManagerOrStoreAttribute(String attribute) {
-        return ManagerConfig.MANAGER_ATTRIBUTES.contains(attribute)
-                || ManagerConfig.STORE_ATTRIBUTES.contains(attribute);
     }
 
     static boolean hasSetter(String attribute) {

@@ -31,6 +31,9 @@ import org.apache.catalina.util.StandardSessionIdGenerator;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.SessionIdFormat;
+
 /**
  * The README's operations snippets work as the README says: its {@code logging.properties} lines load with
  * {@link LogManager} and turn on FINE for the loggers msm really logs to, and each load-balancer example sends a

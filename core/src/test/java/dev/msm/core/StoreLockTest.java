@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.core.keys.SessionId;
+
 /** The store lock handle: released once and only when obtained, renewed on the clock's schedule. */
 class StoreLockTest {
 

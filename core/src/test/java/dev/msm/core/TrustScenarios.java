@@ -36,6 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import dev.msm.api.SessionStore;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.codec.SessionMac;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.StorageKeys;
 import dev.msm.core.memory.MemoryStoreProvider;
 import dev.msm.core.serial.Serializers;
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
 import dev.msm.api.StoreNode;
@@ -29,8 +30,6 @@ record MemcachedConfig(List<Node> nodes, MemcachedProtocol protocol, String user
     static final String USERNAME = "username";
     static final String PASSWORD = "password";
     static final String ITEM_SIZE_MAX = "memcachedItemSizeMax";
-    /** Every attribute this store reads. */
-    static final Set<String> ATTRIBUTES = Set.of(NODES, FAILOVER_NODES, PROTOCOL, USERNAME, PASSWORD, ITEM_SIZE_MAX);
 
     /** memcached's default {@code -I 1m}. */
     static final int DEFAULT_ITEM_SIZE_MAX = 1024 * 1024;
@@ -58,6 +57,24 @@ record MemcachedConfig(List<Node> nodes, MemcachedProtocol protocol, String user
     static final String NODES_ACCEPTED = "node definitions id:host:port separated by spaces or commas, "
             + "e.g. [n1:10.0.0.1:11211 n2:10.0.0.2:11211] (id: 1 to 32 of A-Z a-z 0-9 _; host: a name or an IPv4 "
             + "address; port: 1 to 65535), or a single host:port";
+
+    static final Attribute ITEM_SIZE_MAX_ATTRIBUTE = Attribute.integer(ITEM_SIZE_MAX, DEFAULT_ITEM_SIZE_MAX,
+            MIN_ITEM_SIZE_MAX, MAX_ITEM_SIZE_MAX, "memcached's item size limit (`-I`) in bytes; larger sessions are "
+                    + "not stored");
+    /** Every attribute this store reads, declared once (the README's memcached table is checked against it). */
+    static final List<Attribute> ATTRIBUTES = List.of(
+            Attribute.text(NODES, "– (required)", NODES_ACCEPTED, "the memcached servers; a single `host:port` gets "
+                    + "the id `n1`"),
+            Attribute.text(FAILOVER_NODES, "none", "ids of nodes in [" + NODES + "], separated by spaces or commas, "
+                    + "not all of them", "nodes that take sessions only when no other node is up (MSM's meaning)"),
+            Attribute.choice(PROTOCOL, "binary", List.of("binary", "text"), "binary does get-and-touch in one "
+                    + "command and releases a lock in one; MSM's default was `text`"),
+            Attribute.text(USERNAME, "none", "a SASL user name, with the binary protocol",
+                    "SASL PLAIN authentication, together with `password`"),
+            Attribute.text(PASSWORD, "none", "the SASL user's password", "never logged"),
+            ITEM_SIZE_MAX_ATTRIBUTE);
+    /** The names of {@link #ATTRIBUTES}. */
+    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     /**
      * One configured memcached server.
@@ -129,8 +146,7 @@ record MemcachedConfig(List<Node> nodes, MemcachedProtocol protocol, String user
             throw new InvalidAttributeException(USERNAME, "Attribute [" + USERNAME + "] is required when ["
                     + PASSWORD + "] is set");
         }
-        int itemSizeMax = settings.getInt(ITEM_SIZE_MAX, DEFAULT_ITEM_SIZE_MAX, MIN_ITEM_SIZE_MAX,
-                MAX_ITEM_SIZE_MAX);
+        int itemSizeMax = settings.get(ITEM_SIZE_MAX_ATTRIBUTE, Integer.class);
         return new MemcachedConfig(nodes, protocol, username, password, itemSizeMax);
     }
 

@@ -1,7 +1,9 @@
 package dev.msm.memcached;
 
+import java.util.List;
 import java.util.Set;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
@@ -71,6 +73,11 @@ public final class MemcachedStoreProvider implements SessionStoreProvider {
      */
     @Override
     public Set<String> attributeNames() {
+        return MemcachedConfig.ATTRIBUTE_NAMES;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
         return MemcachedConfig.ATTRIBUTES;
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import com.couchbase.client.core.util.ConnectionString;
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
 
@@ -60,9 +61,29 @@ record CouchbaseConfig(String connectionString, String connectionStringAttribute
 
     static final String WHAT = "store [couchbase]";
 
-    /** Every attribute this store reads. */
-    static final Set<String> ATTRIBUTES = Set.of(CONNECTION_STRING, MEMCACHED_NODES, BUCKET, SCOPE, COLLECTION,
-            USERNAME, PASSWORD, CONNECT_TIMEOUT, MAX_VALUE_BYTES);
+    static final Attribute CONNECT_TIMEOUT_ATTRIBUTE = Attribute.millis(CONNECT_TIMEOUT,
+            DEFAULT_CONNECT_TIMEOUT_MILLIS, 100, 300_000, "how long the start waits for the bucket (the store "
+                    + "connects later if it is not reachable)");
+    static final Attribute MAX_VALUE_BYTES_ATTRIBUTE = Attribute.integer(MAX_VALUE_BYTES, "20 MiB − 1 KiB", 1024,
+            COUCHBASE_MAX_DOCUMENT_BYTES, "the largest value written to Couchbase, in bytes");
+
+    /** Every attribute this store reads, declared once (the README's Couchbase table is checked against it). */
+    static final List<Attribute> ATTRIBUTES = List.of(
+            Attribute.text(CONNECTION_STRING, "– (required)", ACCEPTED_CONNECTION_STRING, "where Couchbase is"),
+            Attribute.text(MEMCACHED_NODES, "none", "a couchbase://, couchbases:// or http://host:8091/pools address",
+                    "MSM's way to name the Couchbase nodes, instead of `couchbaseConnectionString`"),
+            Attribute.text(BUCKET, "– (required)", ACCEPTED_BUCKET, "the bucket"),
+            Attribute.text(SCOPE, "`_default`", ACCEPTED_COLLECTION, "the scope of the sessions' collection"),
+            Attribute.text(COLLECTION, "`_default`", ACCEPTED_COLLECTION, "the collection the sessions go to; "
+                    + "required when `couchbaseScope` is set"),
+            Attribute.text(USERNAME, "the bucket name", "an RBAC user name", "the user, with the Data Reader and "
+                    + "Data Writer roles on the bucket"),
+            Attribute.text(PASSWORD, "– (required)", "the user's password, taken as written", "never logged"),
+            CONNECT_TIMEOUT_ATTRIBUTE,
+            MAX_VALUE_BYTES_ATTRIBUTE);
+
+    /** The names of {@link #ATTRIBUTES}. */
+    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     /**
      * Parses and checks every attribute without connecting.
@@ -105,10 +126,8 @@ record CouchbaseConfig(String connectionString, String connectionStringAttribute
         // taken as written: a password may start or end with a space
         settings.require(PASSWORD, WHAT + " (Couchbase 5 and later have no anonymous access)");
         String password = settings.attributes().get(PASSWORD);
-        Duration connectTimeout = settings.getMillis(CONNECT_TIMEOUT, Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS),
-                100, 300_000);
-        int maxValueBytes = settings.getInt(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1024,
-                COUCHBASE_MAX_DOCUMENT_BYTES);
+        Duration connectTimeout = settings.get(CONNECT_TIMEOUT_ATTRIBUTE, Duration.class);
+        int maxValueBytes = settings.get(MAX_VALUE_BYTES_ATTRIBUTE, Integer.class, DEFAULT_MAX_VALUE_BYTES);
         return new CouchbaseConfig(connectionString, attribute, bucket, scope, collection, username, password,
                 connectTimeout, maxValueBytes);
     }

@@ -260,6 +260,9 @@ final class CouchbaseSessionStore implements SessionStore {
         return notReady == null ? "no key/value connection to the bucket is up" : reason(notReady);
     }
 
+    // NodeConnectedEvent is deprecated in SDK 3 but still published; EndpointStateChangedEvent alone does not tell
+    // a node that comes back before its endpoints do
+    @SuppressWarnings("deprecation")
     private void onEvent(Event event) {
         if (event instanceof EndpointStateChangedEvent || event instanceof NodeConnectedEvent
                 || event instanceof NodeDisconnectedEvent || event instanceof BucketOpenedEvent) {

@@ -1,7 +1,9 @@
 package dev.msm.couchbase;
 
+import java.util.List;
 import java.util.Set;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
@@ -59,6 +61,11 @@ public final class CouchbaseStoreProvider implements SessionStoreProvider {
 
     @Override
     public Set<String> attributeNames() {
+        return CouchbaseConfig.ATTRIBUTE_NAMES;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
         return CouchbaseConfig.ATTRIBUTES;
     }
 

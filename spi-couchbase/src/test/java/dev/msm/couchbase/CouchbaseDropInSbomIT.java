@@ -15,4 +15,9 @@ class CouchbaseDropInSbomIT {
         DropInJars.assertDescribesWhatItShades(DropInJars.path("msm.dropin.jar"), DropInJars.path("msm.dropin.pom"),
                 DropInJars.expectedShaded());
     }
+
+    @Test
+    void dropInJar_HoldsEachClassOnce_NoneOfTomcatNorOfMsmsOtherJars() throws Exception {
+        DropInJars.assertHoldsEachClassOnceInItsOwnPackages(DropInJars.path("msm.dropin.jar"), "couchbase");
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
 import io.lettuce.core.RedisURI;
@@ -32,7 +33,6 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
         CLUSTER
     }
 
-    /** What {@code redisUrl} accepts, for messages. */
     /** Attribute: Redis URI(s). */
     static final String REDIS_URL = "redisUrl";
 
@@ -72,13 +72,33 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
     /** Upper bound of {@code redisWaitReplicas}. */
     static final int MAX_WAIT_REPLICAS = 16;
 
-    /** Every attribute this store reads. */
-    static final Set<String> ATTRIBUTES = Set.of(REDIS_URL, MEMCACHED_NODES, REDIS_SENTINEL_MASTER, REDIS_CLUSTER,
-            USERNAME, PASSWORD, REDIS_MAX_VALUE_BYTES, REDIS_WAIT_REPLICAS);
-
     static final String ACCEPTED_URL = "a redis:// or rediss:// URI such as redis://[[user:]password@]host[:port]"
             + "[/database], several of them separated by spaces or commas with [redisCluster=true] or "
             + "[redisSentinelMaster], or one redis-sentinel://host1:26379,host2:26379#master URI";
+
+    static final Attribute CLUSTER_ATTRIBUTE = Attribute.bool(REDIS_CLUSTER, false,
+            "Redis Cluster: `redisUrl` lists seed nodes (hash tags keep a session's keys in one slot)");
+    static final Attribute MAX_VALUE_BYTES_ATTRIBUTE = Attribute.integer(REDIS_MAX_VALUE_BYTES,
+            DEFAULT_MAX_VALUE_BYTES, 1024, MAX_MAX_VALUE_BYTES, "the largest value written to Redis, in bytes");
+    static final Attribute WAIT_REPLICAS_ATTRIBUTE = Attribute.integer(REDIS_WAIT_REPLICAS, DEFAULT_WAIT_REPLICAS, 0,
+            MAX_WAIT_REPLICAS, "replicas that must acknowledge each write (`WAIT`, pipelined) before it completes; "
+            + "0: replication stays asynchronous");
+
+    /** Every attribute this store reads, declared once (the README's Redis table is checked against it). */
+    static final List<Attribute> ATTRIBUTES = List.of(
+            Attribute.text(REDIS_URL, "– (required)", ACCEPTED_URL, "where Redis is; `rediss://` uses TLS"),
+            Attribute.text(MEMCACHED_NODES, "none", "a redis:// or rediss:// URI",
+                    "MSM's way to name the Redis server, instead of `redisUrl`"),
+            CLUSTER_ATTRIBUTE,
+            Attribute.text(REDIS_SENTINEL_MASTER, "none", "a Sentinel master name",
+                    "Redis Sentinel: `redisUrl` lists the Sentinels"),
+            Attribute.text(USERNAME, "none", "an ACL user name, with [password]", "the ACL user"),
+            Attribute.text(PASSWORD, "none", "a password", "the password of the ACL user or of Redis; never logged"),
+            MAX_VALUE_BYTES_ATTRIBUTE,
+            WAIT_REPLICAS_ATTRIBUTE);
+
+    /** The names of {@link #ATTRIBUTES}. */
+    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     private static final Set<String> PLAIN_SCHEMES = Set.of("redis", "rediss");
     private static final Set<String> SENTINEL_SCHEMES = Set.of("redis-sentinel", "rediss-sentinel");
@@ -118,7 +138,7 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
         if (url == null) {
             url = settings.require(REDIS_URL, "store [redis]");
         }
-        boolean cluster = settings.getBoolean(REDIS_CLUSTER, false);
+        boolean cluster = settings.get(CLUSTER_ATTRIBUTE, Boolean.class);
         String master = settings.get(REDIS_SENTINEL_MASTER);
         if (cluster && master != null) {
             throw new InvalidAttributeException(REDIS_CLUSTER, "Attributes [" + REDIS_CLUSTER + "] and ["
@@ -129,9 +149,8 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
         if (username != null && password == null) {
             settings.require(PASSWORD, "attribute [" + USERNAME + "] (an ACL user needs a password)");
         }
-        int maxValueBytes = settings.getInt(REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1024,
-                MAX_MAX_VALUE_BYTES);
-        int waitReplicas = settings.getInt(REDIS_WAIT_REPLICAS, DEFAULT_WAIT_REPLICAS, 0, MAX_WAIT_REPLICAS);
+        int maxValueBytes = settings.get(MAX_VALUE_BYTES_ATTRIBUTE, Integer.class);
+        int waitReplicas = settings.get(WAIT_REPLICAS_ATTRIBUTE, Integer.class);
 
         List<RedisURI> parsed = new ArrayList<>();
         boolean sentinelUri = false;

@@ -229,16 +229,11 @@ final class RedisSessionStore implements SessionStore {
         if (config.mode() == RedisConfig.Mode.CLUSTER) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, config.uris());
             ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            // after a master dies, its connection keeps reconnecting: every attempt from the 3rd
-                            // on re-reads the topology (at most one refresh per ADAPTIVE_REFRESH_MIN_INTERVAL), so
-                            // the promoted replica is found about a second after Redis Cluster promoted it; the
-                            // periodic refresh catches what no trigger signals
-                            .enableAllAdaptiveRefreshTriggers()
-                            .refreshTriggersReconnectAttempts(3)
-                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_MIN_INTERVAL)
-                            .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
-                            .build())
+                    // after a master dies, its connection keeps reconnecting: every attempt from the 3rd on
+                    // re-reads the topology (at most one refresh per ADAPTIVE_REFRESH_MIN_INTERVAL), so the promoted
+                    // replica is found about a second after Redis Cluster promoted it; the periodic refresh catches
+                    // what no trigger signals
+                    .topologyRefreshOptions(topologyRefresh())
                     // a node the cluster agreed is down (FAIL) or has no address leaves the topology: its
                     // connection is closed instead of reconnecting for as long as it stays down, and topology
                     // refreshes stop asking it. A node only suspected by one peer (PFAIL) stays: it may be slow,
@@ -952,5 +947,20 @@ final class RedisSessionStore implements SessionStore {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Adaptive refresh on every trigger (MOVED/ASK redirects, reconnects, unknown nodes) plus a periodic refresh.
+     * Lettuce 7 deprecates the trigger methods without offering another way to ask for adaptive refreshes; they
+     * still work and failover needs them (see the comment where they are used).
+     */
+    @SuppressWarnings("deprecation")
+    private static ClusterTopologyRefreshOptions topologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .refreshTriggersReconnectAttempts(3)
+                .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_MIN_INTERVAL)
+                .enablePeriodicRefresh(TOPOLOGY_REFRESH_INTERVAL)
+                .build();
     }
 }

@@ -1,7 +1,9 @@
 package dev.msm.redis;
 
+import java.util.List;
 import java.util.Set;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
@@ -62,6 +64,11 @@ public final class RedisStoreProvider implements SessionStoreProvider {
 
     @Override
     public Set<String> attributeNames() {
+        return RedisConfig.ATTRIBUTE_NAMES;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
         return RedisConfig.ATTRIBUTES;
     }
 

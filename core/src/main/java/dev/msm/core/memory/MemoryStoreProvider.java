@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.Attribute;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
@@ -27,6 +27,8 @@ import dev.msm.api.StoreNode;
  */
 public final class MemoryStoreProvider implements SessionStoreProvider {
 
+    private static final String NODES_ACCEPTED = "node ids of 1 to 32 characters from [A-Za-z0-9_], separated by "
+            + "spaces or commas";
     private static final Map<String, MemoryStore.Space> SPACES = new ConcurrentHashMap<>();
 
     @Override
@@ -34,26 +36,38 @@ public final class MemoryStoreProvider implements SessionStoreProvider {
         return "memory";
     }
 
+    private static final Attribute NAME = Attribute.text("memoryName", "`default`", "a name",
+            "stores with the same name share their data within a JVM");
+    private static final Attribute NODES = Attribute.text("memoryNodes", "none", NODES_ACCEPTED,
+            "explicit nodes, as memcached has them (session ids name the node, backups go to another node)");
+    private static final Attribute MAX_VALUE_BYTES = Attribute.integer("memoryMaxValueBytes", 1024 * 1024, 1024,
+            64 * 1024 * 1024, "the largest value accepted, in bytes");
+    private static final List<Attribute> ATTRIBUTES = List.of(NAME, NODES, MAX_VALUE_BYTES);
+
     @Override
     public Set<String> attributeNames() {
-        return Set.of("memoryName", "memoryNodes", "memoryMaxValueBytes");
+        return Attribute.names(ATTRIBUTES);
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return ATTRIBUTES;
     }
 
     @Override
     public SessionStore create(Settings settings) {
-        String name = settings.get("memoryName") == null ? "default" : settings.get("memoryName");
+        String name = settings.get(NAME) == null ? "default" : settings.get(NAME);
         List<StoreNode> nodes = new ArrayList<>();
-        String spec = settings.get("memoryNodes");
+        String spec = settings.get(NODES);
         if (spec != null) {
             for (String id : spec.split("[\\s,]+")) {
                 if (!id.matches("[A-Za-z0-9_]{1,32}")) {
-                    throw InvalidAttributeException.invalidValue("memoryNodes", spec,
-                            "space-separated node ids made of [A-Za-z0-9_]");
+                    throw NODES.invalid(spec);
                 }
                 nodes.add(new StoreNode(id, "memory", false));
             }
         }
-        int max = settings.getInt("memoryMaxValueBytes", 1024 * 1024, 1024, 64 * 1024 * 1024);
+        int max = settings.get(MAX_VALUE_BYTES, Integer.class);
         return new MemoryStore(name, SPACES.computeIfAbsent(name, n -> new MemoryStore.Space()), nodes, max,
                 System::nanoTime);
     }

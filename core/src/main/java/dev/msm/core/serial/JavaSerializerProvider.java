@@ -1,7 +1,9 @@
 package dev.msm.core.serial;
 
+import java.util.List;
 import java.util.Set;
 
+import dev.msm.api.Attribute;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.Settings;
@@ -23,14 +25,29 @@ public final class JavaSerializerProvider implements SerializerProvider {
         return "java";
     }
 
+    /** {@code allowedClasses}, read by both serializers. */
+    public static final Attribute ALLOWED_CLASSES = Attribute.text("allowedClasses", "JDK value types and "
+            + "collections, Tomcat's principal and saved request, Spring Security's and Spring MVC's session classes",
+            ClassAllowList.ACCEPTED, "classes the serializer may instantiate when reading, besides the default ones");
+    /** {@code serializationMaxDepth}, read by both serializers. */
+    public static final Attribute MAX_DEPTH = Attribute.integer("serializationMaxDepth", DEFAULT_MAX_DEPTH, 1,
+            10_000, "the deepest object nesting read back");
+
+    private static final List<Attribute> ATTRIBUTES = List.of(ALLOWED_CLASSES, MAX_DEPTH);
+
     @Override
     public Set<String> attributeNames() {
-        return Set.of("allowedClasses", "serializationMaxDepth");
+        return Attribute.names(ATTRIBUTES);
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return ATTRIBUTES;
     }
 
     @Override
     public Serializer create(Settings settings) {
-        return new JavaSerializer(ClassAllowList.of(settings.get("allowedClasses")),
-                settings.getInt("serializationMaxDepth", DEFAULT_MAX_DEPTH, 1, 10_000));
+        return new JavaSerializer(ClassAllowList.of(settings.get(ALLOWED_CLASSES)),
+                settings.get(MAX_DEPTH, Integer.class));
     }
 }

@@ -1,9 +1,11 @@
 package dev.msm.core.serial.kryo;
 
+import java.util.List;
 import java.util.Set;
 
 import com.esotericsoftware.kryo.unsafe.UnsafeUtil;
 import com.esotericsoftware.kryo.util.Util;
+import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
@@ -50,6 +52,15 @@ public final class KryoSerializerProvider implements SerializerProvider {
     /** Default of {@code kryoCompatibleFields}. */
     public static final boolean DEFAULT_COMPATIBLE_FIELDS = true;
 
+    private static final Attribute COPY_COLLECTIONS = Attribute.bool("copyCollectionsForSerialization",
+            DEFAULT_COPY_COLLECTIONS, "`kryo`: copy collections before writing them (MSM's)");
+    private static final Attribute COMPATIBLE_FIELDS = Attribute.bool("kryoCompatibleFields",
+            DEFAULT_COMPATIBLE_FIELDS, "`kryo`: write application classes' fields by name, so sessions survive a "
+                    + "rolling deploy that added or removed fields (see [Rolling deploys](#rolling-deploys)); "
+                    + "`false`: by position, smaller and faster");
+    private static final List<Attribute> ATTRIBUTES = List.of(JavaSerializerProvider.ALLOWED_CLASSES,
+            JavaSerializerProvider.MAX_DEPTH, COPY_COLLECTIONS, COMPATIBLE_FIELDS);
+
     /**
      * @return {@code kryo}
      */
@@ -64,8 +75,12 @@ public final class KryoSerializerProvider implements SerializerProvider {
      */
     @Override
     public Set<String> attributeNames() {
-        return Set.of("allowedClasses", "serializationMaxDepth", "copyCollectionsForSerialization",
-                "kryoCompatibleFields");
+        return Attribute.names(ATTRIBUTES);
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return ATTRIBUTES;
     }
 
     /**
@@ -81,9 +96,8 @@ public final class KryoSerializerProvider implements SerializerProvider {
             throw new InvalidAttributeException("serializer", "Serializer [kryo] cannot use sun.misc.Unsafe in this "
                     + "JVM (--sun-misc-unsafe-memory-access=deny); start it with -Dkryo.unsafe=false");
         }
-        return new KryoSerializer(ClassAllowList.of(settings.get("allowedClasses")),
-                settings.getInt("serializationMaxDepth", DEFAULT_MAX_DEPTH, 1, 10_000),
-                settings.getBoolean("copyCollectionsForSerialization", DEFAULT_COPY_COLLECTIONS),
-                settings.getBoolean("kryoCompatibleFields", DEFAULT_COMPATIBLE_FIELDS));
+        return new KryoSerializer(ClassAllowList.of(settings.get(JavaSerializerProvider.ALLOWED_CLASSES)),
+                settings.get(JavaSerializerProvider.MAX_DEPTH, Integer.class),
+                settings.get(COPY_COLLECTIONS, Boolean.class), settings.get(COMPATIBLE_FIELDS, Boolean.class));
     }
 }

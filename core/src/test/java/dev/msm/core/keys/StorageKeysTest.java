@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +37,7 @@ class StorageKeysTest {
         assertNotEquals(app, StorageKeys.of(null, "other.example", "/app", "").session(ID));
         assertNotEquals(app, StorageKeys.of(null, "localhost", "/app", "002").session(ID));
         assertNotEquals(app, StorageKeys.of(null, "localhost", "", "").session(ID));
-        assertEquals(app, StorageKeys.of(ManagerConfig.DEFAULT_STORAGE_KEY_PREFIX, "localhost", "/app", "")
+        assertEquals(app, StorageKeys.of(StorageKeys.DEFAULT_PREFIX, "localhost", "/app", "")
                 .session(ID));
     }
 

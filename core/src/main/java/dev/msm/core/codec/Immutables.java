@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * Knows values that cannot change after being handed out: a request that only read such attributes did not modify
  * the session, so msm need not serialize it to find out.
  */
-final class Immutables {
+public final class Immutables {
 
     private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Character.class, Byte.class,
             Short.class, Integer.class, Long.class, Float.class, Double.class, BigInteger.class, BigDecimal.class,
@@ -31,7 +31,7 @@ final class Immutables {
      * @return {@code true} if the value's class is a known immutable JDK type or an enum (enum constants with
      *         mutable fields are rare and not considered)
      */
-    static boolean isImmutable(Object value) {
+    public static boolean isImmutable(Object value) {
         Class<?> c = value.getClass();
         return IMMUTABLE.contains(c) || c.isEnum() || (c.getSuperclass() != null && c.getSuperclass().isEnum());
     }

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +29,9 @@ import dev.msm.api.SerializationException;
  * value's header. Keys come from {@code encryptionKeys} ({@code id:base64, id:base64, ...}) or
  * {@code encryptionKeyFile} (one {@code id:base64} per line, newest first, {@code #} comments), 128, 192 or 256 bit.
  */
-final class SessionCipher {
+public final class SessionCipher {
 
-    static final String ACCEPTED = "a comma-separated list of <keyId>:<base64 AES key of 16, 24 or 32 bytes>, "
+    public static final String ACCEPTED = "a comma-separated list of <keyId>:<base64 AES key of 16, 24 or 32 bytes>, "
             + "newest first; key ids are 1 to 32 characters of [A-Za-z0-9._-]";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -53,7 +53,7 @@ final class SessionCipher {
      * @return the cipher, or {@code null} when neither attribute is set
      * @throws InvalidAttributeException when a key is malformed, the file unreadable, or both attributes are set
      */
-    static SessionCipher of(String keysAttribute, String keyFile) {
+    public static SessionCipher of(String keysAttribute, String keyFile) {
         Map<String, byte[]> raw = keyList("encryptionKeys", keysAttribute, "encryptionKeyFile", keyFile, ACCEPTED,
                 n -> n == 16 || n == 24 || n == 32);
         if (raw == null) {
@@ -137,7 +137,7 @@ final class SessionCipher {
     /**
      * @return the id of the key that encrypts
      */
-    String currentKeyId() {
+    public String currentKeyId() {
         return currentId;
     }
 

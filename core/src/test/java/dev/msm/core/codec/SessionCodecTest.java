@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.keys.SessionId;
 import dev.msm.core.serial.Serializers;
 
 /** The stored value's envelope: round trips, compression, encryption, and hostile bytes. */

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.keys;
 
 import java.util.Set;
 
@@ -7,7 +7,7 @@ import java.util.Set;
  * from cookies and URLs, so {@link #parse} is the gate every id passes before it becomes part of a store key:
  * anything that is not exactly this format, with a node this store knows, is refused.
  */
-final class SessionIdFormat {
+public final class SessionIdFormat {
 
     /** Longest id accepted (random part 16..64 hex digits, node id and route up to 32 characters each). */
     static final int MAX_LENGTH = 64 + 1 + 32 + 1 + 32;
@@ -18,7 +18,7 @@ final class SessionIdFormat {
     /**
      * @param nodeIds the store's node ids; empty for a store without explicit nodes (ids then carry no node)
      */
-    SessionIdFormat(Set<String> nodeIds) {
+    public SessionIdFormat(Set<String> nodeIds) {
         this.nodeIds = Set.copyOf(nodeIds);
         this.withNodes = !nodeIds.isEmpty();
     }
@@ -27,7 +27,7 @@ final class SessionIdFormat {
      * @param id an id from a cookie, URL or Tomcat; may be anything
      * @return the parsed id, or {@code null} when it is malformed, too long or names an unknown node
      */
-    SessionId parse(String id) {
+    public SessionId parse(String id) {
         if (id == null || id.length() < 16 || id.length() > MAX_LENGTH) {
             return null;
         }
@@ -67,7 +67,7 @@ final class SessionIdFormat {
      * @param node      the node the session will live on, or {@code null}
      * @return the new id
      */
-    SessionId create(String generated, String node) {
+    public SessionId create(String generated, String node) {
         int dot = generated.indexOf('.');
         String random = dot < 0 ? generated : generated.substring(0, dot);
         String route = dot < 0 ? null : generated.substring(dot + 1);
@@ -97,7 +97,7 @@ final class SessionIdFormat {
     /**
      * @return whether {@code s} is a usable jvmRoute: 1..32 characters of {@code [A-Za-z0-9_.-]}
      */
-    static boolean isRoute(String s) {
+    public static boolean isRoute(String s) {
         if (s == null || s.isEmpty() || s.length() > 32) {
             return false;
         }

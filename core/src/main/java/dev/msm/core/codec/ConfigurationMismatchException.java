@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import dev.msm.api.SerializationException;
 
@@ -10,7 +10,7 @@ import dev.msm.api.SerializationException;
  *
  * <p>The message names the cause without naming the session, so that it can be reported once per cause.
  */
-final class ConfigurationMismatchException extends SerializationException {
+public final class ConfigurationMismatchException extends SerializationException {
 
     private static final long serialVersionUID = 1L;
 

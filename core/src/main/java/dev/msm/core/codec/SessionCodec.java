@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -21,6 +21,8 @@ import java.util.zip.Inflater;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.StorageKeys;
 import dev.msm.core.serial.CheckingSerializer;
 
 /**
@@ -55,10 +57,10 @@ import dev.msm.core.serial.CheckingSerializer;
  * its own configuration (a key it does not have, the other serializer, a newer format, keys on one side only) is
  * reported as {@link ConfigurationMismatchException}: the engine leaves it for the Tomcats that can read it.
  */
-final class SessionCodec {
+public final class SessionCodec {
 
     static final byte KIND_SESSION = 1;
-    static final byte KIND_MOVED = 2;
+    public static final byte KIND_MOVED = 2;
     static final int FLAG_COMPRESSED = 1;
     static final int FLAG_ENCRYPTED = 2;
     static final int FLAG_SIGNED = 4;
@@ -69,7 +71,7 @@ final class SessionCodec {
     private static final byte FORMAT = 1;
 
     /** The envelope's metadata. */
-    record Header(byte kind, int flags, String serializer, long creationTime, long lastAccessedTime,
+    public record Header(byte kind, int flags, String serializer, long creationTime, long lastAccessedTime,
             int maxInactiveInterval, long writtenAt, String writer, String keyId, int payloadOffset,
             int payloadLength) {
     }
@@ -78,7 +80,7 @@ final class SessionCodec {
      * The result of {@link #encode}: the stored value, the serializer's bytes (for change detection) and the classes
      * in the session that readers would refuse (empty when none, or when the serializer cannot tell).
      */
-    record Encoded(byte[] value, byte[] payload, Set<String> refused) {
+    public record Encoded(byte[] value, byte[] payload, Set<String> refused) {
     }
 
     private final Serializer serializer;
@@ -96,7 +98,7 @@ final class SessionCodec {
      * @param namespace            the application's key namespace ({@link StorageKeys#namespace()}), bound to every
      *                             encrypted or signed value
      */
-    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher,
+    public SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher,
             SessionMac mac, String namespace) {
         this.serializer = serializer;
         this.serializerName = serializerName;
@@ -106,7 +108,7 @@ final class SessionCodec {
         this.namespace = namespace.getBytes(StandardCharsets.US_ASCII);
     }
 
-    SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
+    public SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
         this(serializer, serializerName, compressionThreshold, cipher, null, "");
     }
 
@@ -117,7 +119,7 @@ final class SessionCodec {
         return cipher != null || mac != null;
     }
 
-    SessionCodec(Serializer serializer, String serializerName) {
+    public SessionCodec(Serializer serializer, String serializerName) {
         this(serializer, serializerName, 0, null);
     }
 
@@ -127,8 +129,8 @@ final class SessionCodec {
      * @param baseId the session's id without route, bound to the value when encrypting
      * @throws SerializationException when the serializer fails
      */
-    Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
-            String writer) {
+    public Encoded encode(Object graph, String baseId, long creationTime, long lastAccessedTime,
+            int maxInactiveInterval, String writer) {
         Set<String> refused = new HashSet<>(4);
         byte[] payload = serialize(separateAttributes(graph, refused), refused);
         return new Encoded(envelope(KIND_SESSION, payload, baseId, creationTime, lastAccessedTime,
@@ -167,7 +169,7 @@ final class SessionCodec {
     /**
      * @return the value left under a session's old key when it moved to another node
      */
-    byte[] moved(SessionId oldId, SessionId newId, int maxInactiveInterval, String writer) {
+    public byte[] moved(SessionId oldId, SessionId newId, int maxInactiveInterval, String writer) {
         long now = System.currentTimeMillis();
         // the same random part on another node: name the node only, so a store reader learns no id from the value
         String target = newId.node() != null && newId.random().equals(oldId.random()) ? "@" + newId.node()
@@ -248,7 +250,7 @@ final class SessionCodec {
      *
      * @throws SerializationException when the value is not an msm value of a known format, or is truncated
      */
-    static Header header(byte[] value) {
+    public static Header header(byte[] value) {
         try {
             ByteBuffer in = ByteBuffer.wrap(value);
             if (value.length < 5 || in.get() != M || in.get() != S) {
@@ -313,7 +315,7 @@ final class SessionCodec {
      *                                        not have, keys on one side only
      * @throws SerializationException         when the value fails authentication or does not inflate
      */
-    byte[] plainPayload(byte[] value, Header header, String baseId) {
+    public byte[] plainPayload(byte[] value, Header header, String baseId) {
         byte[] body = Arrays.copyOfRange(value, header.payloadOffset(), header.payloadOffset()
                 + header.payloadLength());
         boolean encrypted = (header.flags() & FLAG_ENCRYPTED) != 0;
@@ -345,7 +347,7 @@ final class SessionCodec {
     /**
      * @return the new base id a {@link #KIND_MOVED} value points to
      */
-    String movedTo(byte[] value, Header header, String baseId) {
+    public String movedTo(byte[] value, Header header, String baseId) {
         String target = new String(plainPayload(value, header, baseId), StandardCharsets.US_ASCII);
         int dash = baseId.lastIndexOf('-');
         if (target.startsWith("@") && dash > 0) {
@@ -359,7 +361,7 @@ final class SessionCodec {
      *
      * @throws SerializationException when the value was written by another serializer or cannot be read
      */
-    Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
+    public Object decode(byte[] plainPayload, Header header, ClassLoader loader) {
         return decode(plainPayload, header, loader, (name, e) -> {
             throw e;
         });
@@ -372,7 +374,7 @@ final class SessionCodec {
      * @param dropped told the name of each dropped attribute and why
      * @throws SerializationException when the value was written by another serializer or cannot be read
      */
-    Object decode(byte[] plainPayload, Header header, ClassLoader loader,
+    public Object decode(byte[] plainPayload, Header header, ClassLoader loader,
             BiConsumer<String, SerializationException> dropped) {
         if (!serializerName.equals(header.serializer())) {
             throw new ConfigurationMismatchException("Value written with serializer [" + header.serializer()
@@ -460,7 +462,7 @@ final class SessionCodec {
     /**
      * @return a 128-bit digest of serialized bytes: equal digests mean an unchanged session
      */
-    static byte[] hash(byte[] payload) {
+    public static byte[] hash(byte[] payload) {
         try {
             return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(payload), 16);
         } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -25,10 +25,10 @@ import dev.msm.api.SerializationException;
  *
  * <p>Thread-safe; {@link Mac} instances are kept per thread, so a request costs no key setup.
  */
-final class SessionMac {
+public final class SessionMac {
 
-    static final String ACCEPTED = "a comma-separated list of <keyId>:<base64 HMAC key of 16 to 64 bytes>, newest "
-            + "first; key ids are 1 to 32 characters of [A-Za-z0-9._-]";
+    public static final String ACCEPTED = "a comma-separated list of <keyId>:<base64 HMAC key of 16 to 64 bytes>, "
+            + "newest first; key ids are 1 to 32 characters of [A-Za-z0-9._-]";
     /** Bytes of the tag appended to the payload. */
     static final int TAG_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
@@ -48,7 +48,7 @@ final class SessionMac {
      * @return the authenticator, or {@code null} when neither attribute is set
      * @throws InvalidAttributeException when a key is malformed, the file unreadable, or both attributes are set
      */
-    static SessionMac of(String keysAttribute, String keyFile) {
+    public static SessionMac of(String keysAttribute, String keyFile) {
         Map<String, byte[]> raw = SessionCipher.keyList("integrityKeys", keysAttribute, "integrityKeyFile", keyFile,
                 ACCEPTED, n -> n >= 16 && n <= 64);
         if (raw == null) {
@@ -62,7 +62,7 @@ final class SessionMac {
     /**
      * @return the id of the key that signs
      */
-    String currentKeyId() {
+    public String currentKeyId() {
         return currentId;
     }
 

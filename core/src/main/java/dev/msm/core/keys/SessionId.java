@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.keys;
 
 /**
  * A parsed session id {@code <random>-<nodeId>[.<jvmRoute>]} (or {@code <random>[.<jvmRoute>]} for stores without

@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.keys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import dev.msm.api.StoreNode;
  * <p>Nodes are considered in ring order: regular nodes in configuration order, then failover nodes. Failover nodes
  * take new and moved sessions only when no regular node is available, as in MSM.
  */
-final class NodeSelector {
+public final class NodeSelector {
 
     private final SessionStore store;
     private final List<StoreNode> nodes;
@@ -23,14 +23,14 @@ final class NodeSelector {
     private final List<String> failover = new ArrayList<>();
     private final java.util.Set<String> retired;
 
-    NodeSelector(SessionStore store) {
+    public NodeSelector(SessionStore store) {
         this(store, java.util.Set.of());
     }
 
     /**
      * @param retired node ids no longer configured: treated as permanently down, so their sessions move
      */
-    NodeSelector(SessionStore store, java.util.Set<String> retired) {
+    public NodeSelector(SessionStore store, java.util.Set<String> retired) {
         this.store = store;
         this.retired = retired;
         this.nodes = store.nodes();
@@ -42,7 +42,7 @@ final class NodeSelector {
     /**
      * @return whether the store addresses nodes explicitly
      */
-    boolean hasNodes() {
+    public boolean hasNodes() {
         return !nodes.isEmpty();
     }
 
@@ -50,7 +50,7 @@ final class NodeSelector {
      * @return a random available regular node, else a random available failover node, else (all down) the first
      *         regular node; {@code null} for a store without explicit nodes
      */
-    String nodeForNewSession() {
+    public String nodeForNewSession() {
         if (nodes.isEmpty()) {
             return null;
         }
@@ -81,7 +81,7 @@ final class NodeSelector {
      * @return the node after {@code primary} in ring order that is available; {@code null} when no other node is
      *         available (or the store has fewer than two nodes)
      */
-    String backupOf(String primary) {
+    public String backupOf(String primary) {
         if (nodes.size() < 2 || primary == null || retired.contains(primary)) {
             return null;
         }
@@ -100,7 +100,7 @@ final class NodeSelector {
      * @return the first available regular node after it in ring order, else the first available failover node,
      *         else {@code null}
      */
-    String relocationTarget(String dead) {
+    public String relocationTarget(String dead) {
         int index = retired.contains(dead) ? nodes.size() - 1 : indexOf(dead);
         for (int i = 1; i <= nodes.size(); i++) {
             StoreNode n = nodes.get((index + i) % nodes.size());
@@ -119,7 +119,7 @@ final class NodeSelector {
     /**
      * @return whether any node (or the single logical node) is available
      */
-    boolean anyAvailable() {
+    public boolean anyAvailable() {
         if (nodes.isEmpty()) {
             return store.isAvailable(null);
         }
@@ -131,7 +131,7 @@ final class NodeSelector {
         return false;
     }
 
-    boolean isAvailable(String node) {
+    public boolean isAvailable(String node) {
         return !retired.contains(node) && store.isAvailable(node);
     }
 

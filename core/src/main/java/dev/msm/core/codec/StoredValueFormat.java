@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.codec;
 
 import dev.msm.api.Serializer;
 

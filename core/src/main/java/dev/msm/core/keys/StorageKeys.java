@@ -1,4 +1,4 @@
-package dev.msm.core;
+package dev.msm.core.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -19,7 +19,7 @@ import dev.msm.api.InvalidAttributeException;
  * <p><b>Namespace.</b> The {@code storageKeyPrefix} attribute, MSM's format: the prefix tokens' values joined with
  * {@code :} then {@code _} before the session id, e.g. {@code static:shop,context} with context {@code /cart} gives
  * {@code shop:-2Fcart_<id>}. Characters a store key may not hold are escaped as {@code -XX} (hex), so two contexts
- * never share a prefix. The default, {@link ManagerConfig#DEFAULT_STORAGE_KEY_PREFIX}, is one namespace per
+ * never share a prefix. The default, {@link #DEFAULT_PREFIX}, is one namespace per
  * application ({@code host.hash,context.hash,webappVersion}): an id presented to another application never reaches
  * this one's keys. The same explicit prefix in two applications shares their sessions deliberately.
  *
@@ -37,10 +37,16 @@ import dev.msm.api.InvalidAttributeException;
  * <p>Thread-safe. Each thread keeps its own {@link Mac} and the last id it hashed, so the keys of one request cost
  * one HMAC.
  */
-final class StorageKeys {
+public final class StorageKeys {
+
+    /**
+     * Default of {@code storageKeyPrefix}: one key namespace per application (MSM's was {@code webappVersion}, which
+     * let two applications read each other's sessions).
+     */
+    public static final String DEFAULT_PREFIX = "host.hash,context.hash,webappVersion";
 
     /** Tokens accepted in {@code storageKeyPrefix}. */
-    static final String ACCEPTED = "comma-separated tokens among [static:<text>, host, host.hash, context, "
+    public static final String ACCEPTED = "comma-separated tokens among [static:<text>, host, host.hash, context, "
             + "context.hash, webappVersion]";
 
     static final int MAX_PREFIX_LENGTH = 120;
@@ -64,7 +70,7 @@ final class StorageKeys {
      *
      * @see #of(String, String, String, String, byte[], boolean)
      */
-    static StorageKeys of(String config, String host, String context, String webappVersion) {
+    public static StorageKeys of(String config, String host, String context, String webappVersion) {
         return of(config, host, context, webappVersion, null, false);
     }
 
@@ -79,9 +85,9 @@ final class StorageKeys {
      * @return the key builder
      * @throws InvalidAttributeException on an unknown token or a prefix that is too long
      */
-    static StorageKeys of(String config, String host, String context, String webappVersion, byte[] secret,
+    public static StorageKeys of(String config, String host, String context, String webappVersion, byte[] secret,
             boolean hashIds) {
-        String tokens = config == null ? ManagerConfig.DEFAULT_STORAGE_KEY_PREFIX : config;
+        String tokens = config == null ? DEFAULT_PREFIX : config;
         byte[] idKey = secret != null ? secret.clone() : hashIds ? PUBLIC_ID_KEY : null;
         if (tokens.isBlank()) {
             return new StorageKeys("", idKey);
@@ -123,19 +129,19 @@ final class StorageKeys {
         return new StorageKeys(prefix, idKey);
     }
 
-    String session(SessionId id) {
+    public String session(SessionId id) {
         return prefix + idPart(id);
     }
 
-    String backup(SessionId id) {
+    public String backup(SessionId id) {
         return "bak:" + prefix + idPart(id);
     }
 
-    String lock(SessionId id) {
+    public String lock(SessionId id) {
         return "lock:" + prefix + idPart(id);
     }
 
-    String expiryClaim(SessionId id) {
+    public String expiryClaim(SessionId id) {
         return "exp:" + prefix + idPart(id);
     }
 
@@ -143,14 +149,14 @@ final class StorageKeys {
      * @return the application's key namespace, bound to encrypted and signed values: the prefix without its
      *         trailing {@code _}, e.g. {@code 1a2b3c4d:5e6f7a8b}, or {@code ""}
      */
-    String namespace() {
+    public String namespace() {
         return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
     }
 
     /**
      * @return whether keys hide the session ids
      */
-    boolean hashesIds() {
+    public boolean hashesIds() {
         return idKey != null;
     }
 
@@ -203,7 +209,7 @@ final class StorageKeys {
     /**
      * @return the prefix, e.g. {@code shop_}, or {@code ""}
      */
-    String prefix() {
+    public String prefix() {
         return prefix;
     }
 
