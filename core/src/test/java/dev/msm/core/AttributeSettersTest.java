@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.SessionStoreProvider;
+import dev.msm.api.Unit;
 
 /** Issue 16: every attribute has a public setter, so Java configuration (Spring Boot) needs no setProperty. */
+@Unit
 class AttributeSettersTest {
 
     @Test

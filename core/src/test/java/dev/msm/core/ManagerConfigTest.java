@@ -13,7 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.Unit;
 
+@Unit
 class ManagerConfigTest {
 
     private static String error(Map<String, String> raw) {

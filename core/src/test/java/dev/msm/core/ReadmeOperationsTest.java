@@ -31,12 +31,15 @@ import org.apache.catalina.util.StandardSessionIdGenerator;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
+
 /**
  * The README's operations snippets work as the README says: its {@code logging.properties} lines load with
  * {@link LogManager} and turn on FINE for the loggers msm really logs to, and each load-balancer example sends a
  * session id that msm produces for a Tomcat with a {@code jvmRoute} to that Tomcat, applying the example's own
  * pattern (nginx {@code map} regex, HAProxy {@code use-server} match, mod_proxy_balancer and mod_jk routes).
  */
+@Unit
 class ReadmeOperationsTest {
 
     /** The README's example Tomcats: jvmRoute to address. */
