@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The hang rule of {@link NodeHealth}, on a clock the test advances. */
+@Unit
 class NodeHealthTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500);

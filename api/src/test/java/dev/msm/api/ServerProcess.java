@@ -39,6 +39,7 @@ public final class ServerProcess implements AutoCloseable {
     private volatile Process process;
 
     private ServerProcess(String name, IntFunction<List<String>> command) {
+        requireServersAllowed(name);
         this.name = name;
         this.command = command;
         this.port = freePort();
@@ -136,6 +137,20 @@ public final class ServerProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Fails when the tests run as {@code -Dgroups=unit} (surefire passes the groups as {@code msm.test.groups}):
+     * a test that starts a server is no {@link Unit} test.
+     *
+     * @param server what the test was about to start, for the message
+     * @throws IllegalStateException in the unit group
+     */
+    public static void requireServersAllowed(String server) {
+        if (Unit.TAG.equals(System.getProperty("msm.test.groups"))) {
+            throw new IllegalStateException("A test of the group [" + Unit.TAG + "] starts a server [" + server
+                    + "]: tag only tests that need no server with @Unit");
         }
     }
 

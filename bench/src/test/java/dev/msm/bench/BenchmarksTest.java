@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Runs each benchmark method once per parameter combination and checks that what it measures is right: the state read
  * back equals the state written, and the shapes are deterministic. No timing is measured or asserted.
  */
+@Tag("unit")
 class BenchmarksTest {
 
     @ParameterizedTest

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The load benchmark's bookkeeping without any server: wrk's summary line, Redis's command statistics, the session
  * checks and the medians and ratios of the report.
  */
+@Tag("unit")
 class LoadBenchmarkTest {
 
     private static final LoadBenchmark.Page READ = LoadBenchmark.Page.of("read");

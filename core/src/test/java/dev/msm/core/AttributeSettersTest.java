@@ -10,11 +10,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.Attribute;
+import dev.msm.api.Unit;
 
 /**
  * Issue 16: every declared attribute has a public setter, so Java configuration (Spring Boot) needs no setProperty;
  * issue 13: and a getter of the same name, except for secrets.
  */
+@Unit
 class AttributeSettersTest {
 
     private static final Set<String> SECRETS = Set.of("password", "encryptionKeys", "integrityKeys",

@@ -1,30 +1,43 @@
 package dev.msm.core;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One user: an HTTP client with its own cookie jar, shared by every Tomcat on 127.0.0.1 (cookies do not depend on
- * the port), as a browser behind a load balancer would see them.
+ * The HTTP client of the embedded-Tomcat tests. One instance is one user: a cookie jar shared by every Tomcat on
+ * 127.0.0.1 (cookies do not depend on the port), as a browser behind a load balancer would see them.
+ * {@link #raw} sends what no HTTP client would (control characters and 4 KiB values in the cookie).
  */
 public final class Browser {
 
-    /** A response: status and body. */
-    public record Response(int status, String body) {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * A response.
+     *
+     * @param sessionCookie the {@code JSESSIONID} the response sets, or {@code null}
+     */
+    public record Response(int status, String body, String sessionCookie) {
     }
 
     private final CookieManager cookies = new CookieManager();
     private final HttpClient client;
 
     public Browser() {
-        client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5))
+        client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -33,16 +46,19 @@ public final class Browser {
      * @return status and body
      */
     public Response get(String url) {
-        try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+    }
+
+    /**
+     * Sends a GET without waiting for the answer, with this user's cookies (e.g. many requests of one session at
+     * once).
+     *
+     * @param url an absolute URL
+     * @return the response when it arrives
+     */
+    public CompletableFuture<Response> getAsync(String url) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).thenApply(Browser::response);
     }
 
     /**
@@ -52,17 +68,30 @@ public final class Browser {
      * @return status and body (redirects are not followed)
      */
     public Response post(String url, String form) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    private Response send(HttpRequest request) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
+            return response(client.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Response response(HttpResponse<String> r) {
+        String session = null;
+        for (String c : r.headers().allValues("Set-Cookie")) {
+            if (c.startsWith("JSESSIONID=")) {
+                session = c.substring("JSESSIONID=".length()).split(";", 2)[0];
+            }
+        }
+        return new Response(r.statusCode(), r.body(), session);
     }
 
     /**
@@ -88,7 +117,7 @@ public final class Browser {
         return null;
     }
 
-    /** Replaces the session cookie, e.g. with a hostile value. */
+    /** Replaces the session cookie, e.g. with another user's. */
     public void setSessionId(String value) {
         cookies.getCookieStore().removeAll();
         HttpCookie c = new HttpCookie("JSESSIONID", value);
@@ -100,5 +129,66 @@ public final class Browser {
     /** Forgets all cookies. */
     public void clear() {
         cookies.getCookieStore().removeAll();
+    }
+
+    /**
+     * A GET written byte by byte on its own connection, for cookies no HTTP client would send; no cookie jar.
+     *
+     * @param cookie the JSESSIONID value, sent as is (may hold any character)
+     */
+    public static Response raw(int port, String path, String cookie) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(30_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: JSESSIONID=" + cookie
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String raw = new String(readAll(socket.getInputStream()), StandardCharsets.ISO_8859_1);
+            int headerEnd = raw.indexOf("\r\n\r\n");
+            String head = headerEnd < 0 ? raw : raw.substring(0, headerEnd);
+            String body = headerEnd < 0 ? "" : raw.substring(headerEnd + 4);
+            int status = Integer.parseInt(head.substring(9, 12));
+            String session = null;
+            for (String line : head.split("\r\n")) {
+                if (line.regionMatches(true, 0, "Set-Cookie: JSESSIONID=", 0, 23)) {
+                    session = line.substring(23).split(";", 2)[0];
+                }
+            }
+            if (head.toLowerCase().contains("transfer-encoding: chunked")) {
+                body = unchunk(body);
+            }
+            return new Response(status, body, session);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static String unchunk(String body) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < body.length()) {
+            int lineEnd = body.indexOf("\r\n", i);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(body.substring(i, lineEnd).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            sb.append(body, lineEnd + 2, lineEnd + 2 + size);
+            i = lineEnd + 2 + size + 2;
+        }
+        return sb.toString();
     }
 }

@@ -1,6 +1,8 @@
 package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.core.Scenarios.count;
+import static dev.msm.core.Scenarios.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,8 +41,8 @@ public abstract class DurabilityScenarios {
 
     private static ServerProcess n1;
     private static ServerProcess n2;
-    private final List<EmbeddedTomcat> tomcats = new ArrayList<>();
     private String cluster;
+    private Tomcats tomcats;
     private LogCapture logs;
 
     /** @return a new manager of the bridge under test */
@@ -62,10 +62,13 @@ public abstract class DurabilityScenarios {
 
     @BeforeEach
     void healthy(TestInfo info) {
-        cluster = info.getTestMethod().map(m -> m.getName()).orElse("t") + "-" + UUID.randomUUID();
+        cluster = Tomcats.clusterName(info);
         signal(n1, "CONT");
         signal(n2, "CONT");
         logs = LogCapture.start();
+        tomcats = new Tomcats(this::newManager, cluster, Map.of("memcachedNodes",
+                "n1:" + n1.address() + " n2:" + n2.address(),
+                "storageKeyPrefix", "static:t" + Integer.toHexString(cluster.hashCode())));
     }
 
     @AfterEach
@@ -73,18 +76,11 @@ public abstract class DurabilityScenarios {
         signal(n1, "CONT");
         signal(n2, "CONT");
         logs.stop();
-        tomcats.forEach(t -> {
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                // go on
-            }
-        });
-        tomcats.clear();
+        tomcats.close();
     }
 
     private EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
-        return tomcat(route, extra, true);
+        return tomcats.start(route, extra);
     }
 
     /**
@@ -92,20 +88,7 @@ public abstract class DurabilityScenarios {
      *                  filters; without, only the application does
      */
     private EmbeddedTomcat tomcat(String route, Map<String, String> extra, boolean formLogin) {
-        Map<String, String> attrs = new HashMap<>();
-        attrs.put("memcachedNodes", "n1:" + n1.address() + " n2:" + n2.address());
-        attrs.put("storageKeyPrefix", "static:t" + Integer.toHexString(cluster.hashCode()));
-        attrs.put("allowedClasses", "dev.msm.core.TestApp");
-        attrs.putAll(extra);
-        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, route, cluster, attrs, formLogin);
-        tomcats.add(t);
-        try {
-            t.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        assertTrue(t.contextAvailable(), "context did not start");
-        return t;
+        return tomcats.start(route, extra, formLogin);
     }
 
     /** Pauses ({@code STOP}) or resumes ({@code CONT}) a memcached process: its connections stay open. */
@@ -122,16 +105,6 @@ public abstract class DurabilityScenarios {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int count(String body) {
-        assertTrue(body.startsWith("count="), body);
-        return Integer.parseInt(body.substring("count=".length()).trim());
-    }
-
-    private static String node(String sessionId) {
-        String base = sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
-        return base.substring(base.lastIndexOf('-') + 1);
     }
 
     // ==================================================================== 14.3 backups without a timer

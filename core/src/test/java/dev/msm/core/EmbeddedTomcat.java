@@ -17,6 +17,8 @@ import org.apache.tomcat.util.descriptor.web.LoginConfig;
 import org.apache.tomcat.util.descriptor.web.SecurityCollection;
 import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
+import dev.msm.api.ServerProcess;
+
 /**
  * An embedded Tomcat on a free port of 127.0.0.1 running {@link TestApp} at {@code /app} with an msm manager
  * configured from a map of attributes (as {@code context.xml} would). Version-neutral: the Tomcat 10.1 and 11 test
@@ -29,6 +31,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
     private final Context context;
     private final File base;
     private int port;
+    private boolean closed;
 
     /**
      * @param managers   creates the manager (the bridge's {@code MsmManager})
@@ -47,6 +50,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
      */
     public EmbeddedTomcat(Supplier<? extends MsmManagerBase> managers, String jvmRoute, String cluster,
             Map<String, String> attributes, boolean formLogin) {
+        ServerProcess.requireServersAllowed("Tomcat");
         try {
             base = Files.createTempDirectory("msm-tomcat-").toFile();
         } catch (IOException e) {
@@ -215,8 +219,13 @@ public final class EmbeddedTomcat implements AutoCloseable {
         }
     }
 
+    /** Stops Tomcat and deletes its base directory; again does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stop();
         deleteRecursively(base);
     }

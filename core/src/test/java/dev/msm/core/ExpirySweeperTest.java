@@ -7,7 +7,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
+
 /** Non-sticky expiry with two Tomcats on one in-memory store and a manual clock: milliseconds, not the timeout. */
+@Unit
 class ExpirySweeperTest {
 
     private static ExpirySweeper sweeper(EngineFixture f) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
+import dev.msm.api.Unit;
 
+@Unit
 class ManagerConfigTest {
 
     private static String error(Map<String, String> raw) {

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.SessionStoreProvider;
+import dev.msm.api.Unit;
 
 /**
  * Every {@code <Manager>} example in the README is a valid configuration: its attributes parse, its store and
  * serializer exist, and each attribute is read by the manager, the store or the serializer (nothing is connected).
  */
+@Unit
 class ReadmeExamplesTest {
 
     private static final Pattern MANAGER = Pattern.compile("<Manager\\s([^>]*)/>", Pattern.DOTALL);

@@ -31,6 +31,7 @@ import org.apache.catalina.util.StandardSessionIdGenerator;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
 import dev.msm.core.keys.SessionId;
 import dev.msm.core.keys.SessionIdFormat;
 
@@ -40,6 +41,7 @@ import dev.msm.core.keys.SessionIdFormat;
  * session id that msm produces for a Tomcat with a {@code jvmRoute} to that Tomcat, applying the example's own
  * pattern (nginx {@code map} regex, HAProxy {@code use-server} match, mod_proxy_balancer and mod_jk routes).
  */
+@Unit
 class ReadmeOperationsTest {
 
     /** The README's example Tomcats: jvmRoute to address. */

@@ -13,10 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.StoreTimeoutException;
+import dev.msm.api.Unit;
 import dev.msm.core.keys.SessionId;
 import dev.msm.core.memory.MemoryStores;
 
 /** The one read/failover loop of non-sticky mode, locked and unlocked, with the in-memory store and a manual clock. */
+@Unit
 class SessionReaderTest {
 
     private final EngineFixture f = new EngineFixture();

@@ -10,7 +10,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
+
 /** Keep-alive of sessions a request carried but did not use, on a manual clock. */
+@Unit
 class SessionTrackerTest {
 
     private final EngineFixture f = new EngineFixture();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
+
+@Unit
 class StatisticsTest {
 
     @Test

@@ -10,9 +10,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
 import dev.msm.core.keys.SessionId;
 
 /** The store lock handle: released once and only when obtained, renewed on the clock's schedule. */
+@Unit
 class StoreLockTest {
 
     private final EngineFixture f = new EngineFixture();

@@ -1,6 +1,11 @@
 package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.core.Scenarios.awaitBackups;
+import static dev.msm.core.Scenarios.count;
+import static dev.msm.core.Scenarios.nonSticky;
+import static dev.msm.core.Scenarios.route;
+import static dev.msm.core.Scenarios.sticky;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,83 +27,42 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The manager scenarios every store must pass, whether it addresses nodes (memcached) or replicates by itself
  * (Redis, Couchbase): counters in both modes, concurrent increments under locking, restart, the store's server
- * stopped and started again, expiry. Each store's test class supplies the store attributes and how to stop and
- * start its server.
+ * stopped and started again, expiry. They run in every cell of {@link ScenarioMatrix}; each Tomcat version's test
+ * class only names its manager.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.msm.core.ScenarioMatrix#stores")
 public abstract class StoreScenarios {
 
-    protected final List<EmbeddedTomcat> tomcats = new ArrayList<>();
-    protected String cluster;
+    @Parameter
+    StoreFixture store;
+    private String cluster;
+    private Tomcats tomcats;
 
     /** @return a new manager of the bridge under test */
     protected abstract MsmManagerBase newManager();
 
-    /** @return store attributes for a fresh, isolated key space */
-    protected abstract Map<String, String> storeAttributes();
-
-    /** Stops the store's server (all of it). */
-    protected abstract void stopServer();
-
-    /** Starts the store's server again. */
-    protected abstract void startServer();
-
     @BeforeEach
-    void name(TestInfo info) {
-        cluster = info.getTestMethod().map(m -> m.getName()).orElse("t") + "-" + UUID.randomUUID();
+    void begin(TestInfo test) {
+        cluster = Tomcats.clusterName(test);
+        store.begin(cluster);
+        tomcats = new Tomcats(this::newManager, cluster, store.attributes());
     }
 
     @AfterEach
     void stopTomcats() {
-        tomcats.forEach(t -> {
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                // go on
-            }
-        });
-        tomcats.clear();
+        tomcats.close();
     }
 
-    protected EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
-        Map<String, String> attrs = new HashMap<>(storeAttributes());
-        attrs.put("allowedClasses", "dev.msm.core.TestApp");
-        attrs.putAll(extra);
-        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, route, cluster, attrs);
-        tomcats.add(t);
-        try {
-            t.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        assertTrue(t.contextAvailable(), "context did not start");
-        return t;
-    }
-
-    protected static int count(String body) {
-        assertTrue(body.startsWith("count="), body);
-        return Integer.parseInt(body.substring("count=".length()).trim());
-    }
-
-    protected static String route(String sessionId) {
-        return sessionId.contains(".") ? sessionId.substring(sessionId.indexOf('.') + 1) : null;
-    }
-
-    protected static Map<String, String> sticky() {
-        return Map.of("sticky", "true");
-    }
-
-    protected static Map<String, String> nonSticky(String lockingMode) {
-        return Map.of("sticky", "false", "lockingMode", lockingMode);
-    }
-
-    /** Waits until a sticky manager wrote something and has no backup queued or running. */
-    protected static void awaitBackups(EmbeddedTomcat t) {
-        await().until(() -> t.manager().statistics().get(Statistics.Counter.WRITES) > 0
-                && t.manager().pendingBackups() == 0);
+    private EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
+        return tomcats.start(route, extra);
     }
 
     @Test
@@ -120,7 +83,7 @@ public abstract class StoreScenarios {
         EmbeddedTomcat a = tomcat("a", Map.of("sticky", "false", "operationTimeout", "500"));
         Browser user = new Browser();
         user.body(a.url() + "/count");
-        stopServer();
+        store.stopServer();
         await(Duration.ofSeconds(30)).until(() -> !a.manager().isStoreAvailable());
         try {
             for (int i = 0; i < 100; i++) {
@@ -131,7 +94,7 @@ public abstract class StoreScenarios {
                 assertTrue(took < 500 + 1500, "request " + i + " took " + took + " ms");
             }
         } finally {
-            startServer();
+            store.startServer();
         }
         await(Duration.ofSeconds(30)).until(() -> a.manager().isStoreAvailable());
         Browser fresh = new Browser();
@@ -163,11 +126,8 @@ public abstract class StoreScenarios {
     @Test
     void crossContextInclude_EachApplicationKeepsItsOwnSession() {
         for (Map<String, String> mode : List.of(sticky(), nonSticky("all"))) {
-            Map<String, String> attrs = new HashMap<>(storeAttributes());
-            attrs.put("allowedClasses", "dev.msm.core.TestApp");
-            attrs.putAll(mode);
-            EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", cluster, attrs);
-            tomcats.add(t);
+            Map<String, String> attrs = tomcats.attributes(mode);
+            EmbeddedTomcat t = tomcats.create("a", attrs, true);
             Map<String, String> second = new HashMap<>(attrs);
             second.put("storageKeyPrefix", "static:second");
             t.addSecondApplication(this::newManager, second);
@@ -183,7 +143,6 @@ public abstract class StoreScenarios {
             }
             assertEquals("count=3", user.body(t.url() + "/read"), "mode " + mode);
             t.close();
-            tomcats.remove(t);
         }
     }
 
@@ -368,12 +327,12 @@ public abstract class StoreScenarios {
             "-n1", "0123456789ABCDEF0123456789ABCDEF-", "0123456789ABCDEF0123456789ABCDEF-n1.a\u0000"};
         for (EmbeddedTomcat t : List.of(a, s)) {
             for (String h : hostile) {
-                RawHttp.Response read = RawHttp.get(t.port(), "/app/read", h);
+                Browser.Response read = Browser.raw(t.port(), "/app/read", h);
                 assertTrue(read.status() < 500, "cookie [" + h + "]: " + read.status());
                 if (read.status() == 200) {
                     assertEquals("none", read.body(), "cookie [" + h + "]");
                 }
-                RawHttp.Response count = RawHttp.get(t.port(), "/app/count", h);
+                Browser.Response count = Browser.raw(t.port(), "/app/count", h);
                 assertTrue(count.status() < 500, "cookie [" + h + "]: " + count.status());
                 if (count.status() == 200) {
                     assertEquals("count=1", count.body(), "cookie [" + h + "]");
@@ -385,10 +344,9 @@ public abstract class StoreScenarios {
     }
     @Test
     void configError_StopsContextWithMessage() {
-        Map<String, String> attrs = new HashMap<>(storeAttributes());
+        Map<String, String> attrs = new HashMap<>(store.attributes());
         attrs.put("sticky", "ture");
-        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", cluster, attrs);
-        tomcats.add(t);
+        EmbeddedTomcat t = tomcats.create("a", attrs, true);
         LogCapture log = LogCapture.start();
         try {
             t.start();

@@ -1,6 +1,8 @@
 package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.core.Scenarios.base;
+import static dev.msm.core.Scenarios.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -55,23 +56,22 @@ public abstract class TrustScenarios {
     private static final String K1 = key(1);
     private static final String K2 = key(2);
 
-    private final List<AutoCloseable> running = new ArrayList<>();
     private String cluster;
+    private Tomcats running;
 
     /** @return a new manager of the bridge under test */
     protected abstract MsmManagerBase newManager();
 
     @BeforeEach
-    void name(TestInfo info) {
-        cluster = info.getTestMethod().map(m -> m.getName()).orElse("t") + "-" + UUID.randomUUID();
+    void begin(TestInfo info) {
+        cluster = Tomcats.clusterName(info);
+        running = new Tomcats(this::newManager, cluster, Map.of("store", "memory", "memoryName", cluster,
+                "memoryNodes", "n1 n2"));
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable c : running) {
-            c.close();
-        }
-        running.clear();
+    void stopAll() {
+        running.close();
         MemoryStoreProvider.clear(cluster);
     }
 
@@ -81,29 +81,12 @@ public abstract class TrustScenarios {
         return Base64.getEncoder().encodeToString(k);
     }
 
-    private Map<String, String> attributes(Map<String, String> extra) {
-        Map<String, String> attrs = new HashMap<>(Map.of("store", "memory", "memoryName", cluster, "memoryNodes",
-                "n1 n2", "allowedClasses", "dev.msm.core.TestApp"));
-        attrs.putAll(extra);
-        return attrs;
-    }
-
     private EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
-        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, route, cluster, attributes(extra));
-        running.add(t);
-        try {
-            t.start();
-        } catch (LifecycleException e) {
-            throw new IllegalStateException(e);
-        }
-        assertTrue(t.contextAvailable(), "context did not start");
-        return t;
+        return running.start(route, extra);
     }
 
     private TwoApplications twoApplications(String route, Map<String, String> extra) {
-        TwoApplications t = new TwoApplications(this::newManager, route, attributes(extra));
-        running.add(t);
-        return t;
+        return running.closeAfter(new TwoApplications(this::newManager, route, running.attributes(extra)));
     }
 
     private static Map<String, String> with(Map<String, String> mode, String... more) {
@@ -117,18 +100,9 @@ public abstract class TrustScenarios {
     private static final Map<String, String> STICKY = Map.of("sticky", "true");
     private static final Map<String, String> NON_STICKY = Map.of("sticky", "false", "lockingMode", "all");
 
-    private static String base(String id) {
-        return id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
-    }
-
     private static String random(String id) {
         String b = base(id);
         return b.contains("-") ? b.substring(0, b.lastIndexOf('-')) : b;
-    }
-
-    private static int count(String body) {
-        assertTrue(body.startsWith("count="), body);
-        return Integer.parseInt(body.substring("count=".length()).trim());
     }
 
     // ==================================================================== 15.1 one namespace per application
@@ -273,8 +247,7 @@ public abstract class TrustScenarios {
 
     @Test
     void formPasswordNote_IsNeverStored() {
-        EmbeddedTomcat a = new EmbeddedTomcat(this::newManager, "a", cluster, attributes(STICKY));
-        running.add(a);
+        EmbeddedTomcat a = running.create("a", running.attributes(STICKY), true);
         for (Valve v : a.context().getPipeline().getValves()) {
             if (v instanceof FormAuthenticator form) {
                 form.setCache(false); // Tomcat then keeps user name and password in session notes

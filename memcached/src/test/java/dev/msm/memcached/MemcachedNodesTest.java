@@ -21,11 +21,13 @@ import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
 import dev.msm.api.StoreNode;
+import dev.msm.api.Unit;
 
 /**
  * Parsing of {@code memcachedNodes}, {@code failoverNodes} and the other attributes, and the message of every
  * configuration error. No server is needed.
  */
+@Unit
 class MemcachedNodesTest {
 
     private static final String ACCEPTED = "accepted is " + MemcachedConfig.NODES_ACCEPTED;

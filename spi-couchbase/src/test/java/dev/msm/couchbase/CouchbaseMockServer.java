@@ -41,6 +41,7 @@ public final class CouchbaseMockServer implements AutoCloseable {
     private volatile CouchbaseMock mock;
 
     private CouchbaseMockServer() {
+        ServerProcess.requireServersAllowed("CouchbaseMock");
         this.httpPort = ServerProcess.freePort();
         int kv = ServerProcess.freePort();
         while (kv == httpPort) {

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.SessionStoreProvider;
 import dev.msm.api.Settings;
+import dev.msm.api.Unit;
 
 /**
  * Attribute parsing and every configuration message; no server.
  */
+@Unit
 class CouchbaseStoreProviderTest {
 
     private static final String ACCEPTED = "accepted is a Couchbase connection string such as couchbase://host1,host2"

@@ -9,12 +9,14 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
 import io.lettuce.core.cluster.SlotHash;
 
 /**
  * The hash-tag rule of cluster mode: the part after the last {@code :} decides the slot, so every key of one session
  * lands on one node.
  */
+@Unit
 class RedisClusterKeyTest {
 
     private static int slot(String key) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.Settings;
+import dev.msm.api.Unit;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 
@@ -22,6 +23,7 @@ import io.lettuce.core.RedisURI;
  * Parsing of the {@code redis} store's attributes: every error names the attribute, the value (passwords masked)
  * and what is accepted. No server is needed.
  */
+@Unit
 class RedisConfigTest {
 
     private static Settings settings(String... nameValue) {

@@ -17,10 +17,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
+import dev.msm.api.Unit;
 import dev.msm.core.keys.SessionId;
 import dev.msm.core.serial.Serializers;
 
 /** The stored value's envelope: round trips, compression, encryption, and hostile bytes. */
+@Unit
 class SessionCodecTest {
 
     private static final String K1 = Base64.getEncoder().encodeToString(new byte[] {

@@ -7,6 +7,9 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.Unit;
+
+@Unit
 class SessionIdFormatTest {
 
     private static final String HEX = "0123456789ABCDEF0123456789ABCDEF";

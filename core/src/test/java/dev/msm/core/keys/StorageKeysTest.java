@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.InvalidAttributeException;
 import dev.msm.api.SessionStore;
+import dev.msm.api.Unit;
 
+@Unit
 class StorageKeysTest {
 
     private static final SessionId ID = new SessionId("0123456789ABCDEF", "n1", "a");

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
 import dev.msm.api.Settings;
+import dev.msm.api.Unit;
 
 /** The memory store passes the conformance kit, including outages simulated by switching a node off. */
+@Unit
 class MemoryStoreTest extends SessionStoreContract {
 
     private static SessionStore store;

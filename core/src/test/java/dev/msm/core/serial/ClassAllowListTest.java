@@ -21,11 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.msm.api.SerializationException;
+import dev.msm.api.Unit;
 
 /**
  * Issue 16: the classes frameworks keep in sessions are readable by default, by exact name (no package tree), while
  * known gadgets of the same frameworks stay refused; the writing Tomcat learns every class its readers will refuse.
  */
+@Unit
 class ClassAllowListTest {
 
     /** An application class, not allowed by default. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 import dev.msm.core.serial.kryo.KryoSerializerProvider;
 
 /**
@@ -32,6 +33,7 @@ import dev.msm.core.serial.kryo.KryoSerializerProvider;
  * gained or lost a field. Each version of {@code shop.Cart} is compiled at test time and loaded by its own class
  * loader, as two builds of one web application are.
  */
+@Unit
 class ClassVersionsTest {
 
     private static final String V1 = "package shop; public class Cart implements java.io.Serializable {"

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 
 /**
  * Issue 15, item 8: data a store writer crafted costs a reader neither an {@link Error} (a 5xx) nor exponential time,
@@ -26,6 +27,7 @@ import dev.msm.api.Serializer;
  * session), and collections nested deeper than {@link FilteredObjectInput#MAX_CONTAINER_NESTING} are refused before
  * their hashing cost grows.
  */
+@Unit
 class HostileDataTest {
 
     private static final Duration FAST = Duration.ofSeconds(5);

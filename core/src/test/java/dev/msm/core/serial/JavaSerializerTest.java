@@ -15,7 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
+import dev.msm.api.Unit;
 
+@Unit
 class JavaSerializerTest {
 
     /** An application class, not on the default allow-list. */

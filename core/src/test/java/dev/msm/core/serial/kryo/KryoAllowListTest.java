@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 import dev.msm.core.serial.ClassAllowList;
 
+@Unit
 class KryoAllowListTest {
 
     private static final String PREFIX = "dev.msm.core.serial.kryo.KryoAllowListTest$";

@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 
 /**
  * A web application's class loader must be collectable after undeploy while the serializer (owned by the manager) and
  * its pooled Kryo instances live on.
  */
+@Unit
 class KryoClassLoaderLeakTest {
 
     /** Loaded again by a throw-away class loader; refers to JDK classes only. */

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 
 /** One serializer used by many request threads at once. The timeout only guards against a hang. */
 @Timeout(300)
+@Unit
 class KryoConcurrencyTest {
 
     private static final ClassLoader LOADER = KryoConcurrencyTest.class.getClassLoader();

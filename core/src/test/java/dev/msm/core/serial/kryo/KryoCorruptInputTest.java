@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import com.esotericsoftware.kryo.io.Output;
 import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
+import dev.msm.api.Unit;
 import dev.msm.core.serial.ClassAllowList;
 import dev.msm.core.serial.FilteredObjectInput;
 import dev.msm.core.serial.Serializers;
@@ -29,6 +30,7 @@ import dev.msm.core.serial.Serializers;
  * without allocating more than the bytes justify and without hanging. The timeout only guards against a hang.
  */
 @Timeout(300)
+@Unit
 class KryoCorruptInputTest {
 
     private static final ClassLoader LOADER = KryoCorruptInputTest.class.getClassLoader();

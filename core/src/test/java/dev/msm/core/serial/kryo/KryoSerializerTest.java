@@ -72,8 +72,10 @@ import dev.msm.api.SerializationException;
 import dev.msm.api.Serializer;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.Settings;
+import dev.msm.api.Unit;
 import dev.msm.core.serial.JavaSerializerProvider;
 
+@Unit
 class KryoSerializerTest {
 
     /** Allows the fixtures below (nested classes of this test). */

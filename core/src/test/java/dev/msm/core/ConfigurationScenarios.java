@@ -1,4 +1,4 @@
-package dev.msm.tomcat;
+package dev.msm.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,19 +12,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.msm.api.ServerProcess;
-import dev.msm.core.Browser;
-import dev.msm.core.EmbeddedTomcat;
-import dev.msm.core.LogCapture;
 
 /**
  * Configuration as users write it: errors stop the context with a message naming the attribute and what is accepted,
  * and a {@code context.xml} written for MSM 2.3.2 (class name replaced) starts with the same meaning, with a warning
- * for each MSM attribute msm does not need.
+ * for each MSM attribute msm does not need. Each Tomcat version runs it by naming its manager.
  */
-class ConfigurationTest {
+public abstract class ConfigurationScenarios {
 
     private static ServerProcess n1;
     private static ServerProcess n2;
+
+    /** @return a new manager of the bridge under test */
+    protected abstract MsmManagerBase newManager();
 
     @BeforeAll
     static void start() {
@@ -39,9 +39,9 @@ class ConfigurationTest {
     }
 
     /** Starts a Tomcat with the attributes; returns the log, the Tomcat closed. */
-    private static String startWith(Map<String, String> attributes, boolean expectStarted) {
+    private String startWith(Map<String, String> attributes, boolean expectStarted) {
         LogCapture log = LogCapture.start();
-        EmbeddedTomcat t = new EmbeddedTomcat(MsmManager::new, "a", "config", attributes, false);
+        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", "config", attributes, false);
         try {
             t.start();
             assertEquals(expectStarted, t.contextAvailable(), log.text());
@@ -101,7 +101,7 @@ class ConfigurationTest {
         msm.put("storageKeyPrefix", "static:shop,context");
         msm.put("memcachedProtocol", "text");
         LogCapture log = LogCapture.start();
-        EmbeddedTomcat t = new EmbeddedTomcat(MsmManager::new, "a", "msm", msm, false);
+        EmbeddedTomcat t = new EmbeddedTomcat(this::newManager, "a", "msm", msm, false);
         try {
             t.start();
             assertTrue(t.contextAvailable(), log.text());

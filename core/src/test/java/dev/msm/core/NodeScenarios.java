@@ -1,6 +1,12 @@
 package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.core.Scenarios.awaitBackups;
+import static dev.msm.core.Scenarios.base;
+import static dev.msm.core.Scenarios.count;
+import static dev.msm.core.Scenarios.node;
+import static dev.msm.core.Scenarios.nonSticky;
+import static dev.msm.core.Scenarios.sticky;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,51 +22,71 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.msm.core.codec.SessionCodec;
 import dev.msm.core.keys.SessionId;
 import dev.msm.core.keys.StorageKeys;
 
 /**
- * The manager's behaviour end to end, on embedded Tomcats of the version under test and a store with two nodes:
- * sticky and non-sticky mode, failover of Tomcats and store nodes, locking, expiry, bad input. Each Tomcat version
- * runs it once per store fixture by extending it.
+ * The manager's behaviour end to end where msm addresses the store's nodes itself: each node can die alone and the
+ * sessions move to the other; locking checked and disturbed through a client of the store; all nodes down; JMX;
+ * hostile data and encryption. They run in the memcached and memory cells of {@link ScenarioMatrix}; each Tomcat
+ * version's test class only names its manager.
  */
-public abstract class ManagerScenarios extends StoreScenarios {
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.msm.core.ScenarioMatrix#nodeStores")
+public abstract class NodeScenarios {
 
-    /**
-     * @return the attribute and value that configure the store without {@code node}, as an operator would set them
-     *         over JMX
-     */
-    protected abstract Map.Entry<String, String> withoutNode(String node);
+    @Parameter
+    StoreFixture.Nodes store;
+    private Tomcats tomcats;
 
-    /** Kills the server behind a node (as kill -9 would). */
-    protected abstract void killNode(String node);
+    /** @return a new manager of the bridge under test */
+    protected abstract MsmManagerBase newManager();
 
-    /** Starts the server behind a node again, empty. */
-    protected abstract void restartNode(String node);
-
-    /** @return a client of the same store and key space as the managers, for checks and injected faults */
-    protected abstract dev.msm.api.SessionStore directStore();
-
-    /** @return the storage key prefix the fixture's attributes give (default: the namespace of {@code /app}) */
-    protected String keyPrefix() {
-        return StorageKeys.of(null, "localhost", "/app", "").prefix();
+    @BeforeEach
+    void begin(TestInfo test) {
+        String cluster = Tomcats.clusterName(test);
+        store.begin(cluster);
+        tomcats = new Tomcats(this::newManager, cluster, store.attributes());
     }
 
-    protected String base(String sessionId) {
-        return sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
+    @AfterEach
+    void stopTomcats() {
+        tomcats.close();
+    }
+
+    private EmbeddedTomcat tomcat(String route, Map<String, String> extra) {
+        return tomcats.start(route, extra);
+    }
+
+    private void killNode(String node) {
+        store.killNode(node);
+    }
+
+    private void restartNode(String node) {
+        store.restartNode(node);
+    }
+
+    private dev.msm.api.SessionStore directStore() {
+        return store.directStore();
     }
 
     /** @return the lock key of a session */
-    protected String lockKey(String sessionId) {
-        return "lock:" + keyPrefix() + base(sessionId);
+    private String lockKey(String sessionId) {
+        return "lock:" + store.keyPrefix() + base(sessionId);
     }
 
     /** @return the primary key of a session */
-    protected String sessionKey(String sessionId) {
-        return keyPrefix() + base(sessionId);
+    private String sessionKey(String sessionId) {
+        return store.keyPrefix() + base(sessionId);
     }
 
     private static byte[] ascii(String s) {
@@ -72,21 +98,8 @@ public abstract class ManagerScenarios extends StoreScenarios {
     }
 
     /** @return whether the store of a node is up again as seen by a manager */
-    protected boolean nodeAvailable(MsmManagerBase m, String node) {
+    private static boolean nodeAvailable(MsmManagerBase m, String node) {
         return (" " + m.getAvailableNodes() + " ").contains(" " + node + " ");
-    }
-
-    /** Every node's server stopped, as if the whole store went away. */
-    @Override
-    protected void stopServer() {
-        killNode("n1");
-        killNode("n2");
-    }
-
-    @Override
-    protected void startServer() {
-        restartNode("n1");
-        restartNode("n2");
     }
 
     // ==================================================================== locking
@@ -290,13 +303,11 @@ public abstract class ManagerScenarios extends StoreScenarios {
         assertNotNull(pending, "the request holding the lock did not start");
 
         int flood = 300;
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> sent = new ArrayList<>();
+        Browser sameCookie = new Browser();
+        sameCookie.setSessionId(id);
+        List<java.util.concurrent.CompletableFuture<Browser.Response>> sent = new ArrayList<>();
         for (int i = 0; i < flood; i++) {
-            sent.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.url() + "/count"))
-                    .header("Cookie", "JSESSIONID=" + id).timeout(Duration.ofSeconds(60)).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+            sent.add(sameCookie.getAsync(a.url() + "/count"));
         }
         int maxWaiters = ManagerConfig.DEFAULT_MAX_LOCK_WAITERS;
         await(Duration.ofSeconds(60)).alias("requests beyond maxLockWaiters answered at once")
@@ -311,8 +322,8 @@ public abstract class ManagerScenarios extends StoreScenarios {
         pending.complete();
         assertEquals(200, holder.get(30, TimeUnit.SECONDS).status());
         int served = 0;
-        for (java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> f : sent) {
-            int status = f.get(90, TimeUnit.SECONDS).statusCode();
+        for (java.util.concurrent.CompletableFuture<Browser.Response> f : sent) {
+            int status = f.get(90, TimeUnit.SECONDS).status();
             assertTrue(status == 200 || status == 503, "flood request answered " + status);
             served += status == 200 ? 1 : 0;
         }
@@ -404,7 +415,7 @@ public abstract class ManagerScenarios extends StoreScenarios {
             }
             assertEquals(3, onN1.size(), "no sessions on n1");
             await().until(() -> a.manager().pendingBackups() == 0);
-            Map.Entry<String, String> change = withoutNode("n1");
+            Map.Entry<String, String> change = store.withoutNode("n1");
             if (!EmbeddedTomcat.setAttribute(a.manager(), change.getKey(), change.getValue())) {
                 a.manager().setProperty(change.getKey(), change.getValue());
             }
@@ -424,7 +435,7 @@ public abstract class ManagerScenarios extends StoreScenarios {
         Browser user = new Browser();
         user.body(a.url() + "/count");
         String id = user.sessionId();
-        String serializerName = storeAttributes().getOrDefault("serializer", "java");
+        String serializerName = store.serializer();
         dev.msm.api.Serializer permissive = Plugins.serializer(serializerName, getClass().getClassLoader())
                 .create(new dev.msm.api.Settings(Map.of("allowedClasses", "dev.msm.core.Gadget"),
                         Duration.ofSeconds(1), "attacker"));
@@ -521,11 +532,6 @@ public abstract class ManagerScenarios extends StoreScenarios {
     }
 
     // ==================================================================== authentication
-
-    private static String node(String sessionId) {
-        String base = sessionId.contains(".") ? sessionId.substring(0, sessionId.indexOf('.')) : sessionId;
-        return base.substring(base.lastIndexOf('-') + 1);
-    }
 
     // ==================================================================== sticky
 

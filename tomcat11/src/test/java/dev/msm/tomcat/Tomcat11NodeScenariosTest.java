@@ -1,0 +1,13 @@
+package dev.msm.tomcat;
+
+import dev.msm.core.MsmManagerBase;
+import dev.msm.core.NodeScenarios;
+
+/** The node scenarios on embedded Tomcat 11, in this version's cells of {@code ScenarioMatrix}. */
+class Tomcat11NodeScenariosTest extends NodeScenarios {
+
+    @Override
+    protected MsmManagerBase newManager() {
+        return new MsmManager();
+    }
+}
