@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 import dev.msm.api.Attribute;
 import dev.msm.api.SerializerProvider;
 import dev.msm.api.SessionStoreProvider;
+import dev.msm.api.Unit;
 
 /**
  * Issue 13: the README's attribute tables are made from the declarations ({@link Attributes} for the manager, each
  * store's and serializer's {@code attributes()}): a table that differs from them in a name, a default, the accepted
  * values or the meaning fails here, and {@code target/readme-attribute-tables.md} holds the tables to paste.
  */
+@Unit
 class ReadmeAttributesTest {
 
     private static final String MARKER = "<!-- attributes: %s -->";
