@@ -3,8 +3,6 @@ package dev.msm.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.catalina.Session;
 import org.apache.catalina.connector.Request;
@@ -38,14 +36,14 @@ final class NonStickySessions implements SessionMode {
     private final SessionTracker tracker;
     private final IdleSessions idle;
     private final LockPolicy lockPolicy;
+    private final LocalLocks localLocks;
     private final SessionReader reader;
     private final SessionWriter writer;
     private final ExpirySweeper sweeper;
     private final NodeRepair repair;
     private final SessionBytes bytes;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final EngineThreads threads;
     private final NodeEpochs epochs;
-    private final ScheduledThreadPoolExecutor renewer;
 
     NonStickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
             String name) {
@@ -56,37 +54,24 @@ final class NonStickySessions implements SessionMode {
         this.bytes = bytes;
         this.config = config;
         this.stats = storage.stats;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "msm-nonsticky-" + name);
-            t.setDaemon(true);
-            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        // locks renew on a thread of their own: never behind repair, idle trimming or a hung node's wait
+        this.threads = new EngineThreads(name, Math.max(250, config.lockExpiration().toMillis() / 3),
+                active::renewLocks);
         NodeEpochs epochs = new NodeEpochs(storage, clock);
         this.tracker = new SessionTracker(storage, clock, context::defaultMaxInactive);
-        this.idle = new IdleSessions(tracker, stats, clock, scheduler,
+        this.idle = new IdleSessions(tracker, stats, clock, threads.work(),
                 Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64));
         this.lockPolicy = new LockPolicy(config);
+        this.localLocks = new LocalLocks(clock, stats, config.maxLockWaiters());
         this.reader = new SessionReader(storage, tracker, epochs, clock,
                 (int) Math.max(1, config.lockExpiration().toSeconds()));
         this.writer = new SessionWriter(storage, bytes, tracker, active, context,
                 config.lockingMode() == LockingMode.ALL && config.onLockTimeout() == FailureAction.FAIL);
-        this.repair = new NodeRepair(storage, epochs, tracker, active, clock, scheduler);
+        this.repair = new NodeRepair(storage, epochs, tracker, active, clock, threads.work());
         this.sweeper = new ExpirySweeper(storage, tracker, active, epochs, repair, bytes, context);
         epochs.refreshAll();
         this.epochs = epochs;
         epochs.watchFences();
-        long renewMillis = Math.max(250, config.lockExpiration().toMillis() / 3);
-        // locks renew on a thread of their own: never behind repair, idle trimming or a hung node's wait
-        this.renewer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "msm-locks-" + name);
-            t.setDaemon(true);
-            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
-            return t;
-        });
-        renewer.scheduleWithFixedDelay(() -> active.renewLocks(renewMillis / 2), renewMillis, renewMillis,
-                TimeUnit.MILLISECONDS);
     }
 
     // ==================================================================== request bracket
@@ -141,17 +126,27 @@ final class NonStickySessions implements SessionMode {
     }
 
     /**
-     * The response commits before the request ends (a forward, a closed output stream): store the request's
-     * sessions now, while the client cannot yet send its next request; keep the locks until the request ends.
+     * The response commits before the request ends (a forward, a closed output stream, a page larger than the
+     * response buffer): store the request's sessions now, while the client cannot yet send its next request; keep
+     * the locks until the request ends.
+     *
+     * @return {@code false} when a change could not be written: the response then commits as a 503
      */
-    private void beforeCommit(RequestState state) {
+    private boolean beforeCommit(RequestState state) {
         for (ActiveSessions.Use use : state.uses) {
             MsmSession s = use.session;
             if (s != null && !s.isTransientCopy() && s.isValidInternalState()
                     && (use.forceWrite || s.isMaybeDirty())) {
                 writer.store(state, use, s, false);
             }
+            if (use.lost != null) {
+                if (state.refused == null) {
+                    state.refused = use.lost;
+                }
+                state.refusedAtCommit = true;
+            }
         }
+        return !state.refusedAtCommit;
     }
 
     @Override
@@ -174,6 +169,9 @@ final class NonStickySessions implements SessionMode {
         state.uses.clear();
         for (ActiveSessions.Use use : uses) {
             release(state, use);
+            if (use.lost != null && state.refused == null) {
+                state.refused = use.lost; // never acknowledge a change the store does not have (issue 14)
+            }
         }
         if (!uses.isEmpty()) {
             lockPolicy.ended(state);
@@ -241,27 +239,7 @@ final class NonStickySessions implements SessionMode {
     private void lockAndLoad(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
         ActiveSessions.Active a = use.active;
         SessionReader.LockWait wait = reader.new LockWait(config.lockTimeout().toNanos());
-        int maxWaiters = config.maxLockWaiters();
-        boolean got;
-        if (maxWaiters > 0 && a.waiters.incrementAndGet() > maxWaiters) {
-            a.waiters.decrementAndGet();
-            got = a.jvmLock.tryAcquire();
-            if (!got) {
-                tooManyWaiters(sid, maxWaiters);
-            }
-        } else {
-            try {
-                got = a.jvmLock.tryAcquire(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                got = false;
-            } finally {
-                if (maxWaiters > 0) {
-                    a.waiters.decrementAndGet();
-                }
-            }
-        }
-        if (!got) {
+        if (!localLocks.take(a, wait.deadlineNanos(), sid)) {
             lockTimedOut(state, use, sid, requestedId);
             return;
         }
@@ -349,15 +327,6 @@ final class NonStickySessions implements SessionMode {
         }
         long now = clock.millis();
         tracker.track(s, id, now, refreshed && !read.fromBackup() ? now : 0, read.header().writtenAt());
-    }
-
-    /** Too many requests of this Tomcat wait for the session's lock already: 503 at once, whatever onLockTimeout. */
-    private void tooManyWaiters(SessionId sid, int maxWaiters) {
-        stats.count(Statistics.Counter.LOCK_WAITERS_REFUSED);
-        problems.warnOnce("lockwaiters", "Session [" + sid + "] already had [" + maxWaiters + "] requests waiting "
-                + "for its lock; further requests for it are answered 503 at once (maxLockWaiters; reported once)");
-        throw new SessionUnavailableException("Session [" + sid + "] already has [" + maxWaiters + "] requests "
-                + "waiting for its lock (maxLockWaiters)", null);
     }
 
     private void lockTimedOut(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
@@ -472,7 +441,7 @@ final class NonStickySessions implements SessionMode {
     private void release(RequestState state, ActiveSessions.Use use) {
         ActiveSessions.Active a = use.active;
         MsmSession s = use.session;
-        boolean lastLocker = use.locked && !a.jvmLock.hasQueuedThreads();
+        boolean lastLocker = use.locked && !localLocks.othersWait(a);
         boolean unlocked = false;
         try {
             if (s != null && !state.ignored && !s.isTransientCopy() && s.isValidInternalState()
@@ -483,16 +452,22 @@ final class NonStickySessions implements SessionMode {
                 storage.delete(use.renamedFrom);
             }
         } finally {
+            boolean handOver = !lastLocker && use.lost == null;
+            if (use.lost != null && a.session == s) {
+                // the object holds changes the store does not have: the next request loads the session anew
+                a.session = null;
+                a.loaded = false;
+            }
             if (use.oldLock != null) {
                 use.oldLock.close();
             }
             if (use.locked) {
-                if (lastLocker && !unlocked) {
+                if (!handOver && !unlocked) {
                     a.unlockStore();
-                } else if (!lastLocker && a.lock != null) {
+                } else if (handOver && a.lock != null) {
                     a.lock.renewIfDue(config.lockExpiration().toMillis() / 2); // handed to the next request
                 }
-                a.jvmLock.release();
+                localLocks.release(a);
             }
             if (active.leave(a)) {
                 a.unlockStore();
@@ -555,13 +530,6 @@ final class NonStickySessions implements SessionMode {
 
     @Override
     public void close() {
-        renewer.shutdownNow();
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            renewer.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close();
     }
 }

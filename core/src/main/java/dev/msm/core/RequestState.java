@@ -46,6 +46,8 @@ final class RequestState {
     volatile MsmSession stickySession;
     /** Set when the request must be answered with 503. */
     volatile SessionUnavailableException refused;
+    /** The response committed with the 503 of {@link #refused} (a write failed as it was committing). */
+    volatile boolean refusedAtCommit;
     /** The request passed the Context's authenticator and reached the application's valves and filters. */
     volatile boolean inApplication;
     /** Set while the end processing looks at the request's session: no loading then. */

@@ -54,6 +54,11 @@ final class SessionReader {
             return start;
         }
 
+        /** @return when the request stops waiting, on the engine clock */
+        long deadlineNanos() {
+            return deadline;
+        }
+
         void backoff() {
             long waited = clock.nanos() - start;
             long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(20), Math.max(TimeUnit.MICROSECONDS.toNanos(500),

@@ -321,7 +321,12 @@ final class SessionStorage {
         });
     }
 
-    /** Writes the backup copy only; failures are logged at debug level. */
+    /**
+     * Writes the backup copy only. A failure does not fail the request (the primary copy holds the session; its node
+     * failing before the next write of the session would cost the change): counted
+     * ({@link Statistics.Counter#BACKUP_WRITE_FAILURES}), logged at debug level; the node's own failure is logged
+     * by the store.
+     */
     CompletableFuture<Void> writeBackup(SessionId id, byte[] value, int maxInactive) {
         if (!hasBackup(id.node())) {
             return CompletableFuture.completedFuture(null);
@@ -329,8 +334,11 @@ final class SessionStorage {
         String node = nodes.hasNodes() ? backupNode(id.node()) : null;
         CompletableFuture<Void> f = store.set(node, keys.backup(id), value, backupTtl(maxInactive));
         f.whenComplete((r, e) -> {
-            if (e != null && log.isDebugEnabled()) {
-                log.debug("Backup of session [" + id + "] on node [" + node + "] failed: " + e);
+            if (e != null) {
+                stats.count(Statistics.Counter.BACKUP_WRITE_FAILURES);
+                if (log.isDebugEnabled()) {
+                    log.debug("Backup of session [" + id + "] on node [" + node + "] failed: " + e);
+                }
             }
         });
         return f;
