@@ -192,13 +192,26 @@ final class SessionReader {
     /**
      * Turns what was read for {@code target} into a session to use: the primary copy, else the backup copy when the
      * primary was lost with its node, following a move.
+     *
+     * <p>A session moving to another node (its own is down) may find a copy there under its new id: written by a
+     * request that moved it first, or left from an earlier stay on that node, which then hung and resumed with it
+     * (the session moved back and forth since). The backup copy of the requested id tells them apart: a stale copy
+     * is older than it (issue 14).
      */
     private SessionStorage.Read resolve(SessionId target, SessionId requested, byte[] value) {
         SessionStorage.Read read = storage.decodeRead(target, value, false, false);
+        boolean relocating = !target.base().equals(requested.base());
+        if (read != null && relocating) {
+            SessionStorage.Read backup = storage.readBackup(requested);
+            if (backup != null && backup.id().base().equals(requested.base())
+                    && backup.header().writtenAt() > read.header().writtenAt()) {
+                storage.stats.count(Statistics.Counter.STALE_COPIES);
+                return new SessionStorage.Read(target, backup.value(), backup.header(), true);
+            }
+        }
         if (read != null) {
             return epochs.confirmed(read);
         }
-        boolean relocating = !target.base().equals(requested.base());
         SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);
         if (backup == null) {
             return null;

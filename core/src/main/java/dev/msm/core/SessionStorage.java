@@ -287,38 +287,69 @@ final class SessionStorage {
 
     /**
      * Writes both copies. Returns the primary's future; the backup is written in parallel (another node) and its
-     * failure only logged, the primary's is the caller's to handle.
+     * failure only counted, the primary's is the caller's to handle.
      */
     CompletableFuture<Void> write(SessionId id, byte[] value, int maxInactive) {
-        if (value.length > maxValueBytes) {
-            throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
-                    + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
-        }
-        stats.count(Statistics.Counter.WRITES);
-        stats.size(value.length);
+        counted(value);
         CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
         writeBackup(id, value, maxInactive);
         return primary;
     }
 
     /**
-     * Writes both copies, the primary only if it does not exist yet (a session moving to a node under its new id).
-     *
-     * @return completes with whether the primary was created; the backup is written only then
+     * Writes both copies in parallel and completes when both were answered; fails when the primary's write failed
+     * (the backup's failure is only counted). A non-sticky request is acknowledged only then: a backup copy written
+     * after its request was answered could be read, once the primary's node died, as an older session (issue 14).
      */
-    CompletableFuture<Boolean> writeIfAbsent(SessionId id, byte[] value, int maxInactive) {
+    CompletableFuture<Void> writeBoth(SessionId id, byte[] value, int maxInactive) {
+        counted(value);
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
+        CompletableFuture<Void> backup = writeBackup(id, value, maxInactive).exceptionally(e -> null);
+        return primary.thenCombine(backup, (p, b) -> null);
+    }
+
+    /**
+     * Writes both copies where a session moves (its new id on another node), unless a copy written there since
+     * {@code loadedWrittenAt} exists: another request moved the session first. A copy written before is stale (left
+     * from an earlier stay of the session on that node, which hung and resumed with it) and is replaced, atomically
+     * against a concurrent mover (compare-and-set on the version read).
+     *
+     * @param loadedWrittenAt when the copy the request loaded was written (ms); {@link Long#MIN_VALUE} when unknown:
+     *                        then only a missing copy is written
+     * @return completes with whether both copies were written (the backup's failure only counted)
+     */
+    CompletableFuture<Boolean> writeMoved(SessionId id, byte[] value, int maxInactive, long loadedWrittenAt) {
+        counted(value);
+        String key = keys.session(id);
+        int ttl = primaryTtl(maxInactive);
+        return store.add(id.node(), key, value, ttl).thenCompose(created -> created
+                ? CompletableFuture.completedFuture(true)
+                : store.getVersioned(id.node(), key).thenCompose(existing -> {
+                    if (existing == null || writtenAt(existing.value()) >= loadedWrittenAt) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    stats.count(Statistics.Counter.STALE_COPIES);
+                    return store.compareAndSet(id.node(), key, existing.version(), value, ttl);
+                })).thenCompose(written -> !written ? CompletableFuture.completedFuture(false)
+                        : writeBackup(id, value, maxInactive).handle((r, e) -> true));
+    }
+
+    /** @return when a stored value was written (ms), {@link Long#MAX_VALUE} when it is not a readable session */
+    private static long writtenAt(byte[] value) {
+        try {
+            return SessionCodec.header(value).writtenAt();
+        } catch (SerializationException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private void counted(byte[] value) {
         if (value.length > maxValueBytes) {
             throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
                     + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
         }
         stats.count(Statistics.Counter.WRITES);
         stats.size(value.length);
-        return store.add(id.node(), keys.session(id), value, primaryTtl(maxInactive)).thenApply(created -> {
-            if (created) {
-                writeBackup(id, value, maxInactive);
-            }
-            return created;
-        });
     }
 
     /**

@@ -94,14 +94,13 @@ final class SessionWriter {
             CompletableFuture<Void> primary;
             if (use.locked && !target.base().equals(sid.base())) {
                 // moved under a lock of the old id: another Tomcat may have moved it first (and written since)
-                CompletableFuture<Boolean> created = storage.writeIfAbsent(target, encoded.value(), maxInactive);
-                if (!storage.await(created)) {
+                if (!storage.await(storage.writeMoved(target, encoded.value(), maxInactive, loadedWrittenAt(s)))) {
                     fenced(use, target, "another request moved it first");
                     return false;
                 }
                 primary = CompletableFuture.completedFuture(null);
             } else {
-                primary = storage.write(target, encoded.value(), maxInactive);
+                primary = storage.writeBoth(target, encoded.value(), maxInactive);
             }
             StoreLock lock = a.lock;
             // issue 15: a session invalidated meanwhile is not brought back. Same node, after the write: no extra
@@ -133,7 +132,13 @@ final class SessionWriter {
                 SessionId moved = relocate(state, use, s, target);
                 if (moved != null) {
                     try {
-                        storage.await(storage.write(moved, encoded.value(), maxInactive));
+                        if (!use.locked) {
+                            storage.await(storage.writeBoth(moved, encoded.value(), maxInactive));
+                        } else if (!storage.await(storage.writeMoved(moved, encoded.value(), maxInactive,
+                                loadedWrittenAt(s)))) {
+                            fenced(use, moved, "another request moved it first");
+                            return unlocked;
+                        }
                         written(s, encoded);
                         afterMove(use, moved, maxInactive);
                         return unlocked;
@@ -205,6 +210,16 @@ final class SessionWriter {
         storage.stats.count(Statistics.Counter.WRITES_FENCED);
         if (log.isDebugEnabled()) {
             log.debug("Session [" + target + "] ended while a request used it; its write was undone");
+        }
+    }
+
+    /** @return when the copy the session was loaded from was written (ms), {@link Long#MIN_VALUE} when unknown */
+    private static long loadedWrittenAt(MsmSession s) {
+        byte[] loaded = s.storedValue();
+        try {
+            return loaded == null ? Long.MIN_VALUE : SessionCodec.header(loaded).writtenAt();
+        } catch (SerializationException e) {
+            return Long.MIN_VALUE;
         }
     }
 

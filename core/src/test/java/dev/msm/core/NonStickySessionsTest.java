@@ -1,6 +1,7 @@
 package dev.msm.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -71,6 +72,16 @@ class NonStickySessionsTest {
         }
         return CompletableFuture.failedFuture(new StoreTimeoutException(node, "memory node [" + node + "]",
                 Duration.ofMillis(1000), null));
+    }
+
+    /**
+     * Writes {@code s} (both copies) once the wall clock moved on from the previous write: stored values carry the
+     * wall time of their write ({@code SessionCodec}), which tells a stale copy from the current one.
+     */
+    private void writeAfterTheWallClockTicks(MsmSession s) {
+        long before = System.currentTimeMillis();
+        dev.msm.api.Awaits.await().alias("the wall clock ticks").until(() -> System.currentTimeMillis() > before);
+        f.storage.await(f.storage.write(s.sessionId(), f.bytes.encode(s).value(), 1800));
     }
 
     @Test
@@ -152,5 +163,64 @@ class NonStickySessionsTest {
         MsmSession next = read(id);
         assertNotSame(loaded, next);
         assertEquals(50, count(next), "the other Tomcat's write was overwritten");
+    }
+
+    @Test
+    void nodeDownAtWriteTime_TargetHoldsACopyFromAnEarlierStay_ReplacedNotFenced_Issue14() {
+        TestSession s = f.storedSession("n1", 1800);
+        SessionId there = s.sessionId().withNode("n2");
+        TestSession stale = f.newSession();
+        stale.setValid(true);
+        stale.setMaxInactiveInterval(1800);
+        stale.put("count", 10);
+        stale.setIdDetached(there.full());
+        // the session lived on n2 before, with count 10 (written earlier than the current copy); n2 kept the copy
+        f.storage.await(f.storage.write(there, f.bytes.encode(stale).value(), 1800));
+        writeAfterTheWallClockTicks(s);
+        RequestState state = new RequestState(new RequestState.Scope(), null, false, "/count");
+        f.current = state;
+        TestSession loaded = (TestSession) mode.find(s.getIdInternal());
+        loaded.put("count", 42);
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        mode.end(state);
+        f.current = null;
+        assertNull(state.refused, "refused because of a stale copy");
+        assertEquals(42, count(read(there.full())));
+        assertEquals(0, f.stats.get(Statistics.Counter.WRITES_FENCED));
+    }
+
+    @Test
+    void nodeDownAtWriteTime_AnotherRequestMovedTheSessionFirst_Answered503_ItsWriteKept() {
+        TestSession s = f.storedSession("n1", 1800);
+        SessionId there = s.sessionId().withNode("n2");
+        RequestState state = new RequestState(new RequestState.Scope(), null, false, "/count");
+        f.current = state;
+        TestSession loaded = (TestSession) mode.find(s.getIdInternal());
+        loaded.put("count", 42);
+        TestSession mover = f.newSession();
+        mover.setValid(true);
+        mover.setMaxInactiveInterval(1800);
+        mover.put("count", 50);
+        mover.setIdDetached(there.full());
+        writeAfterTheWallClockTicks(mover);
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        mode.end(state);
+        f.current = null;
+        assertNotNull(state.refused);
+        assertEquals(1, f.stats.get(Statistics.Counter.WRITES_FENCED));
+        assertEquals(50, count(read(there.full())));
+    }
+
+    @Test
+    void write_AcknowledgedOnlyOnceTheBackupCopyWasAnswered_SoABackupNeverLagsAnAnswer_Issue14() {
+        TestSession s = f.storedSession("n1", 1800);
+        CompletableFuture<Void> backup = new CompletableFuture<>();
+        f.store.failWrites("n2", (node, key) -> backup);
+        CompletableFuture<Void> write = f.storage.writeBoth(s.sessionId(), f.bytes.encode(s).value(), 1800);
+        assertFalse(write.isDone(), "acknowledged before the backup copy was written");
+        backup.completeExceptionally(new StoreTimeoutException("n2", "memory node [n2]", Duration.ofMillis(1000),
+                null));
+        f.storage.await(write); // the primary holds the session: a failed backup is only counted
+        assertEquals(1, f.stats.get(Statistics.Counter.BACKUP_WRITE_FAILURES));
     }
 }

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,12 +84,6 @@ class RandomFaultsIT {
         return versions.stream();
     }
 
-    @Disabled("Finds an engine bug on main (3 of 8 runs; seeds 1796575314252, 1796575736955, 1796575942003): "
-            + "a non-sticky store write that times out (a memcached node paused, or the Tomcat itself paused so that "
-            + "its operations time out on resume) is logged as 'could not be written; this request's changes are "
-            + "lost' and still answered 200: an acknowledged increment is lost. New sessions are placed on a paused "
-            + "node too (issue 14, item 1). "
-            + "Run anyway with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     @Timeout(value = 3, unit = TimeUnit.HOURS) // the run bounds itself: msm.chaos.seconds plus a few minutes
