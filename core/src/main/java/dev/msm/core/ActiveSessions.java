@@ -71,6 +71,12 @@ final class ActiveSessions {
         Use(Active active) {
             this.active = active;
         }
+
+        /** @return whether the request's session must be written: it may have changed, or must be restored or moved */
+        boolean mustWrite() {
+            MsmSession s = session;
+            return s != null && !s.isTransientCopy() && s.isValidInternalState() && (forceWrite || s.isMaybeDirty());
+        }
     }
 
     private final Map<String, Active> table = new ConcurrentHashMap<>();

@@ -70,6 +70,16 @@ final class RequestState {
         this.uri = uri;
     }
 
+    /** @return the use of the session object {@code s} by this request, or {@code null} */
+    ActiveSessions.Use useOf(MsmSession s) {
+        for (ActiveSessions.Use u : uses) {
+            if (u.session == s) {
+                return u;
+            }
+        }
+        return null;
+    }
+
     /**
      * Sends the session's new id to the client (it moved to another node), if the response is not committed yet;
      * otherwise the cookie stays and the next request finds the session through the pointer left behind.

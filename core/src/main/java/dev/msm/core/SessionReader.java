@@ -102,7 +102,7 @@ final class SessionReader {
             CompletableFuture<Boolean> locking = lock == null ? null : lock.tryAcquire();
             boolean refresh = tracker.needsRefresh(target);
             CompletableFuture<byte[]> loading = storage.load(target,
-                    refresh ? SessionStorage.primaryTtl(defaultMaxInactive) : -1);
+                    refresh ? TimeToLive.primary(defaultMaxInactive) : -1);
             SessionStorage.Read read;
             try {
                 if (locking != null) {

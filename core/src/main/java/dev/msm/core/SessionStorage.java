@@ -3,9 +3,7 @@ package dev.msm.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,11 +37,13 @@ final class SessionStorage {
     private final StorageKeys keys;
     final SessionCodec codec;
     final Statistics stats;
+    /** Reports (and, when corrupt, deletes) stored values that cannot be read. */
+    final UnreadableValues unreadable;
+    private final Tombstones tombstones;
     final String writer;
     private final Duration waitBound;
     private final boolean shadowOnSameNode;
     private final int maxValueBytes;
-    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param shadowOnSameNode non-sticky: when no other node is available, keep the backup copy on the session's own
@@ -60,45 +60,22 @@ final class SessionStorage {
         this.waitBound = operationTimeout.plusMillis(250);
         this.shadowOnSameNode = shadowOnSameNode;
         this.maxValueBytes = maxValueBytes;
+        this.unreadable = new UnreadableValues(stats, this::deleteUnreadable);
+        this.tombstones = new Tombstones(store, nodes, keys, codec, writer, unreadable);
     }
 
-    // ------------------------------------------------------------------ time to live
+    // ------------------------------------------------------------------ where the copies are
 
-    /**
-     * Primary copy: lives as long as the session may stay idle, plus {@link #slack}: a read within the slack of the
-     * last refresh need not refresh again (a plain get), and the session then expires at most the slack late, never
-     * early (Tomcat itself checks expiry once a minute).
-     */
-    static int primaryTtl(int maxInactiveSeconds) {
-        return maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + slack(maxInactiveSeconds);
-    }
-
-    /**
-     * @return how long after a refresh of the primary copy's time to live reads need not refresh it, in seconds: a
-     *         tenth of the timeout, from 1 to 60
-     */
-    static int slack(int maxInactiveSeconds) {
-        return Math.max(1, Math.min(60, maxInactiveSeconds / 10));
-    }
-
-    /**
-     * Extra life of the backup copy beyond the primary's: covers reads that only refresh the primary and leaves
-     * time to process the session's expiry after the primary is gone.
-     */
-    static int backupExtra(int maxInactiveSeconds) {
-        return Math.max(120, maxInactiveSeconds / 2);
-    }
-
+    /** @return the backup copy's time to live (seconds) for a session timeout (seconds), see {@link TimeToLive} */
     int backupTtl(int maxInactiveSeconds) {
         if (maxInactiveSeconds <= 0) {
             return 0;
         }
-        return shadowOnSameNode ? maxInactiveSeconds + backupExtra(maxInactiveSeconds) : maxInactiveSeconds;
+        return shadowOnSameNode ? maxInactiveSeconds + TimeToLive.backupExtra(maxInactiveSeconds)
+                : maxInactiveSeconds;
     }
 
-    /**
-     * @return the node for the backup copy of a session on {@code primary}, {@code null} for none
-     */
+    /** @return the node for the backup copy of a session on {@code primary}, {@code null} for none */
     String backupNode(String primary) {
         String b = nodes.backupOf(primary);
         if (b == null && shadowOnSameNode) {
@@ -107,21 +84,19 @@ final class SessionStorage {
         return b;
     }
 
-    /**
-     * @return whether a session on {@code primary} gets a backup copy at all
-     */
+    /** @return whether a session on {@code primary} gets a backup copy at all */
     boolean hasBackup(String primary) {
         return backupNode(primary) != null || (!nodes.hasNodes() && shadowOnSameNode);
     }
 
     // ------------------------------------------------------------------ nodes
 
-    /** @return whether the store addresses nodes explicitly (session ids then name their node) */
     /** @return how this application's keys are derived (tests, diagnostics) */
     StorageKeys keys() {
         return keys;
     }
 
+    /** @return whether the store addresses nodes explicitly (session ids then name their node) */
     boolean hasNodes() {
         return nodes.hasNodes();
     }
@@ -243,7 +218,7 @@ final class SessionStorage {
      */
     boolean endNow(SessionId id, int maxInactive) {
         CompletableFuture<Boolean> claim = nodes.isAvailable(id.node())
-                ? claimExpiry(id, goneTtl(maxInactive)) : CompletableFuture.completedFuture(true);
+                ? claimExpiry(id, TimeToLive.gone(maxInactive)) : CompletableFuture.completedFuture(true);
         CompletableFuture<Boolean> deleted = delete(id);
         try {
             await(deleted);
@@ -254,11 +229,6 @@ final class SessionStorage {
             }
             return true;
         }
-    }
-
-    /** @return how long an expiry claim (the "gone" marker) lives, seconds: at least 10 minutes */
-    static int goneTtl(int maxInactive) {
-        return Math.max(600, maxInactive);
     }
 
     /**
@@ -291,7 +261,8 @@ final class SessionStorage {
      */
     CompletableFuture<Void> write(SessionId id, byte[] value, int maxInactive) {
         counted(value);
-        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value,
+                TimeToLive.primary(maxInactive));
         writeBackup(id, value, maxInactive);
         return primary;
     }
@@ -303,7 +274,8 @@ final class SessionStorage {
      */
     CompletableFuture<Void> writeBoth(SessionId id, byte[] value, int maxInactive) {
         counted(value);
-        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value,
+                TimeToLive.primary(maxInactive));
         CompletableFuture<Void> backup = writeBackup(id, value, maxInactive).exceptionally(e -> null);
         return primary.thenCombine(backup, (p, b) -> null);
     }
@@ -321,7 +293,7 @@ final class SessionStorage {
     CompletableFuture<Boolean> writeMoved(SessionId id, byte[] value, int maxInactive, long loadedWrittenAt) {
         counted(value);
         String key = keys.session(id);
-        int ttl = primaryTtl(maxInactive);
+        int ttl = TimeToLive.primary(maxInactive);
         return store.add(id.node(), key, value, ttl).thenCompose(created -> created
                 ? CompletableFuture.completedFuture(true)
                 : store.getVersioned(id.node(), key).thenCompose(existing -> {
@@ -377,29 +349,10 @@ final class SessionStorage {
 
     /**
      * Leaves a pointer under the old backup key of a session that moved to another node, so that a request that
-     * still carries the old id finds the session.
+     * still carries the old id finds the session ({@link Tombstones}).
      */
     void leaveTombstone(SessionId oldId, SessionId newId, int maxInactive) {
-        if (!oldId.random().equals(newId.random())) {
-            return; // a new id (a login changed it): the old id must never lead to the new one (session fixation)
-        }
-        byte[] moved = codec.moved(oldId, newId, maxInactive, writer);
-        List<String> targets = new ArrayList<>();
-        if (nodes.hasNodes()) {
-            for (StoreNode n : store.nodes()) {
-                if (!n.id().equals(oldId.node()) && nodes.isAvailable(n.id()) && !n.id().equals(newId.node())) {
-                    targets.add(n.id());
-                }
-            }
-            String newPrimary = newId.node();
-            if (targets.isEmpty() && newPrimary != null) {
-                targets.add(newPrimary);
-            }
-        }
-        int ttl = backupTtl(maxInactive);
-        for (String node : targets) {
-            store.set(node, keys.backup(oldId), moved, ttl == 0 ? 0 : ttl);
-        }
+        tombstones.leave(oldId, newId, maxInactive, backupTtl(maxInactive));
     }
 
     /**
@@ -453,21 +406,14 @@ final class SessionStorage {
         try {
             header = SessionCodec.header(value);
         } catch (SerializationException e) {
-            unreadable(new Read(id, value, null, fromBackup), e);
+            unreadable.report(new Read(id, value, null, fromBackup), e);
             return null;
         }
         if (header.kind() == SessionCodec.KIND_MOVED) {
             if (!follow) {
                 return null;
             }
-            String base;
-            try {
-                base = codec.movedTo(value, header, id.base());
-            } catch (SerializationException e) {
-                unreadable(id, e);
-                return null;
-            }
-            SessionId target = parseBase(base, id);
+            SessionId target = tombstones.target(id, value, header);
             if (target == null || !nodes.isAvailable(target.node())) {
                 return null;
             }
@@ -475,23 +421,6 @@ final class SessionStorage {
             return decodeRead(target, moved, false, false);
         }
         return new Read(id, value, header, fromBackup);
-    }
-
-    private SessionId parseBase(String base, SessionId like) {
-        int dash = base.lastIndexOf('-');
-        if (nodes.hasNodes()) {
-            if (dash < 0) {
-                return null;
-            }
-            String node = base.substring(dash + 1);
-            for (StoreNode n : store.nodes()) {
-                if (n.id().equals(node)) {
-                    return new SessionId(base.substring(0, dash), node, like.route());
-                }
-            }
-            return null;
-        }
-        return new SessionId(base, null, like.route());
     }
 
     /**
@@ -531,44 +460,11 @@ final class SessionStorage {
         return null;
     }
 
-    /**
-     * A stored value could not be read: logged once per cause, counted, and deleted only when the value itself is
-     * bad (corrupt, forged, foreign). A value this Tomcat cannot read because of its own configuration (a key it
-     * does not have during a rolling key change, the other serializer, encryption or integrity on one side only, a
-     * newer format) or that names a class not allowed here is left for the Tomcats that can read it: deleting it
-     * would log its user out during a rollout.
-     */
-    void unreadable(Read read, SerializationException e) {
-        boolean leave = e instanceof ConfigurationMismatchException || e.rejectedClass() != null;
-        unreadable(read.id(), e);
-        if (!leave) {
-            deleteUnreadable(read);
-        }
-    }
-
     /** Deletes a stored value that could not be read (corrupt or written by something else). */
-    void deleteUnreadable(Read read) {
+    private void deleteUnreadable(Read read) {
         String node = read.fromBackup() ? backupNode(read.id().node()) : read.id().node();
         if (nodes.isAvailable(node)) {
             store.delete(node, read.fromBackup() ? keys.backup(read.id()) : keys.session(read.id()));
-        }
-    }
-
-    void unreadable(SessionId id, SerializationException e) {
-        stats.count(Statistics.Counter.UNREADABLE_VALUES);
-        boolean mismatch = e instanceof ConfigurationMismatchException;
-        String reason = e.rejectedClass() != null ? e.rejectedClass() : e.getMessage();
-        if (reportedUnreadable.size() < 1000 && reportedUnreadable.add(reason)) {
-            if (mismatch) {
-                log.warn("Stored session [" + id + "] was written by a Tomcat configured differently and is left in "
-                        + "the store for the Tomcats that can read it, and treated as absent here: "
-                        + e.getMessage() + " (reported once per cause)");
-            } else {
-                log.warn("Stored session [" + id + "] cannot be read and is treated as absent: " + e.getMessage()
-                        + " (reported once per cause)");
-            }
-        } else if (log.isDebugEnabled()) {
-            log.debug("Stored session [" + id + "] cannot be read: " + e.getMessage());
         }
     }
 

@@ -114,7 +114,7 @@ class SessionReaderTest {
         f.tracker.track(s, s.sessionId(), now, now, now);
         assertFalse(reader.read(s.sessionId(), 1800, null).refreshed());
         assertEquals(0, f.store.count("getAndTouch"));
-        f.clock.advance(Duration.ofSeconds(SessionStorage.slack(100)));
+        f.clock.advance(Duration.ofSeconds(TimeToLive.slack(100)));
         assertTrue(reader.read(s.sessionId(), 1800, null).refreshed());
         assertEquals(1, f.store.count("getAndTouch"));
     }
