@@ -8,8 +8,9 @@ import org.apache.juli.logging.Log;
 
 /**
  * Counts the requests msm answers with 503, per {@link SessionUnavailableException.Reason}, and logs them quietly:
- * one WARN per cause and period for lock timeouts and for changes that could not be written, saying how many
- * requests were refused since the previous one; DEBUG otherwise. Refusals because the store is unavailable are only
+ * one WARN per cause and period for lock timeouts, too many waiting requests and changes that could not be written
+ * (answered 503, or lost because the response was already committed), saying how many requests were hit since the
+ * previous one; DEBUG otherwise. Refusals because the store is unavailable are only
  * counted: {@link StoreProblems} logs that cause once. An outage thus leaves a line a minute per cause in the log,
  * not a stack trace per request (issue 14).
  */
