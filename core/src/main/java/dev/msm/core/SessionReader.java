@@ -18,6 +18,11 @@ final class SessionReader {
 
     /** How many moves (tombstones) a locked read follows. */
     static final int MAX_REDIRECTS = 3;
+    /**
+     * How long after a node started empty a backup copy missing there is taken as possibly lost with the node's data,
+     * rather than ended with its session.
+     */
+    static final long BACKUP_LOST_WINDOW_MILLIS = 60_000;
 
     /** What a read found. */
     record Outcome(SessionStorage.Read read, StoreLock lock, boolean refreshed, boolean lockTimedOut,
@@ -190,6 +195,23 @@ final class SessionReader {
     }
 
     /**
+     * The session's own node is unavailable and no copy of it was found elsewhere. It has ended (expired, removed),
+     * unless the node that holds its backup copy started empty less than {@link #BACKUP_LOST_WINDOW_MILLIS} ago (the
+     * Tomcats re-create the backup copies of the sessions they know within that time): then the session may well
+     * exist on its own node, and handing out a new session would lose it; the request gets the store-unavailable
+     * outcome instead, until its node answers again (issue 14: a Tomcat that stood still took its node for hung while
+     * the other node restarted empty). Costs one epoch read, only on this path.
+     */
+    private boolean backupMayBeLost(SessionId requested) {
+        String node = storage.backupNode(requested.node());
+        if (node == null || node.equals(requested.node())) {
+            return false;
+        }
+        epochs.refresh(node);
+        return clock.millis() - epochs.epoch(node) < BACKUP_LOST_WINDOW_MILLIS;
+    }
+
+    /**
      * Turns what was read for {@code target} into a session to use: the primary copy, else the backup copy when the
      * primary was lost with its node, following a move.
      *
@@ -214,6 +236,10 @@ final class SessionReader {
         }
         SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);
         if (backup == null) {
+            if (relocating && backupMayBeLost(requested)) {
+                throw new StoreUnavailableException(requested.node(), "Session [" + requested + "] cannot be found: "
+                        + "its node is unavailable and the node of its backup copy started empty recently", null);
+            }
             return null;
         }
         if (!backup.id().base().equals(relocating ? requested.base() : target.base())) {

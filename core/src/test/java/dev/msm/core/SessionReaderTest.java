@@ -215,4 +215,24 @@ class SessionReaderTest {
         assertFalse(out.read().fromBackup());
         assertEquals(42, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
     }
+
+    @Test
+    void relocatingRead_NothingFound_TheBackupNodeStartedEmptyJustNow_Unavailable_NeverANewSession_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId()))); // n2 restarted empty
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false); // n1 holds the session but looks hung
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertTrue(out.unavailable(), "the session was taken as ended although it may exist on n1");
+    }
+
+    @Test
+    void relocatingRead_NothingFound_TheBackupNodeUpForAMinute_TheSessionEnded() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId())));
+        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable());
+        assertNull(out.read());
+    }
 }
