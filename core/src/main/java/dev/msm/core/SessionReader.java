@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.msm.api.StoreException;
+import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
 
@@ -129,7 +130,7 @@ final class SessionReader {
                     lock.close();
                 }
                 SessionId elsewhere = elsewhereAfter(e, sid, target);
-                if (elsewhere == null) {
+                if (elsewhere == null || elsewhere.base().equals(target.base())) {
                     return Outcome.unavailable(e);
                 }
                 target = elsewhere;
@@ -195,20 +196,36 @@ final class SessionReader {
     }
 
     /**
-     * The session's own node is unavailable and no copy of it was found elsewhere. It has ended (expired, removed),
-     * unless the node that holds its backup copy started empty less than {@link #BACKUP_LOST_WINDOW_MILLIS} ago (the
-     * Tomcats re-create the backup copies of the sessions they know within that time): then the session may well
-     * exist on its own node, and handing out a new session would lose it; the request gets the store-unavailable
-     * outcome instead, until its node answers again (issue 14: a Tomcat that stood still took its node for hung while
-     * the other node restarted empty). Costs one epoch read, only on this path.
+     * No copy of the session was found: it has ended (expired, removed), unless a copy may exist where it could not
+     * be read. Relocating (its own node is unavailable): when the node of its backup copy started empty less than
+     * {@link #BACKUP_LOST_WINDOW_MILLIS} ago (the Tomcats re-create the copies of the sessions they know within that
+     * time). Otherwise (its own node answered without it): when that node started empty that recently and another
+     * node, which may hold the backup copy, is unavailable. Then handing out a new session would lose the session;
+     * the request gets the store-unavailable outcome instead, until the nodes answer again (issue 14: a Tomcat that
+     * stood still took a live node for hung while the other node restarted empty). Costs an epoch read, only here.
      */
-    private boolean backupMayBeLost(SessionId requested) {
-        String node = storage.backupNode(requested.node());
-        if (node == null || node.equals(requested.node())) {
+    private boolean mayExistUnread(SessionId id, boolean relocating) {
+        if (!storage.hasNodes()) {
             return false;
         }
-        epochs.refresh(node);
-        return clock.millis() - epochs.epoch(node) < BACKUP_LOST_WINDOW_MILLIS;
+        String emptied;
+        if (relocating) {
+            emptied = storage.backupNode(id.node());
+            if (emptied == null || emptied.equals(id.node())) {
+                return false;
+            }
+        } else {
+            emptied = id.node();
+            boolean otherDown = false;
+            for (StoreNode n : storage.nodeList()) {
+                otherDown |= !n.id().equals(emptied) && !storage.isAvailable(n.id());
+            }
+            if (!otherDown) {
+                return false;
+            }
+        }
+        epochs.refresh(emptied);
+        return clock.millis() - epochs.epoch(emptied) < BACKUP_LOST_WINDOW_MILLIS;
     }
 
     /**
@@ -236,9 +253,9 @@ final class SessionReader {
         }
         SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);
         if (backup == null) {
-            if (relocating && backupMayBeLost(requested)) {
+            if (mayExistUnread(relocating ? requested : target, relocating)) {
                 throw new StoreUnavailableException(requested.node(), "Session [" + requested + "] cannot be found: "
-                        + "its node is unavailable and the node of its backup copy started empty recently", null);
+                        + "a node that may hold it is unavailable and another started empty recently", null);
             }
             return null;
         }

@@ -235,4 +235,24 @@ class SessionReaderTest {
         assertFalse(out.unavailable());
         assertNull(out.read());
     }
+
+    @Test
+    void primaryMissing_ItsNodeStartedEmptyJustNow_TheOtherNodeUnavailable_Unavailable_NeverANewSession_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId()))); // n1 restarted
+        MemoryStores.setAvailable(f.store.delegate(), "n2", false); // n2 holds the backup copy but looks hung
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertTrue(out.unavailable(), "the session was taken as ended although its backup copy may exist on n2");
+    }
+
+    @Test
+    void primaryMissing_ItsNodeUpForAMinute_TheOtherNodeUnavailable_TheSessionEnded() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId())));
+        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
+        MemoryStores.setAvailable(f.store.delegate(), "n2", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable());
+        assertNull(out.read());
+    }
 }
