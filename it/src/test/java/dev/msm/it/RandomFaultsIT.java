@@ -54,11 +54,12 @@ import dev.msm.api.ServerProcess;
  * <li>{@code msm.chaos.tomcat}: the distributions, {@code 11} (default), {@code 10.1}, or {@code 10.1,11}.</li>
  * </ul>
  *
- * <p>Non-sticky mode found three engine bugs, each a lost acknowledged increment (issue 14): a write that failed or
+ * <p>Non-sticky mode found four engine bugs, each a lost acknowledged increment (issue 14): a write that failed or
  * timed out was answered 200; a backup copy written after its request was answered was read, once the primary's node
  * died, as an older session; a session that moved back to a node it had left took (or was fenced by) the copy left
- * there from its earlier stay. Each is now covered by a unit test of the engine ({@code NonStickySessionsTest},
- * {@code SessionReaderTest}).
+ * there from its earlier stay; a Tomcat that stood still took a live node for hung while the other node restarted
+ * empty, found the session nowhere and handed out a new one. Each is now covered by a unit test of the engine
+ * ({@code NonStickySessionsTest}, {@code SessionReaderTest}).
  */
 class RandomFaultsIT {
 
