@@ -67,9 +67,17 @@ final class ActiveSessions {
         SessionId renamedFrom;
         /** The lock of the session's id before the request changed it; released when the request ends. */
         StoreLock oldLock;
+        /** Set when the request's changes could not be written: the request is answered 503 (issue 14). */
+        volatile SessionUnavailableException lost;
 
         Use(Active active) {
             this.active = active;
+        }
+
+        /** @return whether the request's session must be written: it may have changed, or must be restored or moved */
+        boolean mustWrite() {
+            MsmSession s = session;
+            return s != null && !s.isTransientCopy() && s.isValidInternalState() && (forceWrite || s.isMaybeDirty());
         }
     }
 

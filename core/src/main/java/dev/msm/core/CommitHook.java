@@ -1,6 +1,7 @@
 package dev.msm.core;
 
 import java.lang.reflect.Field;
+import java.util.function.BooleanSupplier;
 
 import org.apache.catalina.connector.Request;
 import org.apache.coyote.ActionCode;
@@ -15,6 +16,10 @@ import org.apache.juli.logging.LogFactory;
  * client's next request must nevertheless find the session written. Tomcat has no commit listener, so the response's
  * action hook (the connector's processor, one field of {@code org.apache.coyote.Response}, the same in Tomcat 10.1
  * and 11) is wrapped for the duration of the request.
+ *
+ * <p>When the session could not be stored, the response commits with status 503 and {@code Retry-After} instead of
+ * its own status (its body, already written by the application, follows): the client must not take it as a
+ * success (issue 14).
  */
 final class CommitHook implements ActionHook {
 
@@ -22,10 +27,10 @@ final class CommitHook implements ActionHook {
     private static final Field HOOK = hookField();
 
     private final ActionHook delegate;
-    private final Runnable beforeCommit;
+    private final BooleanSupplier beforeCommit;
     private volatile boolean fired;
 
-    private CommitHook(ActionHook delegate, Runnable beforeCommit) {
+    private CommitHook(ActionHook delegate, BooleanSupplier beforeCommit) {
         this.delegate = delegate;
         this.beforeCommit = beforeCommit;
     }
@@ -45,9 +50,10 @@ final class CommitHook implements ActionHook {
     /**
      * Wraps the response's hook so that {@code beforeCommit} runs once, before the response commits.
      *
+     * @param beforeCommit stores the request's sessions; {@code false} when it could not: the response commits as 503
      * @return the installed hook, to {@link #uninstall}, or {@code null} when it could not be installed
      */
-    static CommitHook install(Request request, Runnable beforeCommit) {
+    static CommitHook install(Request request, BooleanSupplier beforeCommit) {
         if (HOOK == null || request.getCoyoteRequest() == null) {
             return null;
         }
@@ -91,10 +97,16 @@ final class CommitHook implements ActionHook {
     public void action(ActionCode actionCode, Object param) {
         if (!fired && (actionCode == ActionCode.COMMIT || actionCode == ActionCode.CLOSE)) {
             fired = true;
+            boolean stored = false;
             try {
-                beforeCommit.run();
+                stored = beforeCommit.getAsBoolean();
             } catch (RuntimeException e) {
                 log.warn("Storing the session before the response commits failed: " + e, e);
+            }
+            org.apache.coyote.Response c = coyote;
+            if (!stored && c != null && !c.isCommitted()) {
+                c.setStatus(503);
+                c.setHeader("Retry-After", "1");
             }
         }
         delegate.action(actionCode, param);

@@ -1,5 +1,7 @@
 package dev.msm.core;
 
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,5 +43,17 @@ interface EngineClock {
      */
     default void pause(long nanos) {
         LockSupport.parkNanos(nanos);
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} of this clock's time for a permit of {@code permits} (a request of this
+     * Tomcat waiting for another one to hand over a session). The JVM's clock waits in the semaphore's queue, in
+     * arrival order if it is fair; a manual clock gives up once the test advanced it past the deadline.
+     *
+     * @return whether the permit was taken
+     * @throws InterruptedException when the thread is interrupted while it waits
+     */
+    default boolean tryAcquire(Semaphore permits, long timeoutNanos) throws InterruptedException {
+        return permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 }

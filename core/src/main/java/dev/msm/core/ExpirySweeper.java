@@ -48,7 +48,7 @@ final class ExpirySweeper {
                 continue;
             }
             if (now < t.lastAccess + t.maxInactive * 1000L + 1000L
-                    || now < t.primaryRefreshedAt + SessionStorage.primaryTtl(t.maxInactive) * 1000L + 1000L) {
+                    || now < t.primaryRefreshedAt + TimeToLive.primary(t.maxInactive) * 1000L + 1000L) {
                 continue; // not expired as far as this Tomcat knows, or its primary copy may still be there
             }
             if (!storage.isAvailable(t.sid.node()) || repair.recovering(t.sid.node(), now)) {
@@ -100,7 +100,7 @@ final class ExpirySweeper {
             tracker.forget(t);
             return;
         }
-        storage.await(storage.restore(t.sid, backup.value(), SessionStorage.primaryTtl(t.maxInactive)));
+        storage.await(storage.restore(t.sid, backup.value(), TimeToLive.primary(t.maxInactive)));
         t.lastAccess = clock.millis();
         t.primaryRefreshedAt = t.lastAccess;
     }

@@ -378,7 +378,7 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
      * Runs {@code task} with the session of {@code id} as a request would: loaded, locked where the locking mode
      * says so, stored and unlocked afterwards. Used by Servlet 6.1's {@code HttpSession.Accessor} on Tomcat 11.
      *
-     * @throws IllegalStateException when the session does not exist (any more)
+     * @throws IllegalStateException when the session does not exist (any more) or its changes were not written
      */
     protected void access(String id, Consumer<HttpSession> task) {
         RequestState state = new RequestState(requests, null, false, null);
@@ -407,6 +407,9 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
             } finally {
                 RequestState.leave(previous);
             }
+        }
+        if (state.refused != null) {
+            throw state.refused; // never report a change the store does not have as done (issue 14)
         }
     }
 

@@ -227,6 +227,24 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
         return statistics.get(Statistics.Counter.REQUESTS_REFUSED_STORE_UNAVAILABLE);
     }
 
+    /** @return non-sticky requests answered 503 because their changes could not be written; since start or reset */
+    public long getStatRequestsRefusedWriteFailed() {
+        return statistics.get(Statistics.Counter.REQUESTS_REFUSED_WRITE_FAILED);
+    }
+
+    /**
+     * @return non-sticky changes that could not be written after their response was committed (lost, the client was
+     *         answered as usual); since start or reset
+     */
+    public long getStatWritesLostAfterCommit() {
+        return statistics.get(Statistics.Counter.WRITES_LOST_AFTER_COMMIT);
+    }
+
+    /** @return backup copies not written while their primary copy was; since start or reset */
+    public long getStatBackupWriteFailures() {
+        return statistics.get(Statistics.Counter.BACKUP_WRITE_FAILURES);
+    }
+
     /** @return stored values that could not be read (corrupt, foreign, refused class); since start or reset */
     public long getStatUnreadableValues() {
         return statistics.get(Statistics.Counter.UNREADABLE_VALUES);

@@ -75,8 +75,9 @@ final class MsmValve extends ValveBase {
     }
 
     private void refuse(RequestState state, Response response) throws IOException {
-        refusals.refused(state.refused);
-        if (!response.isCommitted()) {
+        boolean committed = response.isCommitted();
+        refusals.refused(state.refused, !committed || state.refusedAtCommit);
+        if (!committed) {
             response.setHeader("Retry-After", "1");
             if (response.isError()) {
                 response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);

@@ -97,7 +97,7 @@ final class NodeRepair {
     }
 
     private void repair(SessionTracker.Tracked t, SessionId sid, String node) {
-        int ttl = SessionStorage.primaryTtl(t.maxInactive);
+        int ttl = TimeToLive.primary(t.maxInactive);
         boolean primaryHere = node == null || node.equals(sid.node());
         String backupNode = storage.hasNodes() ? storage.backupNode(sid.node()) : null;
         if (primaryHere) {

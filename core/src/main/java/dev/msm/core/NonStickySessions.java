@@ -3,8 +3,6 @@ package dev.msm.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.catalina.Session;
 import org.apache.catalina.connector.Request;
@@ -16,16 +14,18 @@ import dev.msm.core.keys.SessionId;
  * Non-sticky mode: the store holds the session; a Tomcat holds it in memory only while requests use it.
  *
  * <p>One request's story, in the order of this class: <b>find</b> (the first {@code getSession()} asks for the id)
- * &rarr; <b>lock</b> (if the {@link LockPolicy} says so: an in-JVM lock shared by this Tomcat's requests for the
- * session, then the {@link StoreLock}, pipelined with the load) &rarr; <b>load</b> ({@link SessionReader}:
+ * &rarr; <b>lock</b> (if the {@link LockPolicy} says so: the turn among this Tomcat's requests for the session,
+ * {@link LocalLocks}, then the {@link StoreLock}, pipelined with the load) &rarr; <b>load</b> ({@link SessionReader}:
  * get-and-touch, failover to the backup copy; or the idle object kept by {@link IdleSessions}) &rarr; <b>serve</b>
  * &rarr; <b>detect change</b> and <b>store</b> ({@link SessionWriter}: only changed bytes, primary and backup copy in
- * parallel, before the response completes) &rarr; <b>unlock</b> (pipelined after the write; or handed to the next
- * request of this Tomcat waiting for the same session, without a store round-trip). A request that never calls
- * {@code getSession()} costs nothing; its session is kept alive in the background ({@link SessionTracker}).
+ * parallel, before the response completes or commits) &rarr; <b>unlock</b> (pipelined after the write; or handed to
+ * the next request of this Tomcat waiting for the same session, without a store round-trip). A request that never
+ * calls {@code getSession()} costs nothing; its session is kept alive in the background ({@link SessionTracker}).
+ * What cannot be done as usual ends as configured ({@link FailurePolicy}); a change that could not be written is
+ * answered 503, never acknowledged (issue 14).
  *
- * <p>Around the story: the sessions in use ({@link ActiveSessions}), expiry ({@link ExpirySweeper}) and repair of
- * copies after a node came back ({@link NodeRepair}).
+ * <p>Around the story: the sessions in use ({@link ActiveSessions}), expiry ({@link ExpirySweeper}), repair of
+ * copies after a node came back ({@link NodeRepair}), the background threads ({@link EngineThreads}).
  */
 final class NonStickySessions implements SessionMode {
 
@@ -39,14 +39,14 @@ final class NonStickySessions implements SessionMode {
     private final SessionTracker tracker;
     private final IdleSessions idle;
     private final LockPolicy lockPolicy;
+    private final LocalLocks localLocks;
+    private final FailurePolicy failures;
     private final SessionReader reader;
     private final SessionWriter writer;
     private final ExpirySweeper sweeper;
     private final NodeRepair repair;
     private final SessionBytes bytes;
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final NodeEpochs epochs;
-    private final ScheduledThreadPoolExecutor renewer;
+    private final EngineThreads threads;
 
     NonStickySessions(ModeContext context, SessionStorage storage, SessionBytes bytes, ManagerConfig config,
             String name) {
@@ -57,37 +57,24 @@ final class NonStickySessions implements SessionMode {
         this.bytes = bytes;
         this.config = config;
         this.stats = storage.stats;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "msm-nonsticky-" + name);
-            t.setDaemon(true);
-            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        // locks renew on a thread of their own: never behind repair, idle trimming or a hung node's wait
+        this.threads = new EngineThreads(name, Math.max(250, config.lockExpiration().toMillis() / 3),
+                active::renewLocks);
         NodeEpochs epochs = new NodeEpochs(storage, clock);
         this.tracker = new SessionTracker(storage, clock, context::defaultMaxInactive);
-        this.idle = new IdleSessions(tracker, stats, clock, scheduler,
+        this.idle = new IdleSessions(tracker, stats, clock, threads.work(),
                 Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64));
         this.lockPolicy = new LockPolicy(config);
+        this.localLocks = new LocalLocks(clock, stats, config.maxLockWaiters());
+        this.failures = new FailurePolicy(config, context, stats);
         this.reader = new SessionReader(storage, tracker, epochs, clock,
                 (int) Math.max(1, config.lockExpiration().toSeconds()));
         this.writer = new SessionWriter(storage, bytes, tracker, active, context,
                 config.lockingMode() == LockingMode.ALL && config.onLockTimeout() == FailureAction.FAIL);
-        this.repair = new NodeRepair(storage, epochs, tracker, active, clock, scheduler);
+        this.repair = new NodeRepair(storage, epochs, tracker, active, clock, threads.work());
         this.sweeper = new ExpirySweeper(storage, tracker, active, epochs, repair, bytes, context);
         epochs.refreshAll();
-        this.epochs = epochs;
         epochs.watchFences();
-        long renewMillis = Math.max(250, config.lockExpiration().toMillis() / 3);
-        // locks renew on a thread of their own: never behind repair, idle trimming or a hung node's wait
-        this.renewer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "msm-locks-" + name);
-            t.setDaemon(true);
-            t.setContextClassLoader(NonStickySessions.class.getClassLoader());
-            return t;
-        });
-        renewer.scheduleWithFixedDelay(() -> active.renewLocks(renewMillis / 2), renewMillis, renewMillis,
-                TimeUnit.MILLISECONDS);
     }
 
     // ==================================================================== request bracket
@@ -102,17 +89,9 @@ final class NonStickySessions implements SessionMode {
         if (state.ignored || state.request == null) {
             return;
         }
-        if (config.onStoreUnavailable() == FailureAction.FAIL && !storage.anyAvailable()) {
-            String requested = state.request.getRequestedSessionId();
-            SessionId sid = requested == null ? null : context.parseId(requested);
-            if (sid != null) {
-                problems.storeProblem("No store node is available; requests with a session are answered 503",
-                        new StoreException("all nodes down"));
-                stats.count(Statistics.Counter.REQUESTS_REFUSED);
-                state.refused = new SessionUnavailableException(SessionUnavailableException.Reason.STORE_UNAVAILABLE,
-                        "Session [" + sid + "] cannot be loaded: no store node is available", null);
-                return;
-            }
+        state.refused = failures.refusedUpFront(state, storage.anyAvailable());
+        if (state.refused != null) {
+            return;
         }
         state.commitHook = CommitHook.install(state.request, () -> beforeCommit(state));
         if (!context.withoutLogin()) {
@@ -121,10 +100,9 @@ final class NonStickySessions implements SessionMode {
     }
 
     /**
-     * A context with a login-config: Tomcat's authenticator reads the session of every request that carries a session
-     * id, to restore a cached principal, before the application's filter chain, where a refusal (lock timeout, store
-     * unavailable) would reach Tomcat as an exception logged as SEVERE. Loading it here instead costs nothing more
-     * and lets {@link MsmValve} answer a refusal with 503 before the application runs (issue 14).
+     * A context with a login-config: Tomcat's authenticator reads the session of every request with a session id
+     * before the application's filter chain, where a refusal would reach Tomcat as an exception logged as SEVERE.
+     * Loading it here costs nothing more and lets {@link MsmValve} answer 503 before the application runs (issue 14).
      */
     private void preload(RequestState state) {
         String requested = state.request.getRequestedSessionId();
@@ -142,17 +120,30 @@ final class NonStickySessions implements SessionMode {
     }
 
     /**
-     * The response commits before the request ends (a forward, a closed output stream): store the request's
-     * sessions now, while the client cannot yet send its next request; keep the locks until the request ends.
+     * The response commits before the request ends (a forward, a closed output stream, a page larger than the
+     * response buffer): store the request's sessions now, while the client cannot yet send its next request; keep
+     * the locks until the request ends.
+     *
+     * @return {@code false} when a change could not be written: the response then commits as a 503
      */
-    private void beforeCommit(RequestState state) {
+    private boolean beforeCommit(RequestState state) {
+        boolean stored = true;
         for (ActiveSessions.Use use : state.uses) {
-            MsmSession s = use.session;
-            if (s != null && !s.isTransientCopy() && s.isValidInternalState()
-                    && (use.forceWrite || s.isMaybeDirty())) {
-                writer.store(state, use, s, false);
+            if (use.mustWrite()) {
+                writer.store(state, use, use.session, false);
             }
+            stored &= refuseIfLost(state, use);
         }
+        state.refusedAtCommit = !stored;
+        return stored;
+    }
+
+    /** @return whether the use's changes are stored; if not, the request is refused: never acknowledged (issue 14) */
+    private static boolean refuseIfLost(RequestState state, ActiveSessions.Use use) {
+        if (use.lost != null && state.refused == null) {
+            state.refused = use.lost;
+        }
+        return use.lost == null;
     }
 
     @Override
@@ -175,6 +166,7 @@ final class NonStickySessions implements SessionMode {
         state.uses.clear();
         for (ActiveSessions.Use use : uses) {
             release(state, use);
+            refuseIfLost(state, use);
         }
         if (!uses.isEmpty()) {
             lockPolicy.ended(state);
@@ -242,27 +234,7 @@ final class NonStickySessions implements SessionMode {
     private void lockAndLoad(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
         ActiveSessions.Active a = use.active;
         SessionReader.LockWait wait = reader.new LockWait(config.lockTimeout().toNanos());
-        int maxWaiters = config.maxLockWaiters();
-        boolean got;
-        if (maxWaiters > 0 && a.waiters.incrementAndGet() > maxWaiters) {
-            a.waiters.decrementAndGet();
-            got = a.jvmLock.tryAcquire();
-            if (!got) {
-                tooManyWaiters(sid, maxWaiters);
-            }
-        } else {
-            try {
-                got = a.jvmLock.tryAcquire(config.lockTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                got = false;
-            } finally {
-                if (maxWaiters > 0) {
-                    a.waiters.decrementAndGet();
-                }
-            }
-        }
-        if (!got) {
+        if (!localLocks.take(a, wait.deadlineNanos(), sid)) {
             lockTimedOut(state, use, sid, requestedId);
             return;
         }
@@ -277,7 +249,7 @@ final class NonStickySessions implements SessionMode {
         if (read.lockTimedOut()) {
             lockTimedOut(state, use, sid, requestedId);
         } else if (read.unavailable()) {
-            storeUnavailable(use, sid, requestedId, read.cause());
+            use.session = failures.storeUnavailable(sid, requestedId, read.cause());
         } else {
             a.lock = read.lock();
             loaded(state, use, sid, read.read(), read.refreshed());
@@ -297,7 +269,7 @@ final class NonStickySessions implements SessionMode {
             }
             SessionReader.Outcome read = reader.read(sid, context.defaultMaxInactive(), null);
             if (read.unavailable()) {
-                storeUnavailable(use, sid, requestedId, read.cause());
+                use.session = failures.storeUnavailable(sid, requestedId, read.cause());
             } else {
                 loaded(state, use, sid, read.read(), read.refreshed());
             }
@@ -343,52 +315,19 @@ final class NonStickySessions implements SessionMode {
         }
         state.restorePrincipal(s);
         int maxInactive = read.header().maxInactiveInterval();
-        if (refreshed && !read.fromBackup() && SessionStorage.primaryTtl(maxInactive)
-                != SessionStorage.primaryTtl(context.defaultMaxInactive())) {
+        if (refreshed && !read.fromBackup() && TimeToLive.primary(maxInactive)
+                != TimeToLive.primary(context.defaultMaxInactive())) {
             // the load refreshed the time to live with the default timeout; this session has its own
-            storage.touch(read.id(), SessionStorage.primaryTtl(maxInactive));
+            storage.touch(read.id(), TimeToLive.primary(maxInactive));
         }
         long now = clock.millis();
         tracker.track(s, id, now, refreshed && !read.fromBackup() ? now : 0, read.header().writtenAt());
     }
 
-    /** Too many requests of this Tomcat wait for the session's lock already: 503 at once, whatever onLockTimeout. */
-    private void tooManyWaiters(SessionId sid, int maxWaiters) {
-        stats.count(Statistics.Counter.LOCK_WAITERS_REFUSED);
-        problems.warnOnce("lockwaiters", "Session [" + sid + "] already had [" + maxWaiters + "] requests waiting "
-                + "for its lock; further requests for it are answered 503 at once (maxLockWaiters; reported once)");
-        throw new SessionUnavailableException("Session [" + sid + "] already has [" + maxWaiters + "] requests "
-                + "waiting for its lock (maxLockWaiters)", null);
-    }
-
+    /** The lock did not come in time: refused, or (onLockTimeout=proceed) loaded unlocked. */
     private void lockTimedOut(RequestState state, ActiveSessions.Use use, SessionId sid, String requestedId) {
-        stats.count(Statistics.Counter.LOCK_TIMEOUTS);
-        long timeout = config.lockTimeout().toMillis();
-        if (config.onLockTimeout() == FailureAction.FAIL) {
-            // logged where the 503 is answered, once per minute (MsmValve)
-            throw new SessionUnavailableException(SessionUnavailableException.Reason.LOCK_TIMEOUT, "Session [" + sid
-                    + "] is locked by another request; not locked within [" + timeout + " ms]", null);
-        }
-        problems.warnOnce("locktimeout", "Session [" + sid + "] was not locked within [" + timeout + " ms]; the "
-                + "request goes on unlocked (onLockTimeout=proceed; reported once)");
+        failures.lockTimedOut(sid);
         loadUnlocked(state, use, sid, requestedId);
-    }
-
-    private void storeUnavailable(ActiveSessions.Use use, SessionId sid, String requestedId, Exception cause) {
-        problems.storeProblem("Session [" + sid + "] cannot be loaded: no store node answers",
-                cause == null ? new StoreException("all nodes down") : cause);
-        if (config.onStoreUnavailable() == FailureAction.FAIL) {
-            throw new SessionUnavailableException(SessionUnavailableException.Reason.STORE_UNAVAILABLE,
-                    "Session [" + sid + "] cannot be loaded: the store is unavailable", cause);
-        }
-        MsmSession s = context.newEmptySession();
-        s.setNew(true);
-        s.setValid(true);
-        s.setCreationTime(clock.millis());
-        s.setMaxInactiveInterval(context.defaultMaxInactive());
-        s.setTransientCopy(true);
-        s.setIdDetached(requestedId);
-        use.session = s;
     }
 
     // ==================================================================== create / rename / invalidate
@@ -427,14 +366,7 @@ final class NonStickySessions implements SessionMode {
             return;
         }
         RequestState state = context.currentRequest();
-        ActiveSessions.Use use = null;
-        if (state != null) {
-            for (ActiveSessions.Use u : state.uses) {
-                if (u.session == s) {
-                    use = u;
-                }
-            }
-        }
+        ActiveSessions.Use use = state == null ? null : state.useOf(s);
         if (use == null) {
             writer.writeNow(s, now);
             storage.delete(old);
@@ -473,27 +405,32 @@ final class NonStickySessions implements SessionMode {
     private void release(RequestState state, ActiveSessions.Use use) {
         ActiveSessions.Active a = use.active;
         MsmSession s = use.session;
-        boolean lastLocker = use.locked && !a.jvmLock.hasQueuedThreads();
+        boolean lastLocker = use.locked && !localLocks.othersWait(a);
         boolean unlocked = false;
         try {
-            if (s != null && !state.ignored && !s.isTransientCopy() && s.isValidInternalState()
-                    && (use.forceWrite || s.isMaybeDirty())) {
+            if (!state.ignored && use.mustWrite()) {
                 unlocked = writer.store(state, use, s, lastLocker);
             }
             if (s != null && !s.isValidInternalState() && use.renamedFrom != null) {
                 storage.delete(use.renamedFrom);
             }
         } finally {
+            boolean handOver = !lastLocker && use.lost == null;
+            if (use.lost != null && a.session == s) {
+                // the object holds changes the store does not have: the next request loads the session anew
+                a.session = null;
+                a.loaded = false;
+            }
             if (use.oldLock != null) {
                 use.oldLock.close();
             }
             if (use.locked) {
-                if (lastLocker && !unlocked) {
+                if (!handOver && !unlocked) {
                     a.unlockStore();
-                } else if (!lastLocker && a.lock != null) {
+                } else if (handOver && a.lock != null) {
                     a.lock.renewIfDue(config.lockExpiration().toMillis() / 2); // handed to the next request
                 }
-                a.jvmLock.release();
+                localLocks.release(a);
             }
             if (active.leave(a)) {
                 a.unlockStore();
@@ -556,13 +493,6 @@ final class NonStickySessions implements SessionMode {
 
     @Override
     public void close() {
-        renewer.shutdownNow();
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            renewer.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close();
     }
 }

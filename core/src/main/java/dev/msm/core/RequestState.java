@@ -46,6 +46,8 @@ final class RequestState {
     volatile MsmSession stickySession;
     /** Set when the request must be answered with 503. */
     volatile SessionUnavailableException refused;
+    /** The response committed with the 503 of {@link #refused} (a write failed as it was committing). */
+    volatile boolean refusedAtCommit;
     /** The request passed the Context's authenticator and reached the application's valves and filters. */
     volatile boolean inApplication;
     /** Set while the end processing looks at the request's session: no loading then. */
@@ -66,6 +68,16 @@ final class RequestState {
         this.request = request;
         this.ignored = ignored;
         this.uri = uri;
+    }
+
+    /** @return the use of the session object {@code s} by this request, or {@code null} */
+    ActiveSessions.Use useOf(MsmSession s) {
+        for (ActiveSessions.Use u : uses) {
+            if (u.session == s) {
+                return u;
+            }
+        }
+        return null;
     }
 
     /**

@@ -103,7 +103,7 @@ final class SessionBytes {
             graph = storage.codec.decode(plain, read.header(), webappLoader, (attribute, e) -> reportDropped(read.id(),
                     attribute, e));
         } catch (SerializationException e) {
-            storage.unreadable(read, e); // removed only when corrupt or forged, see SessionStorage
+            storage.unreadable.report(read, e); // removed only when corrupt or forged, see SessionStorage
             return null;
         } finally {
             thread.setContextClassLoader(previous);
@@ -112,7 +112,7 @@ final class SessionBytes {
         try {
             s.restoreState(graph);
         } catch (SerializationException e) {
-            storage.unreadable(read.id(), e);
+            storage.unreadable.report(read.id(), e);
             return null;
         }
         long now = clock.millis();

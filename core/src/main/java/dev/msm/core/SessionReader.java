@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.msm.api.StoreException;
+import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
 import dev.msm.core.keys.SessionId;
@@ -19,6 +20,11 @@ final class SessionReader {
 
     /** How many moves (tombstones) a locked read follows. */
     static final int MAX_REDIRECTS = 3;
+    /**
+     * How long after a node started empty a backup copy missing there is taken as possibly lost with the node's data,
+     * rather than ended with its session.
+     */
+    static final long BACKUP_LOST_WINDOW_MILLIS = 60_000;
 
     /** What a read found. */
     record Outcome(SessionStorage.Read read, StoreLock lock, boolean refreshed, boolean lockTimedOut,
@@ -53,6 +59,11 @@ final class SessionReader {
 
         long startNanos() {
             return start;
+        }
+
+        /** @return when the request stops waiting, on the engine clock */
+        long deadlineNanos() {
+            return deadline;
         }
 
         void backoff() {
@@ -98,7 +109,7 @@ final class SessionReader {
             CompletableFuture<Boolean> locking = lock == null ? null : lock.tryAcquire();
             boolean refresh = tracker.needsRefresh(target);
             CompletableFuture<byte[]> loading = storage.load(target,
-                    refresh ? SessionStorage.primaryTtl(defaultMaxInactive) : -1);
+                    refresh ? TimeToLive.primary(defaultMaxInactive) : -1);
             SessionStorage.Read read;
             try {
                 if (locking != null) {
@@ -120,7 +131,7 @@ final class SessionReader {
                     lock.close();
                 }
                 SessionId elsewhere = elsewhereAfter(e, sid, target);
-                if (elsewhere == null) {
+                if (elsewhere == null || elsewhere.base().equals(target.base())) {
                     return Outcome.unavailable(e);
                 }
                 target = elsewhere;
@@ -186,17 +197,67 @@ final class SessionReader {
     }
 
     /**
+     * No copy of the session was found: it has ended (expired, removed), unless a copy may exist where it could not
+     * be read. Relocating (its own node is unavailable): when the node of its backup copy started empty less than
+     * {@link #BACKUP_LOST_WINDOW_MILLIS} ago (the Tomcats re-create the copies of the sessions they know within that
+     * time). Otherwise (its own node answered without it): when that node started empty that recently and another
+     * node, which may hold the backup copy, is unavailable. Then handing out a new session would lose the session;
+     * the request gets the store-unavailable outcome instead, until the nodes answer again (issue 14: a Tomcat that
+     * stood still took a live node for hung while the other node restarted empty). Costs an epoch read, only here.
+     */
+    private boolean mayExistUnread(SessionId id, boolean relocating) {
+        if (!storage.hasNodes()) {
+            return false;
+        }
+        String emptied;
+        if (relocating) {
+            emptied = storage.backupNode(id.node());
+            if (emptied == null || emptied.equals(id.node())) {
+                return false;
+            }
+        } else {
+            emptied = id.node();
+            boolean otherDown = false;
+            for (StoreNode n : storage.nodeList()) {
+                otherDown |= !n.id().equals(emptied) && !storage.isAvailable(n.id());
+            }
+            if (!otherDown) {
+                return false;
+            }
+        }
+        epochs.refresh(emptied);
+        return clock.millis() - epochs.epoch(emptied) < BACKUP_LOST_WINDOW_MILLIS;
+    }
+
+    /**
      * Turns what was read for {@code target} into a session to use: the primary copy, else the backup copy when the
      * primary was lost with its node, following a move.
+     *
+     * <p>A session moving to another node (its own is down) may find a copy there under its new id: written by a
+     * request that moved it first, or left from an earlier stay on that node, which then hung and resumed with it
+     * (the session moved back and forth since). The backup copy of the requested id tells them apart: a stale copy
+     * is older than it (issue 14).
      */
     private SessionStorage.Read resolve(SessionId target, SessionId requested, byte[] value) {
         SessionStorage.Read read = storage.decodeRead(target, value, false, false);
+        boolean relocating = !target.base().equals(requested.base());
+        if (read != null && relocating) {
+            SessionStorage.Read backup = storage.readBackup(requested);
+            if (backup != null && backup.id().base().equals(requested.base())
+                    && backup.header().writtenAt() > read.header().writtenAt()) {
+                storage.stats.count(Statistics.Counter.STALE_COPIES);
+                return new SessionStorage.Read(target, backup.value(), backup.header(), true);
+            }
+        }
         if (read != null) {
             return epochs.confirmed(read);
         }
-        boolean relocating = !target.base().equals(requested.base());
         SessionStorage.Read backup = storage.readBackup(relocating ? requested : target);
         if (backup == null) {
+            if (mayExistUnread(relocating ? requested : target, relocating)) {
+                throw new StoreUnavailableException(requested.node(), "Session [" + requested + "] cannot be found: "
+                        + "a node that may hold it is unavailable and another started empty recently", null);
+            }
             return null;
         }
         if (!backup.id().base().equals(relocating ? requested.base() : target.base())) {

@@ -3,9 +3,7 @@ package dev.msm.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,11 +42,13 @@ final class SessionStorage {
     private final StorageKeys keys;
     final SessionCodec codec;
     final Statistics stats;
+    /** Reports (and, when corrupt, deletes) stored values that cannot be read. */
+    final UnreadableValues unreadable;
+    private final Tombstones tombstones;
     final String writer;
     private final Duration waitBound;
     private final boolean shadowOnSameNode;
     private final int maxValueBytes;
-    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param shadowOnSameNode non-sticky: when no other node is available, keep the backup copy on the session's own
@@ -65,45 +65,22 @@ final class SessionStorage {
         this.waitBound = operationTimeout.plusMillis(250);
         this.shadowOnSameNode = shadowOnSameNode;
         this.maxValueBytes = maxValueBytes;
+        this.unreadable = new UnreadableValues(stats, this::deleteUnreadable);
+        this.tombstones = new Tombstones(store, nodes, keys, codec, writer, unreadable);
     }
 
-    // ------------------------------------------------------------------ time to live
+    // ------------------------------------------------------------------ where the copies are
 
-    /**
-     * Primary copy: lives as long as the session may stay idle, plus {@link #slack}: a read within the slack of the
-     * last refresh need not refresh again (a plain get), and the session then expires at most the slack late, never
-     * early (Tomcat itself checks expiry once a minute).
-     */
-    static int primaryTtl(int maxInactiveSeconds) {
-        return maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + slack(maxInactiveSeconds);
-    }
-
-    /**
-     * @return how long after a refresh of the primary copy's time to live reads need not refresh it, in seconds: a
-     *         tenth of the timeout, from 1 to 60
-     */
-    static int slack(int maxInactiveSeconds) {
-        return Math.max(1, Math.min(60, maxInactiveSeconds / 10));
-    }
-
-    /**
-     * Extra life of the backup copy beyond the primary's: covers reads that only refresh the primary and leaves
-     * time to process the session's expiry after the primary is gone.
-     */
-    static int backupExtra(int maxInactiveSeconds) {
-        return Math.max(120, maxInactiveSeconds / 2);
-    }
-
+    /** @return the backup copy's time to live (seconds) for a session timeout (seconds), see {@link TimeToLive} */
     int backupTtl(int maxInactiveSeconds) {
         if (maxInactiveSeconds <= 0) {
             return 0;
         }
-        return shadowOnSameNode ? maxInactiveSeconds + backupExtra(maxInactiveSeconds) : maxInactiveSeconds;
+        return shadowOnSameNode ? maxInactiveSeconds + TimeToLive.backupExtra(maxInactiveSeconds)
+                : maxInactiveSeconds;
     }
 
-    /**
-     * @return the node for the backup copy of a session on {@code primary}, {@code null} for none
-     */
+    /** @return the node for the backup copy of a session on {@code primary}, {@code null} for none */
     String backupNode(String primary) {
         String b = nodes.backupOf(primary);
         if (b == null && shadowOnSameNode) {
@@ -112,21 +89,19 @@ final class SessionStorage {
         return b;
     }
 
-    /**
-     * @return whether a session on {@code primary} gets a backup copy at all
-     */
+    /** @return whether a session on {@code primary} gets a backup copy at all */
     boolean hasBackup(String primary) {
         return backupNode(primary) != null || (!nodes.hasNodes() && shadowOnSameNode);
     }
 
     // ------------------------------------------------------------------ nodes
 
-    /** @return whether the store addresses nodes explicitly (session ids then name their node) */
     /** @return how this application's keys are derived (tests, diagnostics) */
     StorageKeys keys() {
         return keys;
     }
 
+    /** @return whether the store addresses nodes explicitly (session ids then name their node) */
     boolean hasNodes() {
         return nodes.hasNodes();
     }
@@ -248,7 +223,7 @@ final class SessionStorage {
      */
     boolean endNow(SessionId id, int maxInactive) {
         CompletableFuture<Boolean> claim = nodes.isAvailable(id.node())
-                ? claimExpiry(id, goneTtl(maxInactive)) : CompletableFuture.completedFuture(true);
+                ? claimExpiry(id, TimeToLive.gone(maxInactive)) : CompletableFuture.completedFuture(true);
         CompletableFuture<Boolean> deleted = delete(id);
         try {
             await(deleted);
@@ -259,11 +234,6 @@ final class SessionStorage {
             }
             return true;
         }
-    }
-
-    /** @return how long an expiry claim (the "gone" marker) lives, seconds: at least 10 minutes */
-    static int goneTtl(int maxInactive) {
-        return Math.max(600, maxInactive);
     }
 
     /**
@@ -292,41 +262,79 @@ final class SessionStorage {
 
     /**
      * Writes both copies. Returns the primary's future; the backup is written in parallel (another node) and its
-     * failure only logged, the primary's is the caller's to handle.
+     * failure only counted, the primary's is the caller's to handle.
      */
     CompletableFuture<Void> write(SessionId id, byte[] value, int maxInactive) {
-        if (value.length > maxValueBytes) {
-            throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
-                    + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
-        }
-        stats.count(Statistics.Counter.WRITES);
-        stats.size(value.length);
-        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value, primaryTtl(maxInactive));
+        counted(value);
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value,
+                TimeToLive.primary(maxInactive));
         writeBackup(id, value, maxInactive);
         return primary;
     }
 
     /**
-     * Writes both copies, the primary only if it does not exist yet (a session moving to a node under its new id).
-     *
-     * @return completes with whether the primary was created; the backup is written only then
+     * Writes both copies in parallel and completes when both were answered; fails when the primary's write failed
+     * (the backup's failure is only counted). A non-sticky request is acknowledged only then: a backup copy written
+     * after its request was answered could be read, once the primary's node died, as an older session (issue 14).
      */
-    CompletableFuture<Boolean> writeIfAbsent(SessionId id, byte[] value, int maxInactive) {
+    CompletableFuture<Void> writeBoth(SessionId id, byte[] value, int maxInactive) {
+        counted(value);
+        CompletableFuture<Void> primary = store.set(id.node(), keys.session(id), value,
+                TimeToLive.primary(maxInactive));
+        CompletableFuture<Void> backup = writeBackup(id, value, maxInactive).exceptionally(e -> null);
+        return primary.thenCombine(backup, (p, b) -> null);
+    }
+
+    /**
+     * Writes both copies where a session moves (its new id on another node), unless a copy written there since
+     * {@code loadedWrittenAt} exists: another request moved the session first. A copy written before is stale (left
+     * from an earlier stay of the session on that node, which hung and resumed with it) and is replaced, atomically
+     * against a concurrent mover (compare-and-set on the version read).
+     *
+     * @param loadedWrittenAt when the copy the request loaded was written (ms); {@link Long#MIN_VALUE} when unknown:
+     *                        then only a missing copy is written
+     * @return completes with whether both copies were written (the backup's failure only counted)
+     */
+    CompletableFuture<Boolean> writeMoved(SessionId id, byte[] value, int maxInactive, long loadedWrittenAt) {
+        counted(value);
+        String key = keys.session(id);
+        int ttl = TimeToLive.primary(maxInactive);
+        return store.add(id.node(), key, value, ttl).thenCompose(created -> created
+                ? CompletableFuture.completedFuture(true)
+                : store.getVersioned(id.node(), key).thenCompose(existing -> {
+                    if (existing == null || writtenAt(existing.value()) >= loadedWrittenAt) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    stats.count(Statistics.Counter.STALE_COPIES);
+                    return store.compareAndSet(id.node(), key, existing.version(), value, ttl);
+                })).thenCompose(written -> !written ? CompletableFuture.completedFuture(false)
+                        : writeBackup(id, value, maxInactive).handle((r, e) -> true));
+    }
+
+    /** @return when a stored value was written (ms), {@link Long#MAX_VALUE} when it is not a readable session */
+    private static long writtenAt(byte[] value) {
+        try {
+            return SessionCodec.header(value).writtenAt();
+        } catch (SerializationException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private void counted(byte[] value) {
         if (value.length > maxValueBytes) {
             throw new IllegalArgumentException("Serialized session of [" + value.length + "] bytes exceeds the limit "
                     + "of [" + maxValueBytes + "] bytes (maxSessionBytes, or the store's item size limit)");
         }
         stats.count(Statistics.Counter.WRITES);
         stats.size(value.length);
-        return store.add(id.node(), keys.session(id), value, primaryTtl(maxInactive)).thenApply(created -> {
-            if (created) {
-                writeBackup(id, value, maxInactive);
-            }
-            return created;
-        });
     }
 
-    /** Writes the backup copy only; failures are logged at debug level. */
+    /**
+     * Writes the backup copy only. A failure does not fail the request (the primary copy holds the session; its node
+     * failing before the next write of the session would cost the change): counted
+     * ({@link Statistics.Counter#BACKUP_WRITE_FAILURES}), logged at debug level; the node's own failure is logged
+     * by the store.
+     */
     CompletableFuture<Void> writeBackup(SessionId id, byte[] value, int maxInactive) {
         if (!hasBackup(id.node())) {
             return CompletableFuture.completedFuture(null);
@@ -334,8 +342,11 @@ final class SessionStorage {
         String node = nodes.hasNodes() ? backupNode(id.node()) : null;
         CompletableFuture<Void> f = store.set(node, keys.backup(id), value, backupTtl(maxInactive));
         f.whenComplete((r, e) -> {
-            if (e != null && log.isDebugEnabled()) {
-                log.debug("Backup of session [" + id + "] on node [" + node + "] failed: " + e);
+            if (e != null) {
+                stats.count(Statistics.Counter.BACKUP_WRITE_FAILURES);
+                if (log.isDebugEnabled()) {
+                    log.debug("Backup of session [" + id + "] on node [" + node + "] failed: " + e);
+                }
             }
         });
         return f;
@@ -343,29 +354,10 @@ final class SessionStorage {
 
     /**
      * Leaves a pointer under the old backup key of a session that moved to another node, so that a request that
-     * still carries the old id finds the session.
+     * still carries the old id finds the session ({@link Tombstones}).
      */
     void leaveTombstone(SessionId oldId, SessionId newId, int maxInactive) {
-        if (!oldId.random().equals(newId.random())) {
-            return; // a new id (a login changed it): the old id must never lead to the new one (session fixation)
-        }
-        byte[] moved = codec.moved(oldId, newId, maxInactive, writer);
-        List<String> targets = new ArrayList<>();
-        if (nodes.hasNodes()) {
-            for (StoreNode n : store.nodes()) {
-                if (!n.id().equals(oldId.node()) && nodes.isAvailable(n.id()) && !n.id().equals(newId.node())) {
-                    targets.add(n.id());
-                }
-            }
-            String newPrimary = newId.node();
-            if (targets.isEmpty() && newPrimary != null) {
-                targets.add(newPrimary);
-            }
-        }
-        int ttl = backupTtl(maxInactive);
-        for (String node : targets) {
-            store.set(node, keys.backup(oldId), moved, ttl == 0 ? 0 : ttl);
-        }
+        tombstones.leave(oldId, newId, maxInactive, backupTtl(maxInactive));
     }
 
     /**
@@ -419,21 +411,14 @@ final class SessionStorage {
         try {
             header = SessionCodec.header(value);
         } catch (SerializationException e) {
-            unreadable(new Read(id, value, null, fromBackup), e);
+            unreadable.report(new Read(id, value, null, fromBackup), e);
             return null;
         }
         if (header.kind() == SessionCodec.KIND_MOVED) {
             if (!follow) {
                 return null;
             }
-            String base;
-            try {
-                base = codec.movedTo(value, header, id.base());
-            } catch (SerializationException e) {
-                unreadable(id, e);
-                return null;
-            }
-            SessionId target = parseBase(base, id);
+            SessionId target = tombstones.target(id, value, header);
             if (target == null || !nodes.isAvailable(target.node())) {
                 return null;
             }
@@ -441,23 +426,6 @@ final class SessionStorage {
             return decodeRead(target, moved, false, false);
         }
         return new Read(id, value, header, fromBackup);
-    }
-
-    private SessionId parseBase(String base, SessionId like) {
-        int dash = base.lastIndexOf('-');
-        if (nodes.hasNodes()) {
-            if (dash < 0) {
-                return null;
-            }
-            String node = base.substring(dash + 1);
-            for (StoreNode n : store.nodes()) {
-                if (n.id().equals(node)) {
-                    return new SessionId(base.substring(0, dash), node, like.route());
-                }
-            }
-            return null;
-        }
-        return new SessionId(base, null, like.route());
     }
 
     /**
@@ -497,44 +465,11 @@ final class SessionStorage {
         return null;
     }
 
-    /**
-     * A stored value could not be read: logged once per cause, counted, and deleted only when the value itself is
-     * bad (corrupt, forged, foreign). A value this Tomcat cannot read because of its own configuration (a key it
-     * does not have during a rolling key change, the other serializer, encryption or integrity on one side only, a
-     * newer format) or that names a class not allowed here is left for the Tomcats that can read it: deleting it
-     * would log its user out during a rollout.
-     */
-    void unreadable(Read read, SerializationException e) {
-        boolean leave = e instanceof ConfigurationMismatchException || e.rejectedClass() != null;
-        unreadable(read.id(), e);
-        if (!leave) {
-            deleteUnreadable(read);
-        }
-    }
-
     /** Deletes a stored value that could not be read (corrupt or written by something else). */
-    void deleteUnreadable(Read read) {
+    private void deleteUnreadable(Read read) {
         String node = read.fromBackup() ? backupNode(read.id().node()) : read.id().node();
         if (nodes.isAvailable(node)) {
             store.delete(node, read.fromBackup() ? keys.backup(read.id()) : keys.session(read.id()));
-        }
-    }
-
-    void unreadable(SessionId id, SerializationException e) {
-        stats.count(Statistics.Counter.UNREADABLE_VALUES);
-        boolean mismatch = e instanceof ConfigurationMismatchException;
-        String reason = e.rejectedClass() != null ? e.rejectedClass() : e.getMessage();
-        if (reportedUnreadable.size() < 1000 && reportedUnreadable.add(reason)) {
-            if (mismatch) {
-                log.warn("Stored session [" + id + "] was written by a Tomcat configured differently and is left in "
-                        + "the store for the Tomcats that can read it, and treated as absent here: "
-                        + e.getMessage() + " (reported once per cause)");
-            } else {
-                log.warn("Stored session [" + id + "] cannot be read and is treated as absent: " + e.getMessage()
-                        + " (reported once per cause)");
-            }
-        } else if (log.isDebugEnabled()) {
-            log.debug("Stored session [" + id + "] cannot be read: " + e.getMessage());
         }
     }
 

@@ -92,7 +92,7 @@ final class SessionTracker {
         if (t == null || t.maxInactive <= 0 || t.sid == null || !t.sid.base().equals(id.base())) {
             return true;
         }
-        return clock.millis() - t.primaryRefreshedAt >= SessionStorage.slack(t.maxInactive) * 1000L;
+        return clock.millis() - t.primaryRefreshedAt >= TimeToLive.slack(t.maxInactive) * 1000L;
     }
 
     /**
@@ -132,7 +132,7 @@ final class SessionTracker {
         }
         long now = clock.millis();
         long backupExpires = t.backupRefreshedAt + storage.backupTtl(maxInactive) * 1000L;
-        long needed = now + maxInactive * 1000L + SessionStorage.backupExtra(maxInactive) * 500L;
+        long needed = now + maxInactive * 1000L + TimeToLive.backupExtra(maxInactive) * 500L;
         if (backupExpires < needed) {
             SessionId sid = t.sid;
             String node = storage.hasNodes() ? storage.backupNode(sid.node()) : null;
@@ -155,7 +155,7 @@ final class SessionTracker {
         Tracked t = tracked.get(sid.base());
         if (t != null) {
             t.lastAccess = now;
-            if (t.maxInactive <= 0 || now - t.primaryRefreshedAt < SessionStorage.slack(t.maxInactive) * 1000L) {
+            if (t.maxInactive <= 0 || now - t.primaryRefreshedAt < TimeToLive.slack(t.maxInactive) * 1000L) {
                 return;
             }
         }
@@ -177,7 +177,7 @@ final class SessionTracker {
         storage.stats.count(Statistics.Counter.TOUCHES);
         CompletableFuture<?> f;
         if (target.maxInactive > 0) {
-            f = storage.touch(sid, SessionStorage.primaryTtl(target.maxInactive)).thenAccept(found -> {
+            f = storage.touch(sid, TimeToLive.primary(target.maxInactive)).thenAccept(found -> {
                 if (found) {
                     target.primaryRefreshedAt = now;
                     refreshBackupIfOld(target);
@@ -186,7 +186,7 @@ final class SessionTracker {
                 }
             });
         } else {
-            int ttl = SessionStorage.primaryTtl(defaultMaxInactive.getAsInt());
+            int ttl = TimeToLive.primary(defaultMaxInactive.getAsInt());
             f = storage.load(sid, ttl).thenAccept(value -> learnTimeout(sid, target, value, now));
         }
         f.whenComplete((r, e) -> target.touching = false);
@@ -210,7 +210,7 @@ final class SessionTracker {
             target.backupRefreshedAt = h.writtenAt();
         }
         if (h.maxInactiveInterval() != defaultMaxInactive.getAsInt()) {
-            storage.touch(sid, SessionStorage.primaryTtl(h.maxInactiveInterval()));
+            storage.touch(sid, TimeToLive.primary(h.maxInactiveInterval()));
         }
         refreshBackupIfOld(target);
     }

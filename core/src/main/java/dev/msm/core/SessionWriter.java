@@ -17,6 +17,13 @@ import dev.msm.core.keys.SessionId;
  * the write when the bytes equal what the store holds, move the session when its node is down, write primary and
  * backup copy, leave a pointer where it moved from, and remember the write for expiry and reuse. Thread-safe; holds
  * no per-session state.
+ *
+ * <p>A change that could not be written (the primary write failed or timed out and the session could not move, no
+ * node answers, the request's lock was lost and someone else wrote since, or the session kept changing while it was
+ * serialized) is recorded on the request's use ({@link ActiveSessions.Use#lost}): the request is then answered 503
+ * instead of acknowledging a change the store does not have (issue 14). A change that cannot be stored at all (a
+ * session too large, a value that cannot be serialized) is a problem of the application, logged once and answered
+ * as usual. A backup copy that could not be written while the primary was is only counted: the session is stored.
  */
 final class SessionWriter {
 
@@ -61,7 +68,7 @@ final class SessionWriter {
             return false;
         }
         long start = clock.nanos();
-        SessionCodec.Encoded encoded = encode(s, sid);
+        SessionCodec.Encoded encoded = encode(s, sid, use);
         if (encoded == null) {
             return false;
         }
@@ -77,11 +84,11 @@ final class SessionWriter {
         if (storage.hasNodes() && !storage.isAvailable(sid.node())) {
             target = relocate(state, use, s, sid);
             if (target == null) {
-                return false;
+                return false; // recorded as lost
             }
         }
         if (!lockStillHeld(use, s, target)) {
-            fenced(target, "its lock was lost and someone else locked or wrote the session since");
+            fenced(use, target, "its lock was lost and someone else locked or wrote the session since");
             return false;
         }
         boolean unlocked = false;
@@ -89,14 +96,13 @@ final class SessionWriter {
             CompletableFuture<Void> primary;
             if (use.locked && !target.base().equals(sid.base())) {
                 // moved under a lock of the old id: another Tomcat may have moved it first (and written since)
-                CompletableFuture<Boolean> created = storage.writeIfAbsent(target, encoded.value(), maxInactive);
-                if (!storage.await(created)) {
-                    fenced(target, "another request moved it first");
+                if (!storage.await(storage.writeMoved(target, encoded.value(), maxInactive, loadedWrittenAt(s)))) {
+                    fenced(use, target, "another request moved it first");
                     return false;
                 }
                 primary = CompletableFuture.completedFuture(null);
             } else {
-                primary = storage.write(target, encoded.value(), maxInactive);
+                primary = storage.writeBoth(target, encoded.value(), maxInactive);
             }
             StoreLock lock = a.lock;
             // issue 15: a session invalidated meanwhile is not brought back. Same node, after the write: no extra
@@ -128,16 +134,24 @@ final class SessionWriter {
                 SessionId moved = relocate(state, use, s, target);
                 if (moved != null) {
                     try {
-                        storage.await(storage.write(moved, encoded.value(), maxInactive));
+                        if (!use.locked) {
+                            storage.await(storage.writeBoth(moved, encoded.value(), maxInactive));
+                        } else if (!storage.await(storage.writeMoved(moved, encoded.value(), maxInactive,
+                                loadedWrittenAt(s)))) {
+                            fenced(use, moved, "another request moved it first");
+                            return unlocked;
+                        }
                         written(s, encoded);
                         afterMove(use, moved, maxInactive);
                         return unlocked;
                     } catch (StoreException again) {
                         e = again;
                     }
+                } else {
+                    return unlocked; // no node answers: recorded by relocate
                 }
             }
-            problems.storeProblem("Session [" + sid + "] could not be written; this request's changes are lost", e);
+            lost(use, target, e.getMessage() == null ? e.toString() : e.getMessage(), e);
             return unlocked;
         } catch (IllegalArgumentException e) {
             storage.stats.count(Statistics.Counter.WRITE_FAILURES);
@@ -163,11 +177,29 @@ final class SessionWriter {
         }
     }
 
-    /** A write that would overwrite someone else's newer session is not done: counted, logged once. */
-    private void fenced(SessionId target, String why) {
+    /**
+     * A write that would overwrite someone else's newer session is not done: counted, logged once, and the request is
+     * answered 503 (its changes are not in the store).
+     */
+    private void fenced(ActiveSessions.Use use, SessionId target, String why) {
         storage.stats.count(Statistics.Counter.WRITES_FENCED);
         problems.warnOnce("fenced:" + why, "A request's changes to session [" + target + "] were not written: "
                 + why + " (reported once per cause)");
+        lost(use, target, why, null);
+    }
+
+    /**
+     * The request's changes are not in the store: recorded on its use, so that the request is answered 503 and the
+     * session object, which holds them, is not used again (logged by {@link Refusals}, once a minute).
+     */
+    private void lost(ActiveSessions.Use use, SessionId sid, String why, Exception cause) {
+        if (use.lost == null) {
+            use.lost = new SessionUnavailableException(SessionUnavailableException.Reason.WRITE_FAILED,
+                    "Session [" + sid + "] could not be written: " + why, cause);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("Session [" + sid + "] could not be written: " + why);
+        }
     }
 
     /**
@@ -183,6 +215,16 @@ final class SessionWriter {
         }
     }
 
+    /** @return when the copy the session was loaded from was written (ms), {@link Long#MIN_VALUE} when unknown */
+    private static long loadedWrittenAt(MsmSession s) {
+        byte[] loaded = s.storedValue();
+        try {
+            return loaded == null ? Long.MIN_VALUE : SessionCodec.header(loaded).writtenAt();
+        } catch (SerializationException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
     private void written(MsmSession s, SessionCodec.Encoded encoded) {
         s.stored(encoded.payload(), true, clock.millis());
         s.storedValue(encoded.value());
@@ -190,7 +232,7 @@ final class SessionWriter {
 
     /** Writes a session outside a request (created or renamed there), waiting for the primary copy. */
     void writeNow(MsmSession s, SessionId sid) {
-        SessionCodec.Encoded encoded = encode(s, sid);
+        SessionCodec.Encoded encoded = encode(s, sid, null);
         if (encoded == null) {
             return;
         }
@@ -202,8 +244,12 @@ final class SessionWriter {
         }
     }
 
-    /** Serializes, again while the application changes the session meanwhile; {@code null} when it cannot. */
-    private SessionCodec.Encoded encode(MsmSession s, SessionId sid) {
+    /**
+     * Serializes, again while the application changes the session meanwhile; {@code null} when it cannot.
+     *
+     * @param use the request's use, told when the session kept changing; {@code null} outside a request
+     */
+    private SessionCodec.Encoded encode(MsmSession s, SessionId sid, ActiveSessions.Use use) {
         for (int attempt = 1;; attempt++) {
             s.clearChangeFlags();
             try {
@@ -211,8 +257,12 @@ final class SessionWriter {
             } catch (ConcurrentModificationException e) {
                 if (attempt >= SERIALIZATION_ATTEMPTS) {
                     s.markDirty();
-                    problems.storeProblem("Session [" + sid + "] changed during each of " + attempt
-                            + " serializations; this request's changes are not stored", e);
+                    String why = "it changed during each of " + attempt + " serializations";
+                    if (use == null) {
+                        problems.storeProblem("Session [" + sid + "] could not be written: " + why, e);
+                    } else {
+                        lost(use, sid, why, e);
+                    }
                     return null;
                 }
             } catch (SerializationException e) {
@@ -229,6 +279,7 @@ final class SessionWriter {
         if (node == null) {
             problems.storeProblem("Session [" + sid + "] could not be written: no store node answers",
                     new StoreException("all nodes down"));
+            lost(use, sid, "no store node answers", null);
             return null;
         }
         SessionId moved = sid.withNode(node);

@@ -51,6 +51,16 @@ public final class Statistics {
         REQUESTS_REFUSED_LOCK_TIMEOUT,
         /** Requests answered 503 because no store node answered. */
         REQUESTS_REFUSED_STORE_UNAVAILABLE,
+        /** Non-sticky requests answered 503 because their session's changes could not be written. */
+        REQUESTS_REFUSED_WRITE_FAILED,
+        /**
+         * Non-sticky requests whose session's changes could not be written after their response was already
+         * committed (the application flushed or completed it, and changed the session afterwards): those changes are
+         * lost and the client was answered as usual.
+         */
+        WRITES_LOST_AFTER_COMMIT,
+        /** Backup copies that could not be written while the primary copy was (the session is stored once). */
+        BACKUP_WRITE_FAILURES,
         /** Stored values that could not be read (corrupt, foreign, forbidden class). */
         UNREADABLE_VALUES,
         /**

@@ -363,10 +363,10 @@ final class StickySessions implements SessionMode {
             if (sid == null || maxInactive <= 0 || s.storeRefreshedAt() == 0) {
                 continue;
             }
-            long interval = SessionStorage.slack(maxInactive) * 1000L;
+            long interval = TimeToLive.slack(maxInactive) * 1000L;
             if (s.getThisAccessedTimeInternal() > s.storeRefreshedAt() && now - s.storeRefreshedAt() >= interval) {
                 s.refreshed(now);
-                int ttl = SessionStorage.primaryTtl(maxInactive);
+                int ttl = TimeToLive.primary(maxInactive);
                 storage.stats.count(Statistics.Counter.TOUCHES);
                 if (storage.isAvailable(sid.node())) {
                     storage.touch(sid, ttl);

@@ -36,6 +36,12 @@ final class EngineFixture {
             this.ids = ids;
         }
 
+        /** Sets an attribute as the application would (without a manager: no listeners). */
+        void put(String name, Object value) {
+            attributes.put(name, value);
+            markDirty();
+        }
+
         @Override
         SessionId sessionId() {
             String id = getIdInternal();
@@ -68,6 +74,8 @@ final class EngineFixture {
     final NodeEpochs epochs;
     final ModeContext context;
     final int defaultMaxInactive = 1800;
+    /** The request running now, as the manager's valve would set it; {@code null} outside a request. */
+    volatile RequestState current;
 
     EngineFixture() {
         this(new ManualClock(), null, "a");
@@ -159,7 +167,7 @@ final class EngineFixture {
 
         @Override
         public RequestState currentRequest() {
-            return null;
+            return current;
         }
 
         @Override

@@ -55,7 +55,7 @@ class ExpirySweeperTest {
         track(a, s);
         ExpirySweeper onA = sweeper(a);
         a.clock.advance(Duration.ofSeconds(9));
-        b.storage.await(b.storage.touch(s.sessionId(), SessionStorage.primaryTtl(10))); // b served it meanwhile
+        b.storage.await(b.storage.touch(s.sessionId(), TimeToLive.primary(10))); // b served it meanwhile
         a.clock.advance(Duration.ofSeconds(4));
         onA.sweep();
         assertNull(EngineFixture.EXPIRED.get(s.getIdInternal()));

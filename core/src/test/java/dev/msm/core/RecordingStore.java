@@ -23,6 +23,9 @@ final class RecordingStore implements SessionStore {
     /** node -> what a get on it does instead of reading, or absent. */
     private final Map<String, BiFunction<String, String, CompletableFuture<byte[]>>> failingGets =
             new ConcurrentHashMap<>();
+    /** node -> what a set on it does instead of writing, or absent. */
+    private final Map<String, BiFunction<String, String, CompletableFuture<Void>>> failingSets =
+            new ConcurrentHashMap<>();
 
     RecordingStore(SessionStore delegate) {
         this.delegate = delegate;
@@ -42,6 +45,15 @@ final class RecordingStore implements SessionStore {
     /** Makes reads ({@code get}, {@code getAndTouch}) of {@code node} do {@code failure} instead. */
     void failReads(String node, BiFunction<String, String, CompletableFuture<byte[]>> failure) {
         failingGets.put(node, failure);
+    }
+
+    /** Makes writes ({@code set}) of {@code node} do {@code failure} instead; {@code null} writes again. */
+    void failWrites(String node, BiFunction<String, String, CompletableFuture<Void>> failure) {
+        if (failure == null) {
+            failingSets.remove(node);
+        } else {
+            failingSets.put(node, failure);
+        }
     }
 
     private void record(String operation) {
@@ -84,7 +96,8 @@ final class RecordingStore implements SessionStore {
     @Override
     public CompletableFuture<Void> set(String node, String key, byte[] value, int ttlSeconds) {
         record("set");
-        return delegate.set(node, key, value, ttlSeconds);
+        BiFunction<String, String, CompletableFuture<Void>> f = node == null ? null : failingSets.get(node);
+        return f == null ? delegate.set(node, key, value, ttlSeconds) : f.apply(node, key);
     }
 
     @Override

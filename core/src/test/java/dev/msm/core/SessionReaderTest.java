@@ -40,6 +40,16 @@ class SessionReaderTest {
         return (Integer) s.attributeValue("count");
     }
 
+    /**
+     * Writes {@code s} (both copies) once the wall clock moved on from the previous write: stored values carry the
+     * wall time of their write ({@code SessionCodec}), which tells a stale copy from the current one.
+     */
+    private void writeAfterTheWallClockTicks(MsmSession s) {
+        long before = System.currentTimeMillis();
+        dev.msm.api.Awaits.await().alias("the wall clock ticks").until(() -> System.currentTimeMillis() > before);
+        f.storage.await(f.storage.write(s.sessionId(), f.bytes.encode(s).value(), 1800));
+    }
+
     @Test
     void primaryNodeDown_ReadsTheBackupCopy_UnderTheMovedId() {
         MsmSession s = f.storedSession("n1", 1800);
@@ -107,7 +117,7 @@ class SessionReaderTest {
         f.tracker.track(s, s.sessionId(), now, now, now);
         assertFalse(reader.read(s.sessionId(), 1800, null).refreshed());
         assertEquals(0, f.store.count("getAndTouch"));
-        f.clock.advance(Duration.ofSeconds(SessionStorage.slack(100)));
+        f.clock.advance(Duration.ofSeconds(TimeToLive.slack(100)));
         assertTrue(reader.read(s.sessionId(), 1800, null).refreshed());
         assertEquals(1, f.store.count("getAndTouch"));
     }
@@ -171,5 +181,81 @@ class SessionReaderTest {
         assertEquals(Long.MIN_VALUE, other.epochs.fencedAt("n1"));
         other.epochs.learnFence("n1");
         assertEquals(f.clock.millis(), other.epochs.fencedAt("n1"));
+    }
+
+    @Test
+    void relocatingRead_FindsACopyLeftFromAnEarlierStayOnTheTargetNode_UsesTheNewerBackupCopy_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        SessionId there = s.sessionId().withNode("n2");
+        MsmSession stale = f.newSession();
+        stale.setValid(true);
+        stale.setMaxInactiveInterval(1800);
+        stale.restoreState(new Object[] {new java.util.HashMap<>(java.util.Map.of("count", 10)), null, null,
+            new java.util.HashMap<>()});
+        stale.setIdDetached(there.full());
+        // the session lived on n2 before, with count 10 (written earlier than the current copy)
+        f.storage.await(f.storage.write(there, f.bytes.encode(stale).value(), 1800));
+        writeAfterTheWallClockTicks(s);
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertNotNull(out.read());
+        assertEquals(there.base(), out.read().id().base());
+        assertTrue(out.read().fromBackup(), "the stale copy was not replaced by the backup copy");
+        assertEquals(41, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
+        assertEquals(1, f.stats.get(Statistics.Counter.STALE_COPIES));
+    }
+
+    @Test
+    void relocatingRead_FindsTheCopyOfARequestThatMovedTheSessionFirst_UsesIt() {
+        MsmSession s = f.storedSession("n1", 1800);
+        SessionId there = s.sessionId().withNode("n2");
+        s.restoreState(new Object[] {new java.util.HashMap<>(java.util.Map.of("count", 42)), null, null,
+            new java.util.HashMap<>()});
+        s.setIdDetached(there.full());
+        writeAfterTheWallClockTicks(s); // another Tomcat moved it
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        SessionReader.Outcome out = reader.read(s.sessionId().withNode("n1"), 1800, null);
+        assertFalse(out.read().fromBackup());
+        assertEquals(42, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
+    }
+
+    @Test
+    void relocatingRead_NothingFound_TheBackupNodeStartedEmptyJustNow_Unavailable_NeverANewSession_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId()))); // n2 restarted empty
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false); // n1 holds the session but looks hung
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertTrue(out.unavailable(), "the session was taken as ended although it may exist on n1");
+    }
+
+    @Test
+    void relocatingRead_NothingFound_TheBackupNodeUpForAMinute_TheSessionEnded() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId())));
+        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
+        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable());
+        assertNull(out.read());
+    }
+
+    @Test
+    void primaryMissing_ItsNodeStartedEmptyJustNow_TheOtherNodeUnavailable_Unavailable_NeverANewSession_Issue14() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId()))); // n1 restarted
+        MemoryStores.setAvailable(f.store.delegate(), "n2", false); // n2 holds the backup copy but looks hung
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertTrue(out.unavailable(), "the session was taken as ended although its backup copy may exist on n2");
+    }
+
+    @Test
+    void primaryMissing_ItsNodeUpForAMinute_TheOtherNodeUnavailable_TheSessionEnded() {
+        MsmSession s = f.storedSession("n1", 1800);
+        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId())));
+        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
+        MemoryStores.setAvailable(f.store.delegate(), "n2", false);
+        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        assertFalse(out.unavailable());
+        assertNull(out.read());
     }
 }

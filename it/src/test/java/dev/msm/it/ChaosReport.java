@@ -20,7 +20,8 @@ final class ChaosReport {
 
     static final String REQUESTS = "requests sent";
     static final String ANSWERS_200 = "answers 200 (acknowledged increments)";
-    static final String ERRORS_503_MSM = "errors 503 with Retry-After (msm: lock timeout or store unavailable)";
+    static final String ERRORS_503_MSM = "errors 503 with Retry-After (msm: lock timeout, store unavailable, or a "
+            + "change not written)";
     static final String ERRORS_503_OTHER = "errors 503 without Retry-After (Tomcat: context unavailable)";
     static final String ERRORS_UNDOCUMENTED = "errors undocumented (any other status or body)";
     static final String REFUSED = "connection refused (Tomcat down; retried on the other Tomcat)";
@@ -28,6 +29,8 @@ final class ChaosReport {
     static final String LOST = "lost acknowledged increments";
     static final String JUMPS_BACK = "sessions that jumped back to an older value";
     static final String PHANTOM = "increments applied although answered with an error or never sent";
+    static final String APPLIED_503 = "increments applied although msm answered 503 (a write that timed out but "
+            + "reached the store; allowed)";
     static final String STICKY_FAILOVERS = "sticky failovers (the session's Tomcat died)";
     static final String STICKY_WITHIN_LAG = "sticky: acknowledged increments lost within the documented backup lag";
     static final String SESSIONS = "sessions used";
@@ -110,7 +113,7 @@ final class ChaosReport {
         s.append("seed ").append(seed).append("; reproduce the schedule with ").append(reproduce).append('\n');
         List<String> order = List.of(REQUESTS, ANSWERS_200, ERRORS_503_MSM, ERRORS_503_OTHER, ERRORS_UNDOCUMENTED,
                 REFUSED, BROKEN, SESSIONS, FAULT_STEPS, RECOVERIES, STICKY_FAILOVERS, STICKY_WITHIN_LAG, LOST,
-                JUMPS_BACK, PHANTOM);
+                JUMPS_BACK, PHANTOM, APPLIED_503);
         for (String key : order) {
             s.append(String.format("  %-100s %8d%n", key, get(key)));
         }
