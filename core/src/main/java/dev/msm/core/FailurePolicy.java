@@ -1,6 +1,7 @@
 package dev.msm.core;
 
 import dev.msm.api.StoreException;
+import dev.msm.core.keys.SessionId;
 
 /**
  * What a non-sticky request gets when its session cannot be had as usual, as configured: a lock that did not come

@@ -1,5 +1,7 @@
 package dev.msm.core;
 
+
+import dev.msm.core.keys.SessionId;
 /**
  * Non-sticky mode's in-JVM half of "lock": this Tomcat's requests for one session queue for the session's
  * {@link ActiveSessions.Active#jvmLock} before any of them touches the store lock, which is then handed from request

@@ -18,7 +18,6 @@ import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.api.StoreUnavailableException;
-import dev.msm.core.codec.ConfigurationMismatchException;
 import dev.msm.core.codec.SessionCodec;
 import dev.msm.core.keys.NodeSelector;
 import dev.msm.core.keys.SessionId;

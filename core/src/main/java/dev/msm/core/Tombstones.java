@@ -6,6 +6,10 @@ import java.util.List;
 import dev.msm.api.SerializationException;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreNode;
+import dev.msm.core.codec.SessionCodec;
+import dev.msm.core.keys.NodeSelector;
+import dev.msm.core.keys.SessionId;
+import dev.msm.core.keys.StorageKeys;
 
 /**
  * The pointers a session leaves when it moves to another node (its own was down): stored under its old backup key,

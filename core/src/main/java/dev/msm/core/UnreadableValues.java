@@ -8,6 +8,8 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import dev.msm.api.SerializationException;
+import dev.msm.core.codec.ConfigurationMismatchException;
+import dev.msm.core.keys.SessionId;
 
 /**
  * What happens to a stored value that cannot be read: counted ({@link Statistics.Counter#UNREADABLE_VALUES}),

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.core.keys.SessionId;
+
 /**
  * The in-JVM lock wait of non-sticky mode (requests of one Tomcat waiting for one session): deadlines on a manual
  * clock, in milliseconds, and the {@code maxLockWaiters} bound.

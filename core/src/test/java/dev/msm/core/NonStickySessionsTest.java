@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.msm.api.StoreTimeoutException;
 import dev.msm.core.EngineFixture.TestSession;
+import dev.msm.core.keys.SessionId;
 import dev.msm.core.memory.MemoryStores;
 
 /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
+import dev.msm.core.keys.StorageKeys;
 import dev.msm.core.memory.MemoryStoreProvider;
 import dev.msm.couchbase.CouchbaseMockServer;
 import dev.msm.memcached.MemcachedStoreProvider;
