@@ -4,6 +4,7 @@ import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -377,10 +378,10 @@ public abstract class AbstractGrayFailureScenarios {
     @ValueSource(strings = {MEMCACHED_SLOW, REDIS_SLOW})
     void slowNode_NonSticky_EveryAnswer200msLate_RequestsBoundedByOperationTimeout_NothingLost_NodeStaysAvailable(
             String app) {
-        Browser user = new Browser();
+        Browser user = userOnSlowNode(app, a);
         long slowest = 0;
         long fastest = Long.MAX_VALUE;
-        for (int i = 1; i <= 10; i++) {
+        for (int i = 2; i <= 10; i++) {
             TomcatInstance t = i % 2 == 0 ? b : a;
             long start = System.nanoTime();
             Http.Response r = user.get(t.url(app) + "/count.jsp");
@@ -392,7 +393,7 @@ public abstract class AbstractGrayFailureScenarios {
             slowest = Math.max(slowest, took);
             fastest = Math.min(fastest, took);
         }
-        report(app + ", a node answering " + DELAY.toMillis() + " ms late: 10 modifying requests took " + fastest
+        report(app + ", a node answering " + DELAY.toMillis() + " ms late: 9 modifying requests took " + fastest
                 + "-" + slowest + " ms");
         assertTrue(slowest >= DELAY.toMillis(), "the proxy did not delay: the slowest request took " + slowest
                 + " ms");
@@ -411,22 +412,37 @@ public abstract class AbstractGrayFailureScenarios {
     @ValueSource(strings = {MEMCACHED_SLOW_STICKY, REDIS_SLOW_STICKY})
     void slowNode_Sticky_EveryAnswer200msLate_ResponsesBounded_StoreEndsWithEveryChange_NodeStaysAvailable(
             String app) {
-        Browser user = new Browser();
+        Browser user = userOnSlowNode(app, a);
         long slowest = 0;
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 2; i <= 5; i++) {
             long start = System.nanoTime();
             assertEquals(i, count(user.body(a.url(app) + "/count.jsp")), "request " + i);
             long took = millisSince(start);
             assertTrue(took < OPERATION_TIMEOUT_MILLIS + SLACK_MILLIS, "request " + i + " took " + took + " ms");
             slowest = Math.max(slowest, took);
         }
-        report(app + ", a node answering " + DELAY.toMillis() + " ms late: 5 modifying requests took at most "
+        report(app + ", a node answering " + DELAY.toMillis() + " ms late: 4 modifying requests took at most "
                 + slowest + " ms");
         assertEquals("ok", user.body(a.url(app) + "/set.jsp?name=marker&value=slow-last-change"));
         awaitStored(app, user.sessionId(), "slow-last-change");
         assertSlowNodeStayedAvailable(app);
 
         assertEquals(6, count(user.body(b.url(app) + "/count.jsp")), "Tomcat b continues from the store");
+    }
+
+    /**
+     * A new user of {@code app} with {@code count=1} from Tomcat {@code t}, whose session lives on the slow node:
+     * memcached's n2 (whose proxy answers late), or the one Redis.
+     */
+    private Browser userOnSlowNode(String app, TomcatInstance t) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Browser user = new Browser();
+            assertEquals(1, count(user.body(t.url(app) + "/count.jsp")));
+            if (onRedis(app) || node(user.sessionId()).equals("n2")) {
+                return user;
+            }
+        }
+        return fail("100 new sessions and none on n2");
     }
 
     private void assertSlowNodeStayedAvailable(String app) {
@@ -658,6 +674,7 @@ public abstract class AbstractGrayFailureScenarios {
             awaitStored(REDIS_STICKY, user.sessionId(), "stored-" + i);
             users.add(user);
         }
+        long failuresBefore = statistic(a, REDIS_STICKY, "statWriteFailures");
         redis.pause();
         try {
             for (Browser user : users) {
@@ -666,8 +683,8 @@ public abstract class AbstractGrayFailureScenarios {
             // the backups of these changes time out on the hung Redis and leave the sessions to be written at stop.
             // Issue 14 (open): a stop while backups are still in flight neither waits for them nor counts them; they
             // fail with "Connection closed" when the store closes
-            await().alias("the backups to the hung Redis ended").until(() -> statistic(a, REDIS_STICKY,
-                    "pendingBackups") == 0);
+            await().alias("the backups to the hung Redis failed").until(() -> statistic(a, REDIS_STICKY,
+                    "statWriteFailures") - failuresBefore >= users.size());
             long start = System.nanoTime();
             a.stop();
             long took = millisSince(start);
