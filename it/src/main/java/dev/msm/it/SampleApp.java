@@ -20,15 +20,16 @@ import java.util.Map;
  * ({@code count=N} or {@code none}, changes nothing), {@code list.jsp} (appends to a list in place),
  * {@code set.jsp?name=&value=}, {@code get.jsp?name=}, {@code invalidate.jsp}, {@code timeout.jsp?s=},
  * {@code bound.jsp} (binds a {@code dev.msm.it.app.UnbindRecorder}), {@code id.jsp}, {@code nosession.jsp},
- * {@code status.jsp} (the store nodes msm sees, from its JMX bean), {@code login.jsp}, {@code loginerror.jsp},
- * {@code secure/hello.jsp}.
+ * {@code status.jsp} (the store nodes msm sees, from its JMX bean), {@code manager.jsp?attribute=} (any attribute
+ * of that bean), {@code longcount.jsp?ms=} (takes the session, works that long, then increments {@code count}),
+ * {@code login.jsp}, {@code loginerror.jsp}, {@code secure/hello.jsp}.
  */
 public final class SampleApp {
 
     private static final String RESOURCES = "/dev/msm/it/sample-app/";
     private static final List<String> FILES = List.of("count.jsp", "read.jsp", "list.jsp", "set.jsp", "get.jsp",
-            "invalidate.jsp", "timeout.jsp", "bound.jsp", "id.jsp", "nosession.jsp", "status.jsp", "login.jsp",
-            "loginerror.jsp", "secure/hello.jsp", "WEB-INF/web.xml");
+            "invalidate.jsp", "timeout.jsp", "bound.jsp", "id.jsp", "nosession.jsp", "status.jsp", "manager.jsp",
+            "longcount.jsp", "login.jsp", "loginerror.jsp", "secure/hello.jsp", "WEB-INF/web.xml");
     /** By name: loading them here would need the Servlet API, which only Tomcat has. */
     private static final List<String> CLASSES = List.of("dev.msm.it.app.EventLog", "dev.msm.it.app.SessionEvents",
             "dev.msm.it.app.UnbindRecorder");
