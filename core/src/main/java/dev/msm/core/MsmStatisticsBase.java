@@ -74,6 +74,13 @@ public abstract class MsmStatisticsBase extends MsmAttributesBase {
     }
 
     /**
+     * @return {@link #pendingBackups()} as the MBean attribute {@code pendingBackups}
+     */
+    public int getPendingBackups() {
+        return pendingBackups();
+    }
+
+    /**
      * @return non-sticky repairs of session copies (after a store node came back) queued or running now
      */
     public int pendingRepairs() {

@@ -60,6 +60,8 @@ final class StickyBackups {
         /** Completed once the write of the run that covers every change made until now completed. */
         private CompletableFuture<Void> next;
         private long lastStart;
+        /** The write of the backup in flight (or the last one); a stop waits for it. */
+        private CompletableFuture<Void> inFlight;
 
         /** @return whether no backup of the session is queued or running */
         synchronized boolean idle() {
@@ -210,6 +212,11 @@ final class StickyBackups {
             SessionCodec.Encoded encoded = encode(s);
             if (encoded != null) {
                 write = start(s, encoded, start);
+                if (write != null) {
+                    synchronized (slot) {
+                        slot.inFlight = write;
+                    }
+                }
             }
         } finally {
             if (write == null) {
@@ -356,17 +363,34 @@ final class StickyBackups {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         int notSerialized = 0;
         for (MsmSession s : sessions) {
-            if (s.isTransientCopy() || !s.isMaybeDirty()) {
+            if (s.isTransientCopy()) {
                 continue;
             }
-            SessionCodec.Encoded encoded = encode(s);
+            CompletableFuture<Void> inFlight;
+            synchronized (s.backup) {
+                inFlight = s.backup.inFlight;
+            }
+            boolean flying = inFlight != null && !inFlight.isDone();
+            SessionCodec.Encoded encoded = s.isMaybeDirty() ? encode(s) : null;
             if (encoded == null) {
                 if (s.isDirty()) {
                     notSerialized++;
                 }
+                if (flying) {
+                    writes.add(inFlight); // the backup started before the stop is what the store will hold
+                }
                 continue;
             }
-            CompletableFuture<Void> write = start(s, encoded, System.nanoTime());
+            CompletableFuture<Void> write;
+            if (flying) {
+                // the newer copy is written after the one in flight, never overtaken by it
+                write = inFlight.handle((ok, e) -> null).thenCompose(x -> {
+                    CompletableFuture<Void> w = start(s, encoded, System.nanoTime());
+                    return w == null ? CompletableFuture.failedFuture(new StoreException("not stored")) : w;
+                });
+            } else {
+                write = start(s, encoded, System.nanoTime());
+            }
             if (write == null) {
                 notSerialized++;
             } else {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -330,5 +331,29 @@ class ReadmeOperationsTest {
                 assertEquals(TOMCATS.get(e.getKey()), hostByRoute.get(id.substring(id.indexOf('.') + 1)), id);
             }
         }
+    }
+
+    /** Every MBean attribute the README's Operations section names has its getter on the manager. */
+    @Test
+    void everyMBeanAttributeTheReadmeNames_HasAGetter() throws IOException {
+        String text = readme();
+        int start = text.indexOf("with numeric attributes:");
+        int end = text.indexOf("; operation", start);
+        assertTrue(start > 0 && end > start, "the README's list of MBean attributes");
+        Matcher m = Pattern.compile("`(\\w+)(/P99)?`").matcher(text.substring(start, end));
+        int names = 0;
+        while (m.find()) {
+            List<String> attributes = m.group(2) == null ? List.of(m.group(1))
+                    : List.of(m.group(1), m.group(1).replaceAll("P50$", "P99"));
+            for (String a : attributes) {
+                String getter = "get" + Character.toUpperCase(a.charAt(0)) + a.substring(1);
+                String is = "is" + Character.toUpperCase(a.charAt(0)) + a.substring(1);
+                boolean found = Arrays.stream(MsmManagerBase.class.getMethods()).anyMatch(
+                        x -> x.getParameterCount() == 0 && (x.getName().equals(getter) || x.getName().equals(is)));
+                assertTrue(found, "the README names MBean attribute [" + a + "] but the manager has no " + getter);
+                names++;
+            }
+        }
+        assertTrue(names > 30, "attributes found: " + names);
     }
 }
