@@ -60,6 +60,7 @@ final class StickyBackups {
         /** Completed once the write of the run that covers every change made until now completed. */
         private CompletableFuture<Void> next;
         private long lastStart;
+        private boolean started;
         /** The write of the backup in flight (or the last one); a stop waits for it. */
         private CompletableFuture<Void> inFlight;
 
@@ -70,6 +71,7 @@ final class StickyBackups {
     }
 
     private final StoreProblems problems;
+    private final EngineClock clock;
     private final SessionBytes bytes;
     private final SessionStorage storage;
     private final Statistics stats;
@@ -83,8 +85,9 @@ final class StickyBackups {
      * @param requestWait how long a request waits for its backup's write to leave; 0 not at all
      */
     StickyBackups(StoreProblems problems, SessionBytes bytes, SessionStorage storage, Statistics stats,
-            Duration interval, Duration requestWait, int threads, String name) {
+            Duration interval, Duration requestWait, int threads, String name, EngineClock clock) {
         this.problems = problems;
+        this.clock = clock;
         this.bytes = bytes;
         this.storage = storage;
         this.stats = stats;
@@ -145,7 +148,7 @@ final class StickyBackups {
                 case Slot.IDLE:
                     slot.state = Slot.QUEUED;
                     slot.next = new CompletableFuture<>();
-                    delay = slot.lastStart == 0 ? 0 : Math.max(0, slot.lastStart + intervalNanos - System.nanoTime());
+                    delay = !slot.started ? 0 : Math.max(0, slot.lastStart + intervalNanos - clock.nanos());
                     break;
                 case Slot.RUNNING:
                     // the run in flight may have serialized before this change: one more run follows it
@@ -202,13 +205,14 @@ final class StickyBackups {
         CompletableFuture<Void> covered;
         synchronized (slot) {
             slot.state = Slot.RUNNING;
-            slot.lastStart = System.nanoTime();
+            slot.lastStart = clock.nanos();
+            slot.started = true;
             covered = slot.next;
             slot.next = null;
         }
         CompletableFuture<Void> write = null;
         try {
-            long start = System.nanoTime();
+            long start = clock.nanos();
             SessionCodec.Encoded encoded = encode(s);
             if (encoded != null) {
                 write = start(s, encoded, start);
@@ -253,7 +257,7 @@ final class StickyBackups {
      * @return {@code true} if the stored copy is current afterwards
      */
     boolean backupNow(MsmSession s, Duration waitFor) {
-        long start = System.nanoTime();
+        long start = clock.nanos();
         SessionCodec.Encoded encoded = encode(s);
         if (encoded == null) {
             return !s.isDirty();
@@ -289,7 +293,7 @@ final class StickyBackups {
             return null;
         }
         SessionCodec.Encoded encoded = null;
-        long start = System.nanoTime();
+        long start = clock.nanos();
         for (int attempt = 1; encoded == null; attempt++) {
             s.clearChangeFlags();
             try {
@@ -336,7 +340,7 @@ final class StickyBackups {
         }
         return write.whenComplete((ok, e) -> {
             if (e == null) {
-                s.stored(encoded.payload(), false, System.currentTimeMillis());
+                s.stored(encoded.payload(), false, clock.millis());
                 stats.time(Statistics.Timer.WRITE, start);
             } else {
                 stats.count(Statistics.Counter.WRITE_FAILURES);
@@ -357,7 +361,7 @@ final class StickyBackups {
      * waiting for them (and for backups already running) until {@code deadline} at most. What could not be written
      * by then is logged once, with a count.
      *
-     * @param deadline {@link System#nanoTime()} by which stopping goes on whatever is left
+     * @param deadline {@link EngineClock#nanos()} by which stopping goes on whatever is left
      */
     void flush(List<MsmSession> sessions, long deadline) {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
@@ -385,11 +389,11 @@ final class StickyBackups {
             if (flying) {
                 // the newer copy is written after the one in flight, never overtaken by it
                 write = inFlight.handle((ok, e) -> null).thenCompose(x -> {
-                    CompletableFuture<Void> w = start(s, encoded, System.nanoTime());
+                    CompletableFuture<Void> w = start(s, encoded, clock.nanos());
                     return w == null ? CompletableFuture.failedFuture(new StoreException("not stored")) : w;
                 });
             } else {
-                write = start(s, encoded, System.nanoTime());
+                write = start(s, encoded, clock.nanos());
             }
             if (write == null) {
                 notSerialized++;
@@ -401,14 +405,14 @@ final class StickyBackups {
         executor.shutdown();
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    .get(Math.max(0, deadline - clock.nanos()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // counted below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
-            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            if (!executor.awaitTermination(Math.max(0, deadline - clock.nanos()), TimeUnit.NANOSECONDS)) {
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

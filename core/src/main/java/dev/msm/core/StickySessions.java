@@ -49,7 +49,7 @@ final class StickySessions implements SessionMode {
         this.storage = storage;
         this.config = config;
         this.backups = new StickyBackups(problems, bytes, storage, storage.stats, config.backupInterval(),
-                config.backupTimeout(), config.backupThreadCount(), name);
+                config.backupTimeout(), config.backupThreadCount(), name, clock);
         this.route = context.jvmRoute();
         this.fences = new NodeEpochs(storage, clock);
         fences.watchFences(); // a hung node's old copies are never read (issue 14)
@@ -416,7 +416,7 @@ final class StickySessions implements SessionMode {
     public void stop() {
         // issue 14: every write in parallel, with one deadline for all, so that a hung store node delays a stop or
         // reload by about one operation timeout, not one per session
-        long deadline = System.nanoTime() + config.operationTimeout().plusSeconds(1).toNanos();
+        long deadline = clock.nanos() + config.operationTimeout().plusSeconds(1).toNanos();
         List<MsmSession> sessions = new ArrayList<>();
         for (Session session : context.findSessions()) {
             if (session instanceof MsmSession s && s.isValidInternalState()) {
