@@ -26,6 +26,7 @@ final class ChaosReport {
     static final String ERRORS_UNDOCUMENTED = "errors undocumented (any other status or body)";
     static final String REFUSED = "connection refused (Tomcat down; retried on the other Tomcat)";
     static final String BROKEN = "connection broken after sending (outcome unknown; retried on the other Tomcat)";
+    static final String STOPPING = "404 from a Tomcat stopping (its contexts stop before its open connections close)";
     static final String LOST = "lost acknowledged increments";
     static final String JUMPS_BACK = "sessions that jumped back to an older value";
     static final String PHANTOM = "increments applied although answered with an error or never sent";
@@ -112,7 +113,7 @@ final class ChaosReport {
         StringBuilder s = new StringBuilder("\n==== random faults: ").append(title).append(" ====\n");
         s.append("seed ").append(seed).append("; reproduce the schedule with ").append(reproduce).append('\n');
         List<String> order = List.of(REQUESTS, ANSWERS_200, ERRORS_503_MSM, ERRORS_503_OTHER, ERRORS_UNDOCUMENTED,
-                REFUSED, BROKEN, SESSIONS, FAULT_STEPS, RECOVERIES, STICKY_FAILOVERS, STICKY_WITHIN_LAG, LOST,
+                REFUSED, BROKEN, STOPPING, SESSIONS, FAULT_STEPS, RECOVERIES, STICKY_FAILOVERS, STICKY_WITHIN_LAG, LOST,
                 JUMPS_BACK, PHANTOM, APPLIED_503);
         for (String key : order) {
             s.append(String.format("  %-100s %8d%n", key, get(key)));

@@ -169,6 +169,16 @@ final class CounterClient implements Runnable {
             LockSupport.parkNanos(RETRY_PAUSE_NANOS);
             return true;
         }
+        if (r.status() == 404) {
+            // a graceful stop stops the contexts before it closes the connections Tomcat already had: a request on
+            // one of them meets no application (not an answer of msm); its outcome counts as unknown
+            FaultInjector.Death death = injector.firstDeathAfter(tomcat, sent);
+            if (death != null && death.start() <= now) {
+                report.count(ChaosReport.STOPPING);
+                s.unknown++;
+                return false;
+            }
+        }
         report.count(ChaosReport.ERRORS_UNDOCUMENTED);
         report.count("errors undocumented: status " + r.status());
         s.unknown++;
