@@ -30,6 +30,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.msm.core.Scenarios.HeldRequest;
 import dev.msm.core.codec.SessionCodec;
 import dev.msm.core.keys.SessionId;
 import dev.msm.core.keys.StorageKeys;
@@ -167,14 +168,9 @@ public abstract class NodeScenarios {
         Browser user = new Browser();
         user.body(a.url() + "/count");
         String id = user.sessionId();
-        TestApp.PENDING.clear();
-        java.util.concurrent.CompletableFuture<Browser.Response> async = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> user.get(a.url() + "/async"));
-        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
-        assertNotNull(pending);
+        HeldRequest async = HeldRequest.start(user, a);
         assertNotNull(join(directStore().get(node(id), lockKey(id))), "lock released while async is running");
-        pending.complete();
-        assertEquals(200, async.get(20, TimeUnit.SECONDS).status());
+        assertEquals(200, async.complete().status());
         await().until(() -> join(directStore().get(node(id), lockKey(id))) == null);
         assertEquals(3, count(user.body(a.url() + "/count")));
     }
@@ -224,11 +220,7 @@ public abstract class NodeScenarios {
         Browser user = new Browser();
         assertEquals(1, count(user.body(a.url() + "/count")));
         String id = user.sessionId();
-        TestApp.PENDING.clear();
-        java.util.concurrent.CompletableFuture<Browser.Response> longRequest = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> user.get(a.url() + "/async"));
-        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
-        assertNotNull(pending, "the long request did not start");
+        HeldRequest longRequest = HeldRequest.start(user, a);
         Browser other = new Browser();
         other.setSessionId(id);
         java.util.concurrent.CompletableFuture<List<Integer>> modifying = java.util.concurrent.CompletableFuture
@@ -245,8 +237,7 @@ public abstract class NodeScenarios {
                 .during(Duration.ofSeconds(6))
                 .until(() -> java.util.Arrays.equals(holder, join(directStore().get(node(id), lockKey(id))))
                         && !modifying.isDone());
-        pending.complete();
-        assertEquals(200, longRequest.get(20, TimeUnit.SECONDS).status());
+        assertEquals(200, longRequest.complete().status());
         assertEquals(List.of(3, 4, 5, 6, 7), modifying.get(60, TimeUnit.SECONDS));
         assertEquals("count=7", user.body(a.url() + "/read"));
     }
@@ -264,11 +255,7 @@ public abstract class NodeScenarios {
         Browser user = new Browser();
         assertEquals(1, count(user.body(a.url() + "/count")));
         String id = user.sessionId();
-        TestApp.PENDING.clear();
-        java.util.concurrent.CompletableFuture<Browser.Response> longRequest = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> user.get(a.url() + "/async"));
-        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
-        assertNotNull(pending, "the long request did not start");
+        HeldRequest longRequest = HeldRequest.start(user, a);
         assertTrue(join(directStore().delete(node(id), lockKey(id))), "the long request holds no lock");
         Browser other = new Browser();
         other.setSessionId(id);
@@ -276,8 +263,7 @@ public abstract class NodeScenarios {
         assertEquals(3, count(other.body(b.url() + "/count")));
         await(Duration.ofSeconds(20)).alias("the renewal notices the lost lock")
                 .until(() -> a.manager().statistics().get(Statistics.Counter.LOCKS_LOST) >= 1);
-        pending.complete();
-        longRequest.get(20, TimeUnit.SECONDS);
+        longRequest.complete();
         assertEquals("count=3", other.body(b.url() + "/read"), "the request that lost its lock overwrote the session");
         assertEquals(1, a.manager().statistics().get(Statistics.Counter.WRITES_FENCED));
     }
@@ -296,11 +282,7 @@ public abstract class NodeScenarios {
         String id = flooder.sessionId();
         Browser other = new Browser();
         assertEquals(1, count(other.body(a.url() + "/count")));
-        TestApp.PENDING.clear();
-        java.util.concurrent.CompletableFuture<Browser.Response> holder = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> flooder.get(a.url() + "/async"));
-        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
-        assertNotNull(pending, "the request holding the lock did not start");
+        HeldRequest holder = HeldRequest.start(flooder, a);
 
         int flood = 300;
         Browser sameCookie = new Browser();
@@ -319,8 +301,7 @@ public abstract class NodeScenarios {
             assertEquals(i + 2, count(other.body(a.url() + "/count")), "the other user's request " + i);
             worstMillis = Math.max(worstMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
-        pending.complete();
-        assertEquals(200, holder.get(30, TimeUnit.SECONDS).status());
+        assertEquals(200, holder.complete().status());
         int served = 0;
         for (java.util.concurrent.CompletableFuture<Browser.Response> f : sent) {
             int status = f.get(90, TimeUnit.SECONDS).status();

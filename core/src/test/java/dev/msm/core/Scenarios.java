@@ -4,6 +4,10 @@ import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.AsyncContext;
 
 /** What the embedded scenarios say often: the modes as attributes, the counter in a body, a session id's parts. */
 public final class Scenarios {
@@ -45,5 +49,31 @@ public final class Scenarios {
     public static void awaitBackups(EmbeddedTomcat t) {
         await().until(() -> t.manager().statistics().get(Statistics.Counter.WRITES) > 0
                 && t.manager().pendingBackups() == 0);
+    }
+
+    /**
+     * A request to {@code /async} that stays open, holding its session (and in {@code lockingMode="all"} the store
+     * lock), until the test completes it.
+     */
+    public record HeldRequest(CompletableFuture<Browser.Response> response, AsyncContext pending) {
+
+        /** Sends {@code /async} with the user's cookie and returns once the application holds the request. */
+        public static HeldRequest start(Browser user, EmbeddedTomcat t) throws InterruptedException {
+            TestApp.PENDING.clear();
+            CompletableFuture<Browser.Response> response = CompletableFuture
+                    .supplyAsync(() -> user.get(t.url() + "/async"));
+            AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
+            if (pending == null) {
+                throw new AssertionError("the held request did not start: " + (response.isDone()
+                        ? response.join().status() + " " + response.join().body() : "no answer"));
+            }
+            return new HeldRequest(response, pending);
+        }
+
+        /** @return the held request's response, after the application completed it */
+        public Browser.Response complete() throws Exception {
+            pending.complete();
+            return response.get(20, TimeUnit.SECONDS);
+        }
     }
 }

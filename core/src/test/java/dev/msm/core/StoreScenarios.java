@@ -31,6 +31,8 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.msm.core.Scenarios.HeldRequest;
+
 /**
  * The manager scenarios every store must pass, whether it addresses nodes (memcached) or replicates by itself
  * (Redis, Couchbase): counters in both modes, concurrent increments under locking, restart, the store's server
@@ -148,31 +150,29 @@ public abstract class StoreScenarios {
 
     @Test
     void nonSticky_AlternatingIncrements_NoGap() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 200; i++) {
-            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/count")), "request " + i);
-        }
+        alternateBetweenTwoTomcats("/count", 200, i -> "count=" + i);
     }
+
     @Test
     void nonSticky_ResponseCompletedBeforeRequestEnds_NextRequestSeesTheWrite() {
-        EmbeddedTomcat a = tomcat("a", nonSticky("none"));
-        EmbeddedTomcat b = tomcat("b", nonSticky("none"));
-        Browser user = new Browser();
-        for (int i = 1; i <= 30; i++) {
-            assertEquals(i, count(user.body((i % 2 == 0 ? b : a).url() + "/closecount")), "request " + i);
-        }
+        alternateBetweenTwoTomcats("/closecount", 30, i -> "count=" + i);
     }
+
     @Test
     void nonSticky_InPlaceListMutation_NoGap() {
+        alternateBetweenTwoTomcats("/list", 100, i -> "size=" + i);
+    }
+
+    /** One user's requests alternate between two non-sticky Tomcats; request {@code i} must see all before it. */
+    private void alternateBetweenTwoTomcats(String page, int requests, java.util.function.IntFunction<String> body) {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));
         EmbeddedTomcat b = tomcat("b", nonSticky("none"));
         Browser user = new Browser();
-        for (int i = 1; i <= 100; i++) {
-            assertEquals("size=" + i, user.body((i % 2 == 0 ? b : a).url() + "/list"), "request " + i);
+        for (int i = 1; i <= requests; i++) {
+            assertEquals(body.apply(i), user.body((i % 2 == 0 ? b : a).url() + page), "request " + i);
         }
     }
+
     @Test
     void nonSticky_LastObjectReusedOnlyWhileTheStoreHoldsItsValue() {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));
@@ -265,13 +265,8 @@ public abstract class StoreScenarios {
         user.body(b.url() + "/read"); // both Tomcats track it
         assertEquals("ok", user.body(a.url() + "/invalidate"));
         assertEquals(1, TestApp.events(cluster, "destroyed"));
-        // a control session only b tracks, used after the invalidated one: its expiry proves b's sweep ran past
-        // the moment the invalidated session would have been due
-        Browser control = new Browser();
-        control.body(b.url() + "/timeout?s=2");
-        await(Duration.ofSeconds(30)).until(() -> TestApp.events(cluster, "destroyed") >= 2);
-        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(3))
-                .until(() -> TestApp.events(cluster, "destroyed") == 2);
+        awaitBothSweepsPastNow(a, b);
+        assertEquals(1, destroyedBesidesControls(), "the invalidated session was destroyed again");
         assertEquals(1, TestApp.events(cluster, "unbound"), "the invalidated session's attribute was unbound again");
     }
 
@@ -283,16 +278,12 @@ public abstract class StoreScenarios {
         Browser user = new Browser();
         assertEquals("count=1", user.body(a.url() + "/count"));
         String id = user.sessionId();
-        TestApp.PENDING.clear();
         Browser earlier = new Browser();
         earlier.setSessionId(id);
-        java.util.concurrent.CompletableFuture<Browser.Response> slow = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> earlier.get(b.url() + "/async"));
-        jakarta.servlet.AsyncContext pending = TestApp.PENDING.poll(20, TimeUnit.SECONDS);
-        assertNotNull(pending, "the slow request did not start");
+        HeldRequest slow = HeldRequest.start(earlier, b);
         assertEquals("ok", user.body(a.url() + "/invalidate"));
-        pending.complete(); // the slow request ends after the logout, with its changed copy of the session
-        assertEquals(200, slow.get(20, TimeUnit.SECONDS).status());
+        // the slow request ends after the logout, with its changed copy of the session
+        assertEquals(200, slow.complete().status());
         for (EmbeddedTomcat t : List.of(a, b)) {
             Browser again = new Browser();
             again.setSessionId(id);
@@ -310,11 +301,35 @@ public abstract class StoreScenarios {
         user.body(a.url() + "/count");
         user.body(b.url() + "/read");
         assertEquals(1, TestApp.events(cluster, "created"));
-        await(Duration.ofSeconds(30)).until(() -> TestApp.events(cluster, "destroyed") >= 1);
-        await(Duration.ofSeconds(10)).during(Duration.ofSeconds(4))
-                .until(() -> TestApp.events(cluster, "destroyed") == 1);
+        awaitBothSweepsPastNow(a, b);
+        assertEquals(1, destroyedBesidesControls(), "expired on no Tomcat or on both");
         assertEquals(1, TestApp.events(cluster, "unbound"));
         assertEquals("none", user.body(a.url() + "/read"));
+    }
+
+    /**
+     * Waits until each Tomcat's expiry sweep has run past the moment a session with a 2 s timeout, last used now,
+     * falls due: one control session per Tomcat, with the same timeout and used only there, created now, must have
+     * been destroyed. The sweep handles every due session in one pass, so by then each Tomcat has decided on every
+     * session used before, and what the test counts afterwards is final.
+     */
+    private void awaitBothSweepsPastNow(EmbeddedTomcat a, EmbeddedTomcat b) {
+        List<String> controls = new ArrayList<>();
+        for (EmbeddedTomcat t : List.of(a, b)) {
+            Browser control = new Browser();
+            control.body(t.url() + "/timeout?s=2");
+            controls.add(control.sessionId());
+        }
+        await(Duration.ofSeconds(30)).alias("both control sessions expired").until(() -> controls.stream()
+                .allMatch(id -> TestApp.events(cluster, "destroyed " + id) > 0));
+        for (String id : controls) {
+            assertEquals(1, TestApp.events(cluster, "destroyed " + id), "control session " + id);
+        }
+    }
+
+    /** @return the {@code sessionDestroyed} events besides the two of {@link #awaitBothSweepsPastNow} */
+    private int destroyedBesidesControls() {
+        return TestApp.events(cluster, "destroyed") - 2;
     }
     @Test
     void hostileCookies_GetFreshSessionOrNone_Never5xx() {

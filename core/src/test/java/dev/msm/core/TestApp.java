@@ -279,7 +279,9 @@ public final class TestApp {
             if (Boolean.getBoolean("msm.debugEvents")) {
                 new Throwable("destroyed " + se.getSession().getId()).printStackTrace();
             }
-            event(se.getSession().getServletContext().getInitParameter("cluster"), "destroyed");
+            String cluster = se.getSession().getServletContext().getInitParameter("cluster");
+            event(cluster, "destroyed");
+            event(cluster, "destroyed " + se.getSession().getId());
         }
     }
 }
