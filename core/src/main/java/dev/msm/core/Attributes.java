@@ -27,9 +27,9 @@ final class Attributes {
                     + "(see [Locking modes](#locking-modes-non-sticky))");
     static final Attribute LOCK_EXPIRATION = Attribute.integer("lockExpiration",
             (int) ManagerConfig.DEFAULT_LOCK_EXPIRATION.toSeconds(), 1, 3600, "seconds a lock stays in the store "
-                    + "if its owner dies; with memcached in non-sticky mode at least `2` (memcached expires items on "
-                    + "a whole-second clock, so a 1 s lock may vanish at once). A running request renews its lock "
-                    + "every `lockExpiration`/3 on a thread of its own");
+                    + "if its owner dies (at most 1 s more); with memcached in non-sticky mode at least `2` "
+                    + "(memcached expires items on a whole-second clock, so a 1 s lock may vanish at once). A running "
+                    + "request renews its lock every `lockExpiration`/3 on a thread of its own");
     static final Attribute LOCK_TIMEOUT = Attribute.millis("lockTimeout", "`lockExpiration` + `operationTimeout`", 0,
             3_600_000, "milliseconds a request waits for a lock");
     static final Attribute ON_LOCK_TIMEOUT = Attribute.choice("onLockTimeout", "fail", List.of("fail", "proceed"),

@@ -27,6 +27,12 @@ final class StoreLock implements AutoCloseable {
     private final SessionId id;
     private final byte[] token;
     private final int seconds;
+    /**
+     * The lock key's time to live in the store: {@code seconds} plus one, because memcached expires items on a
+     * whole-second clock (an item of 2 s may go after 1 s). So the lock outlives a dead holder by at least
+     * {@code seconds} (memcached: at most one more), and a renewal late by most of {@code seconds} still finds it.
+     */
+    private final int ttl;
     private final EngineClock clock;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean held;
@@ -37,12 +43,13 @@ final class StoreLock implements AutoCloseable {
 
     /**
      * @param id      the session id whose lock key is taken
-     * @param seconds the lock's life in the store if its holder dies
+     * @param seconds how long the lock outlives its holder in the store, at least, if the holder dies
      */
     StoreLock(SessionStorage storage, SessionId id, int seconds, EngineClock clock) {
         this.storage = storage;
         this.id = id;
         this.seconds = seconds;
+        this.ttl = seconds + 1;
         this.clock = clock;
         this.token = (UUID.randomUUID() + "@" + storage.writer).getBytes(StandardCharsets.US_ASCII);
     }
@@ -53,7 +60,7 @@ final class StoreLock implements AutoCloseable {
      * @return completes with whether the lock is held now
      */
     CompletableFuture<Boolean> tryAcquire() {
-        return storage.lock(id, token, seconds);
+        return storage.lock(id, token, ttl);
     }
 
     /** The store said yes: this holder owns the lock from now until {@link #close()}. */
@@ -97,7 +104,7 @@ final class StoreLock implements AutoCloseable {
                 markLost("another request holds it now");
                 return CompletableFuture.completedFuture(false);
             }
-            return storage.renewLock(id, seconds);
+            return storage.renewLock(id, ttl);
         }).whenComplete((renewed, e) -> {
             if (Boolean.TRUE.equals(renewed)) {
                 confirmedAt = Math.max(confirmedAt, now);
@@ -141,7 +148,7 @@ final class StoreLock implements AutoCloseable {
         CompletableFuture<byte[]> current = loaded == null ? null : storage.load(id, -1);
         byte[] h = storage.await(holder);
         if (h == null) {
-            if (!storage.await(storage.lock(id, token, seconds))) {
+            if (!storage.await(storage.lock(id, token, ttl))) {
                 return false;
             }
         } else if (!Arrays.equals(h, token)) {

@@ -65,9 +65,9 @@ class StoreLockTest {
         assertTrue(lock.renewIfDue(1000));
         assertFalse(lock.renewIfDue(1000), "renewed twice in one interval");
         assertEquals(1, f.store.count("touch"));
-        f.clock.advance(Duration.ofMillis(1500)); // 2.5 s after locking, 1.5 s after the renewal
+        f.clock.advance(Duration.ofMillis(2500)); // 3.5 s after locking, 2.5 s after the renewal
         assertTrue(lockedByAnyone(), "the renewed lock expired");
-        f.clock.advance(Duration.ofMillis(1000)); // not renewed for 2.5 s: the store lets it go
+        f.clock.advance(Duration.ofMillis(1000)); // not renewed for 3.5 s (2 s + 1 s of whole-second margin): gone
         assertFalse(lockedByAnyone(), "an abandoned lock never expires");
     }
 
@@ -84,7 +84,7 @@ class StoreLockTest {
     void renewalFindsTheLockExpired_MarksItLost_AndAWriteIsRefusedOnceSomeoneElseTookIt_Issue14() {
         StoreLock lock = obtained(5);
         assertFalse(lock.mayBeLost());
-        f.clock.advance(Duration.ofSeconds(6)); // the lock expired in the store (a hang, a paused JVM)
+        f.clock.advance(Duration.ofSeconds(7)); // the lock expired in the store (a hang, a paused JVM)
         assertTrue(lock.mayBeLost(), "a lock unconfirmed for its whole life must be checked before a write");
         assertTrue(f.storage.await(f.storage.lock(id, other, 5)), "someone else takes the expired lock");
         lock.renewIfDue(0);
@@ -99,7 +99,7 @@ class StoreLockTest {
         StoreLock lock = obtained(5);
         byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
         f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
-        f.clock.advance(Duration.ofSeconds(6));
+        f.clock.advance(Duration.ofSeconds(7));
         assertTrue(lock.mayBeLost());
         assertTrue(lock.reconfirm(loaded));
         assertFalse(lock.mayBeLost());
@@ -111,7 +111,7 @@ class StoreLockTest {
         StoreLock lock = obtained(5);
         byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
         f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
-        f.clock.advance(Duration.ofSeconds(6));
+        f.clock.advance(Duration.ofSeconds(7));
         f.storage.await(f.store.set("n1", f.storage.keys().session(id), "v2".getBytes(StandardCharsets.US_ASCII),
                 60));
         assertFalse(lock.reconfirm(loaded));
