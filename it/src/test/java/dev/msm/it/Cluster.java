@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +108,11 @@ final class Cluster implements BeforeTestExecutionCallback, AfterEachCallback, T
     /** @return Tomcat b */
     TomcatInstance b() {
         return tomcats.get(1);
+    }
+
+    /** @return Tomcats a and b (a view: empty until {@link #startTomcats}) */
+    List<TomcatInstance> tomcats() {
+        return Collections.unmodifiableList(tomcats);
     }
 
     /** @return the memcached node {@code n1} or {@code n2} */
