@@ -84,16 +84,12 @@ public abstract class AbstractDistributionScenarios {
 
     // ==================================================================== fixture
 
-    private boolean withRedis() {
-        return cluster.hasRedis();
-    }
-
     @BeforeAll
     void startCluster() {
         cluster.start(t -> {
             t.deploy(STICKY, manager(Map.of("sticky", "true")));
             t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
-            if (withRedis()) {
+            if (cluster.hasRedis()) {
                 Map<String, String> m = cluster.redisManager();
                 m.put("sticky", "false");
                 m.put("lockingMode", "all");
@@ -158,29 +154,22 @@ public abstract class AbstractDistributionScenarios {
     }
 
     /**
-     * @return the value memcached holds under {@code key} on {@code node} (bytes as ISO-8859-1), or {@code null}
-     */
-    private String stored(String node, String key) {
-        return cluster.stored(node, key);
-    }
-
-    /**
      * Waits until memcached holds {@code key} on {@code node} with a value containing {@code marker}, a string
      * attribute value the test set last: then the copy there includes every change made before.
      */
     private void awaitStored(String node, String key, String marker) {
         await().alias("memcached " + node + " holds [" + key + "] with [" + marker + "]").until(() -> {
-            String value = stored(node, key);
+            String value = cluster.stored(node, key);
             return value != null && value.contains(marker);
         });
     }
 
     private Stream<String> nonStickyApps() {
-        return withRedis() ? Stream.of(NONSTICKY, REDIS) : Stream.of(NONSTICKY);
+        return cluster.hasRedis() ? Stream.of(NONSTICKY, REDIS) : Stream.of(NONSTICKY);
     }
 
     private List<String> allApps() {
-        return withRedis() ? List.of(STICKY, NONSTICKY, REDIS) : List.of(STICKY, NONSTICKY);
+        return cluster.hasRedis() ? List.of(STICKY, NONSTICKY, REDIS) : List.of(STICKY, NONSTICKY);
     }
 
     /** A new user with a session on {@code app} of {@code t} whose id names {@code node}. */
@@ -370,8 +359,8 @@ public abstract class AbstractDistributionScenarios {
         // on the node its id names and its backup copy on the other node again
         for (Browser user : users) {
             String id = user.sessionId();
-            await().alias("both copies of " + id).until(() -> stored(node(id), base(id)) != null
-                    && stored(otherNode(node(id)), "bak:" + base(id)) != null);
+            await().alias("both copies of " + id).until(() -> cluster.stored(node(id), base(id)) != null
+                    && cluster.stored(otherNode(node(id)), "bak:" + base(id)) != null);
         }
 
         server("n2").kill();
@@ -666,7 +655,7 @@ public abstract class AbstractDistributionScenarios {
             }
             int seen = 0;
             for (Map.Entry<String, MemcachedWatch> w : watches.entrySet()) {
-                stored(w.getKey(), marker);
+                cluster.stored(w.getKey(), marker);
                 List<String> keys = w.getValue().keysUntil(marker);
                 for (String key : keys) {
                     assertTrue(SESSION_KEY.matcher(key).matches(), "memcached " + w.getKey() + " got key [" + key
