@@ -24,12 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -106,12 +106,9 @@ public abstract class AbstractDistributionScenarios {
         cluster.close();
     }
 
+    /** Read by session id (the default key prefix, one namespace per application, is AbstractTrustScenarios'). */
     private Map<String, String> manager(Map<String, String> mode) {
-        Map<String, String> m = cluster.memcachedManager();
-        m.putAll(new TreeMap<>(mode));
-        // these scenarios read memcached's keys by session id: no prefix (MSM's key format); the default, one
-        // namespace per application, is tested by AbstractTrustScenarios
-        m.put("storageKeyPrefix", "");
+        Map<String, String> m = cluster.memcachedManagerKeyedById(mode);
         m.put("processExpiresFrequency", "1");
         return m;
     }
@@ -278,20 +275,21 @@ public abstract class AbstractDistributionScenarios {
     @ParameterizedTest
     @MethodSource("nonStickyApps")
     void nonSticky_AlternatingIncrements_NoGap(String app) {
-        Browser user = new Browser();
-        for (int i = 1; i <= 200; i++) {
-            TomcatInstance t = i % 2 == 0 ? b : a;
-            assertEquals(i, count(user.body(t.url(app) + "/count.jsp")), "request " + i);
-        }
+        alternate(app, "count.jsp", 200, i -> "count=" + i);
     }
 
     @ParameterizedTest
     @MethodSource("nonStickyApps")
     void nonSticky_AlternatingInPlaceListAppends_NoGap(String app) {
+        alternate(app, "list.jsp", 100, i -> "size=" + i);
+    }
+
+    /** One user's {@code requests} requests of {@code page}, to a, b, a, ...: the i-th answers {@code expected(i)}. */
+    private void alternate(String app, String page, int requests, IntFunction<String> expected) {
         Browser user = new Browser();
-        for (int i = 1; i <= 100; i++) {
+        for (int i = 1; i <= requests; i++) {
             TomcatInstance t = i % 2 == 0 ? b : a;
-            assertEquals("size=" + i, user.body(t.url(app) + "/list.jsp"), "request " + i);
+            assertEquals(expected.apply(i), user.body(t.url(app) + "/" + page), "request " + i);
         }
     }
 

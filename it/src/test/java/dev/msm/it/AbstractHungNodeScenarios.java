@@ -52,8 +52,8 @@ public abstract class AbstractHungNodeScenarios {
     @BeforeAll
     void startCluster() {
         cluster.start(t -> {
-            t.deploy(STICKY, manager(Map.of("sticky", "true")));
-            t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
+            t.deploy(STICKY, cluster.memcachedManagerKeyedById(Map.of("sticky", "true")));
+            t.deploy(NONSTICKY, cluster.memcachedManagerKeyedById(Map.of("sticky", "false", "lockingMode", "all")));
         });
         a = cluster.a();
         b = cluster.b();
@@ -62,14 +62,6 @@ public abstract class AbstractHungNodeScenarios {
     @AfterAll
     void stopCluster() {
         cluster.close();
-    }
-
-    private Map<String, String> manager(Map<String, String> mode) {
-        Map<String, String> m = cluster.memcachedManager();
-        m.putAll(mode);
-        // these scenarios read memcached's keys by session id: no prefix (MSM's key format)
-        m.put("storageKeyPrefix", "");
-        return m;
     }
 
     /** Both nodes running and seen by every manager. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -142,6 +143,18 @@ final class Cluster implements BeforeTestExecutionCallback, AfterEachCallback, T
     Map<String, String> memcachedManager() {
         Map<String, String> m = manager();
         m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
+        return m;
+    }
+
+    /**
+     * @param attributes the application's own attributes, e.g. {@code sticky}; added in the order of their names
+     * @return {@link #memcachedManager()} with these attributes and no {@code storageKeyPrefix}: a session's key in
+     *         memcached is its id (MSM's key format), so that a scenario can read its copies by session id
+     */
+    Map<String, String> memcachedManagerKeyedById(Map<String, String> attributes) {
+        Map<String, String> m = memcachedManager();
+        m.putAll(new TreeMap<>(attributes));
+        m.put("storageKeyPrefix", "");
         return m;
     }
 
