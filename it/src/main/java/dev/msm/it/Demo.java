@@ -1,5 +1,9 @@
 package dev.msm.it;
 
+import static dev.msm.it.SessionIds.base;
+import static dev.msm.it.SessionIds.node;
+import static dev.msm.it.SessionIds.otherNode;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -139,7 +143,7 @@ public final class Demo {
         out.println();
 
         String node = node(afterTomcat);
-        String survivor = node.equals("n1") ? "n2" : "n1";
+        String survivor = otherNode(node);
         ServerProcess holder = memcached.get(node);
         out.println("3. kill -9 of memcached " + node + " (pid " + holder.pid() + "), which holds the session.");
         holder.kill();
@@ -188,16 +192,6 @@ public final class Demo {
         }
         int dash = base(id).lastIndexOf('-');
         return dash > 6 ? id.substring(0, 6) + "..." + id.substring(dash) : id;
-    }
-
-    private static String base(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? id : id.substring(0, dot);
-    }
-
-    private static String node(String id) {
-        String base = base(id);
-        return base.substring(base.lastIndexOf('-') + 1);
     }
 
     private void printLogs() {

@@ -84,6 +84,18 @@ public final class SampleApp {
         return xml.append("/>\n</Context>\n").toString();
     }
 
+    /**
+     * @param body the answer of {@code count.jsp} or {@code read.jsp}, trimmed, e.g. {@code count=3}
+     * @return the count it names
+     * @throws AssertionError when the answer is not a count (e.g. {@code none})
+     */
+    public static int count(String body) {
+        if (!body.startsWith("count=")) {
+            throw new AssertionError("not a count: [" + body + "]");
+        }
+        return Integer.parseInt(body.substring("count=".length()));
+    }
+
     private static void copyResource(String resource, Path target) throws IOException {
         try (InputStream in = SampleApp.class.getResourceAsStream(resource)) {
             if (in == null) {

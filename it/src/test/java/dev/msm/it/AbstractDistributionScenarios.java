@@ -1,6 +1,12 @@
 package dev.msm.it;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.it.Cluster.awaitNodes;
+import static dev.msm.it.SampleApp.count;
+import static dev.msm.it.SessionIds.base;
+import static dev.msm.it.SessionIds.node;
+import static dev.msm.it.SessionIds.otherNode;
+import static dev.msm.it.SessionIds.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,27 +24,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -70,113 +68,64 @@ public abstract class AbstractDistributionScenarios {
     /** What a session key may look like in memcached: an optional reserved prefix, 16-64 hex digits, a node id. */
     private static final Pattern SESSION_KEY = Pattern.compile("(bak:|lock:|exp:)?[0-9A-Fa-f]{16,64}-n[12]");
 
-    private final TomcatVersion version;
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-    private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
-    private ServerProcess redis;
+    /** Started once for the class; a failed test's message ends with both Tomcats' console logs. */
+    @RegisterExtension
+    final Cluster cluster;
     private TomcatInstance a;
     private TomcatInstance b;
-    private String testName;
-    private final Map<TomcatInstance, Long> logOffsets = new LinkedHashMap<>();
-
-    /** Adds the end of both Tomcats' console logs to the message of a failed test. */
-    @RegisterExtension
-    final TestExecutionExceptionHandler tomcatLogs = this::withTomcatLogs;
 
     /**
      * @param version the Tomcat distribution every test of the subclass runs on
      */
     protected AbstractDistributionScenarios(TomcatVersion version) {
-        this.version = version;
+        // issue 6: the Redis store, on Tomcat 11 only
+        this.cluster = new Cluster(version, "distribution", version == TomcatVersion.TOMCAT_11);
     }
 
     // ==================================================================== fixture
 
-    /** Issue 6: the Redis store, on Tomcat 11 only. */
-    private boolean withRedis() {
-        return version == TomcatVersion.TOMCAT_11;
-    }
-
     @BeforeAll
     void startCluster() {
-        memcached.put("n1", ServerProcess.memcached());
-        memcached.put("n2", ServerProcess.memcached());
-        if (withRedis()) {
-            redis = ServerProcess.redis();
-        }
-        a = tomcat("a");
-        b = tomcat("b");
-        both(TomcatInstance::start);
+        cluster.start(t -> {
+            t.deploy(STICKY, manager(Map.of("sticky", "true")));
+            t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
+            if (cluster.hasRedis()) {
+                Map<String, String> m = cluster.redisManager();
+                m.put("sticky", "false");
+                m.put("lockingMode", "all");
+                        m.put("processExpiresFrequency", "1");
+                t.deploy(REDIS, m);
+            }
+        });
+        a = cluster.a();
+        b = cluster.b();
     }
 
     @AfterAll
     void stopCluster() {
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                t.kill();
-            }
-        }
-        memcached.values().forEach(ServerProcess::close);
-        if (redis != null) {
-            redis.close();
-        }
+        cluster.close();
     }
 
-    private TomcatInstance tomcat(String route) {
-        List<Path> libs = new ArrayList<>(List.of(version.dropin(target)));
-        if (withRedis()) {
-            libs.add(TomcatVersion.Dropins.require(target, "msm-redis.jar"));
-        }
-        TomcatInstance t = new TomcatInstance(version, target,
-                target.resolve("instances").resolve(version.name().toLowerCase()).resolve(route), route, libs);
-        t.deploy(STICKY, manager(Map.of("sticky", "true")));
-        t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
-        if (withRedis()) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("className", "dev.msm.tomcat.MsmManager");
-            m.put("store", "redis");
-            m.put("redisUrl", "redis://" + redis.address());
-            m.put("sticky", "false");
-            m.put("lockingMode", "all");
-            m.put("allowedClasses", "dev.msm.it.app.**");
-            m.put("processExpiresFrequency", "1");
-            t.deploy(REDIS, m);
-        }
-        return t;
-    }
-
+    /** Read by session id (the default key prefix, one namespace per application, is AbstractTrustScenarios'). */
     private Map<String, String> manager(Map<String, String> mode) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("className", "dev.msm.tomcat.MsmManager");
-        m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
-        m.putAll(new TreeMap<>(mode));
-        // these scenarios read memcached's keys by session id: no prefix (MSM's key format); the default, one
-        // namespace per application, is tested by AbstractTrustScenarios
-        m.put("storageKeyPrefix", "");
-        m.put("allowedClasses", "dev.msm.it.app.**");
+        Map<String, String> m = cluster.memcachedManagerKeyedById(mode);
         m.put("processExpiresFrequency", "1");
         return m;
     }
 
     /** Every process up again, and every Tomcat's managers see both memcached nodes. */
     @BeforeEach
-    void healthyCluster(TestInfo info) {
-        testName = info.getDisplayName();
-        memcached.forEach((node, server) -> {
-            if (!server.isRunning()) {
+    void healthyCluster() {
+        for (String node : List.of("n1", "n2")) {
+            if (!server(node).isRunning()) {
                 restartNode(node);
             }
-        });
-        both(t -> {
-            if (!t.isRunning()) {
-                t.start();
-            }
-        });
+        }
+        cluster.startStoppedTomcats();
         for (TomcatInstance t : List.of(a, b)) {
             for (String app : List.of(STICKY, NONSTICKY)) {
                 awaitNodes(t, app, "n1 n2");
             }
-            logOffsets.put(t, size(t.consoleLog()));
         }
     }
 
@@ -197,97 +146,8 @@ public abstract class AbstractDistributionScenarios {
         server(node).start();
     }
 
-    /** msm logs WARN for what degrades and recovers; an ERROR/SEVERE line is a bug. */
-    @AfterEach
-    void nothingSevereLogged() {
-        for (TomcatInstance t : List.of(a, b)) {
-            String since = since(t.consoleLog(), logOffsets.getOrDefault(t, 0L));
-            List<String> severe = since.lines().filter(l -> l.contains(" SEVERE ") || l.contains(" ERROR "))
-                    .toList();
-            assertTrue(severe.isEmpty(), t + " logged during [" + testName + "]:\n" + String.join("\n", severe));
-        }
-    }
-
-    private void withTomcatLogs(ExtensionContext context, Throwable failure) throws Throwable {
-        StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                logs.append("\n---- ").append(t).append(", ").append(t.consoleLog()).append(" (end) ----\n")
-                        .append(t.logTail(40));
-            }
-        }
-        AssertionError withLogs = new AssertionError(logs.toString(), failure);
-        withLogs.setStackTrace(failure.getStackTrace());
-        throw withLogs;
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String since(Path file, long offset) {
-        try {
-            byte[] all = Files.readAllBytes(file);
-            int from = (int) Math.min(offset, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void both(Consumer<TomcatInstance> action) {
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> action.accept(a));
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> action.accept(b));
-        CompletableFuture.allOf(first, second).join();
-    }
-
-    /** Waits until a Tomcat's manager of {@code app} sees exactly these memcached nodes as available. */
-    private static void awaitNodes(TomcatInstance t, String app, String nodes) {
-        await(Duration.ofSeconds(30)).alias(t + " " + app + " sees nodes [" + nodes + "]")
-                .until(() -> new Browser().body(t.url(app) + "/status.jsp"), ("nodes=" + nodes)::equals);
-    }
-
     private ServerProcess server(String node) {
-        return memcached.get(node);
-    }
-
-    private static String other(String node) {
-        return node.equals("n1") ? "n2" : "n1";
-    }
-
-    private static String base(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? id : id.substring(0, dot);
-    }
-
-    private static String node(String id) {
-        String base = base(id);
-        return base.substring(base.lastIndexOf('-') + 1);
-    }
-
-    private static String route(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? null : id.substring(dot + 1);
-    }
-
-    private static int count(String body) {
-        assertTrue(body.startsWith("count="), "not a count: [" + body + "]");
-        return Integer.parseInt(body.substring("count=".length()));
-    }
-
-    /**
-     * @return the value memcached holds under {@code key} on {@code node} (bytes as ISO-8859-1), or {@code null}
-     */
-    private String stored(String node, String key) {
-        String answer = server(node).command("get " + key, "END");
-        if (!answer.startsWith("VALUE ")) {
-            return null;
-        }
-        return answer.substring(answer.indexOf('\n') + 1);
+        return cluster.memcached(node);
     }
 
     /**
@@ -296,17 +156,17 @@ public abstract class AbstractDistributionScenarios {
      */
     private void awaitStored(String node, String key, String marker) {
         await().alias("memcached " + node + " holds [" + key + "] with [" + marker + "]").until(() -> {
-            String value = stored(node, key);
+            String value = cluster.stored(node, key);
             return value != null && value.contains(marker);
         });
     }
 
     private Stream<String> nonStickyApps() {
-        return withRedis() ? Stream.of(NONSTICKY, REDIS) : Stream.of(NONSTICKY);
+        return cluster.hasRedis() ? Stream.of(NONSTICKY, REDIS) : Stream.of(NONSTICKY);
     }
 
     private List<String> allApps() {
-        return withRedis() ? List.of(STICKY, NONSTICKY, REDIS) : List.of(STICKY, NONSTICKY);
+        return cluster.hasRedis() ? List.of(STICKY, NONSTICKY, REDIS) : List.of(STICKY, NONSTICKY);
     }
 
     /** A new user with a session on {@code app} of {@code t} whose id names {@code node}. */
@@ -337,7 +197,7 @@ public abstract class AbstractDistributionScenarios {
         assertEquals("a", route(id));
         // the backup is written after the response: wait until memcached has the last change, on both nodes
         awaitStored(node(id), base(id), "last-change-1");
-        awaitStored(other(node(id)), "bak:" + base(id), "last-change-1");
+        awaitStored(otherNode(node(id)), "bak:" + base(id), "last-change-1");
 
         a.kill();
 
@@ -358,7 +218,7 @@ public abstract class AbstractDistributionScenarios {
         assertEquals("ok", user.body(a.url(STICKY) + "/set.jsp?name=marker&value=before-node-kill"));
         String id = user.sessionId();
         String dead = node(id);
-        String survivor = other(dead);
+        String survivor = otherNode(dead);
         awaitStored(dead, base(id), "before-node-kill");
 
         server(dead).kill();
@@ -415,20 +275,21 @@ public abstract class AbstractDistributionScenarios {
     @ParameterizedTest
     @MethodSource("nonStickyApps")
     void nonSticky_AlternatingIncrements_NoGap(String app) {
-        Browser user = new Browser();
-        for (int i = 1; i <= 200; i++) {
-            TomcatInstance t = i % 2 == 0 ? b : a;
-            assertEquals(i, count(user.body(t.url(app) + "/count.jsp")), "request " + i);
-        }
+        alternate(app, "count.jsp", 200, i -> "count=" + i);
     }
 
     @ParameterizedTest
     @MethodSource("nonStickyApps")
     void nonSticky_AlternatingInPlaceListAppends_NoGap(String app) {
+        alternate(app, "list.jsp", 100, i -> "size=" + i);
+    }
+
+    /** One user's {@code requests} requests of {@code page}, to a, b, a, ...: the i-th answers {@code expected(i)}. */
+    private void alternate(String app, String page, int requests, IntFunction<String> expected) {
         Browser user = new Browser();
-        for (int i = 1; i <= 100; i++) {
+        for (int i = 1; i <= requests; i++) {
             TomcatInstance t = i % 2 == 0 ? b : a;
-            assertEquals("size=" + i, user.body(t.url(app) + "/list.jsp"), "request " + i);
+            assertEquals(expected.apply(i), user.body(t.url(app) + "/" + page), "request " + i);
         }
     }
 
@@ -473,33 +334,21 @@ public abstract class AbstractDistributionScenarios {
 
     @Test
     void nonSticky_StoreNodeKilled_RequestsRightAfter_AreServedFromTheBackup() {
-        List<Browser> users = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            users.add(userOnNode(i % 2 == 0 ? a : b, NONSTICKY, "n1"));
-        }
+        List<Browser> users = nonStickyUsersOnN1(10);
         server("n1").kill();
         // at once, as users would: msm may not have noticed yet, and must still find each session's backup on n2
-        for (int i = 0; i < users.size(); i++) {
-            assertEquals(2, count(users.get(i).body((i % 2 == 0 ? b : a).url(NONSTICKY) + "/count.jsp")),
-                    "user " + i + " right after n1 died");
-        }
+        assertNextCounts(users, b, 2, "right after n1 died");
     }
 
     @Test
     void nonSticky_StoreNodeKilled_NoSessionLost_ThenOtherNodeKilledAfterRecovery_NoSessionLost() {
-        List<Browser> users = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            users.add(userOnNode(i % 2 == 0 ? a : b, NONSTICKY, "n1"));
-        }
+        List<Browser> users = nonStickyUsersOnN1(20);
 
         // requests during the moment msm needs to notice a dead node: see the test above
         server("n1").kill();
         awaitNodes(a, NONSTICKY, "n2");
         awaitNodes(b, NONSTICKY, "n2");
-        for (int i = 0; i < users.size(); i++) {
-            assertEquals(2, count(users.get(i).body((i % 2 == 0 ? b : a).url(NONSTICKY) + "/count.jsp")),
-                    "user " + i + " after n1 died");
-        }
+        assertNextCounts(users, b, 2, "after n1 died");
 
         restartNode("n1");
         awaitNodes(a, NONSTICKY, "n1 n2");
@@ -508,16 +357,31 @@ public abstract class AbstractDistributionScenarios {
         // on the node its id names and its backup copy on the other node again
         for (Browser user : users) {
             String id = user.sessionId();
-            await().alias("both copies of " + id).until(() -> stored(node(id), base(id)) != null
-                    && stored(other(node(id)), "bak:" + base(id)) != null);
+            await().alias("both copies of " + id).until(() -> cluster.stored(node(id), base(id)) != null
+                    && cluster.stored(otherNode(node(id)), "bak:" + base(id)) != null);
         }
 
         server("n2").kill();
         awaitNodes(a, NONSTICKY, "n1");
         awaitNodes(b, NONSTICKY, "n1");
+        assertNextCounts(users, a, 3, "after n2 died");
+    }
+
+    /** {@code n} new users of {@code /nonsticky} whose ids name n1, the even ones created on Tomcat a, the odd on b. */
+    private List<Browser> nonStickyUsersOnN1(int n) {
+        List<Browser> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            users.add(userOnNode(i % 2 == 0 ? a : b, NONSTICKY, "n1"));
+        }
+        return users;
+    }
+
+    /** Each user increments once more, the even ones on {@code evenOn}, the odd on the other: {@code expected}. */
+    private void assertNextCounts(List<Browser> users, TomcatInstance evenOn, int expected, String when) {
         for (int i = 0; i < users.size(); i++) {
-            assertEquals(3, count(users.get(i).body((i % 2 == 0 ? a : b).url(NONSTICKY) + "/count.jsp")),
-                    "user " + i + " after n2 died");
+            TomcatInstance t = i % 2 == 0 ? evenOn : evenOn == a ? b : a;
+            assertEquals(expected, count(users.get(i).body(t.url(NONSTICKY) + "/count.jsp")),
+                    "user " + i + " " + when);
         }
     }
 
@@ -641,7 +505,7 @@ public abstract class AbstractDistributionScenarios {
         server("n2").kill();
         awaitNodes(a, STICKY, "");
         awaitNodes(a, NONSTICKY, "");
-        long offset = size(a.consoleLog());
+        long offset = Webapps.logOffset(a);
 
         Duration operationTimeout = Duration.ofMillis(1000);
         for (int i = 0; i < 100; i++) {
@@ -658,7 +522,7 @@ public abstract class AbstractDistributionScenarios {
             took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(took <= operationTimeout.toMillis(), "sticky request " + i + " took " + took + " ms");
         }
-        List<String> logged = since(a.consoleLog(), offset).lines()
+        List<String> logged = Webapps.logSince(a, offset).lines()
                 .filter(l -> l.contains(" WARNING ") || l.contains(" SEVERE ")).toList();
         assertTrue(logged.size() <= 2, "200 requests without a store logged " + logged.size() + " lines (at most "
                 + "one per application expected), the first: \n" + String.join("\n",
@@ -673,9 +537,9 @@ public abstract class AbstractDistributionScenarios {
             assertEquals("ok", user.body(a.url(app) + "/set.jsp?name=marker&value=stored"));
             String id = user.sessionId();
             awaitStored(node(id), base(id), "stored");
-            awaitStored(other(node(id)), "bak:" + base(id), "stored");
+            awaitStored(otherNode(node(id)), "bak:" + base(id), "stored");
             String garbage = "MS\u0001\u0001\u0000\u00ffnot-a-session-" + "x".repeat(40);
-            for (String[] copy : new String[][] {{node(id), base(id)}, {other(node(id)), "bak:" + base(id)}}) {
+            for (String[] copy : new String[][] {{node(id), base(id)}, {otherNode(node(id)), "bak:" + base(id)}}) {
                 String answer = server(copy[0]).command("set " + copy[1] + " 0 0 " + garbage.length() + "\r\n"
                         + garbage, "STORED");
                 assertEquals("STORED\n", answer, app + ": " + copy[1]);
@@ -704,8 +568,8 @@ public abstract class AbstractDistributionScenarios {
         }
     }
 
-    private static long reloads(TomcatInstance t, String app) throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(t.consoleLog()).stream()
+    private static long reloads(TomcatInstance t, String app) throws IOException {
+        return Files.readAllLines(t.consoleLog()).stream()
                 .filter(l -> l.contains("Reloading Context with name [/" + app + "] is completed")).count();
     }
 
@@ -724,8 +588,8 @@ public abstract class AbstractDistributionScenarios {
     @Test
     void restart_GracefulOfBothTomcats_KeepsSessions() {
         Map<String, Browser> users = usersCountingTwiceOnA();
-        both(TomcatInstance::stop);
-        both(TomcatInstance::start);
+        cluster.both(TomcatInstance::stop);
+        cluster.both(TomcatInstance::start);
         continueAfterRestart(users);
     }
 
@@ -736,8 +600,8 @@ public abstract class AbstractDistributionScenarios {
         assertEquals("ok", sticky.body(a.url(STICKY) + "/set.jsp?name=marker&value=before-kill"));
         awaitStored(node(sticky.sessionId()), base(sticky.sessionId()), "before-kill");
 
-        both(TomcatInstance::kill);
-        both(TomcatInstance::start);
+        cluster.both(TomcatInstance::kill);
+        cluster.both(TomcatInstance::start);
         continueAfterRestart(users);
     }
 
@@ -765,7 +629,9 @@ public abstract class AbstractDistributionScenarios {
                 valid + "-n1\u0000", "\"" + valid + "-n1\"");
         String marker = "it-watch-end-" + System.nanoTime();
         Map<String, MemcachedWatch> watches = new LinkedHashMap<>();
-        memcached.forEach((id, server) -> watches.put(id, new MemcachedWatch(id, server)));
+        for (String node : List.of("n1", "n2")) {
+            watches.put(node, new MemcachedWatch(node, server(node)));
+        }
         try {
             for (TomcatInstance t : List.of(a, b)) {
                 for (String app : List.of(STICKY, NONSTICKY)) {
@@ -787,7 +653,7 @@ public abstract class AbstractDistributionScenarios {
             }
             int seen = 0;
             for (Map.Entry<String, MemcachedWatch> w : watches.entrySet()) {
-                stored(w.getKey(), marker);
+                cluster.stored(w.getKey(), marker);
                 List<String> keys = w.getValue().keysUntil(marker);
                 for (String key : keys) {
                     assertTrue(SESSION_KEY.matcher(key).matches(), "memcached " + w.getKey() + " got key [" + key

@@ -1,6 +1,10 @@
 package dev.msm.it;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.it.Cluster.awaitNodes;
+import static dev.msm.it.SampleApp.count;
+import static dev.msm.it.SessionIds.base;
+import static dev.msm.it.SessionIds.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +32,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -41,9 +42,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,83 +106,61 @@ public abstract class AbstractGrayFailureScenarios {
      */
     private static final long STALL_MILLIS = OPERATION_TIMEOUT_MILLIS - 2 * DELAY.toMillis();
 
-    private final TomcatVersion version;
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-    private ServerProcess n1;
-    private ServerProcess n2;
+    /** Started once for the class; a failed test's message ends with both Tomcats' console logs. */
+    @RegisterExtension
+    final Cluster cluster;
     private ServerProcess redis;
     private DelayingProxy slowN2;
     private DelayingProxy slowRedis;
     private TomcatInstance a;
     private TomcatInstance b;
-    private final Map<TomcatInstance, Long> logOffsets = new LinkedHashMap<>();
-
-    /** Adds the end of both Tomcats' console logs to the message of a failed test. */
-    @RegisterExtension
-    final TestExecutionExceptionHandler tomcatLogs = this::withTomcatLogs;
 
     /**
      * @param version the Tomcat distribution every test of the subclass runs on
      */
     protected AbstractGrayFailureScenarios(TomcatVersion version) {
-        this.version = version;
+        this.cluster = new Cluster(version, "gray", true);
     }
 
     // ==================================================================== fixture
 
     @BeforeAll
     void startCluster() {
-        n1 = ServerProcess.memcached();
-        n2 = ServerProcess.memcached();
-        redis = ServerProcess.redis();
-        slowN2 = DelayingProxy.start(n2.port(), DELAY);
+        cluster.startStores();
+        redis = cluster.redis();
+        slowN2 = DelayingProxy.start(cluster.memcached("n2").port(), DELAY);
         slowRedis = DelayingProxy.start(redis.port(), DELAY);
-        a = tomcat("a");
-        b = tomcat("b");
-        both(TomcatInstance::start);
+        cluster.startTomcats(this::deploy);
+        a = cluster.a();
+        b = cluster.b();
     }
 
     @AfterAll
     void stopCluster() {
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                t.kill();
-            }
-        }
+        cluster.close();
         for (DelayingProxy p : new DelayingProxy[] {slowN2, slowRedis}) {
             if (p != null) {
                 p.close();
             }
         }
-        for (ServerProcess p : new ServerProcess[] {n1, n2, redis}) {
-            if (p != null) {
-                if (p.isRunning()) {
-                    p.resume();
-                }
-                p.close();
-            }
-        }
     }
 
-    private TomcatInstance tomcat(String route) {
-        TomcatInstance t = new TomcatInstance(version, target,
-                target.resolve("instances").resolve("gray-" + version.name().toLowerCase()).resolve(route), route,
-                List.of(version.dropin(target), TomcatVersion.Dropins.require(target, "msm-redis.jar")));
+    private void deploy(TomcatInstance t) {
         Map<String, String> locks = Map.of("lockingMode", "all", "lockExpiration",
                 Integer.toString(LOCK_EXPIRATION_SECONDS), "lockTimeout", "20000");
+        String n2 = cluster.memcached("n2").address();
         t.deploy(MEMCACHED_SLOW, memcached(slowN2.address(), false, Map.of("lockingMode", "all")));
         t.deploy(MEMCACHED_SLOW_STICKY, memcached(slowN2.address(), true, Map.of()));
-        t.deploy(MEMCACHED_LOCKED, memcached(n2.address(), false, locks));
+        t.deploy(MEMCACHED_LOCKED, memcached(n2, false, locks));
         t.deploy(REDIS_SLOW, redis(slowRedis.address(), false, Map.of("lockingMode", "all")));
         t.deploy(REDIS_SLOW_STICKY, redis(slowRedis.address(), true, Map.of()));
         t.deploy(REDIS, redis(redis.address(), false, locks));
         t.deploy(REDIS_STICKY, redis(redis.address(), true, Map.of()));
-        return t;
     }
 
     private Map<String, String> memcached(String n2Address, boolean sticky, Map<String, String> extra) {
         Map<String, String> m = common(sticky);
-        m.put("memcachedNodes", "n1:" + n1.address() + " n2:" + n2Address);
+        m.put("memcachedNodes", "n1:" + cluster.memcached("n1").address() + " n2:" + n2Address);
         m.putAll(extra);
         return m;
     }
@@ -197,82 +174,32 @@ public abstract class AbstractGrayFailureScenarios {
     }
 
     private static Map<String, String> common(boolean sticky) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("className", "dev.msm.tomcat.MsmManager");
+        Map<String, String> m = Cluster.manager();
         m.put("sticky", Boolean.toString(sticky));
         // these scenarios read the stores' keys by session id: no prefix (MSM's key format)
         m.put("storageKeyPrefix", "");
-        m.put("allowedClasses", "dev.msm.it.app.**");
         return m;
     }
 
     /** Redis answers, both Tomcats run, and every application sees its store available. */
     @BeforeEach
     void healthyCluster() {
-        redis.resume();
-        both(t -> {
-            if (!t.isRunning()) {
-                t.start();
-            }
-        });
+        cluster.resumeStores();
+        cluster.startStoppedTomcats();
         for (TomcatInstance t : List.of(a, b)) {
             for (String app : MEMCACHED_APPS) {
-                await(Duration.ofSeconds(30)).alias(t + " " + app + " sees nodes [n1 n2]")
-                        .until(() -> new Browser().body(t.url(app) + "/status.jsp"), "nodes=n1 n2"::equals);
+                awaitNodes(t, app, "n1 n2");
             }
             for (String app : REDIS_APPS) {
                 awaitStoreAvailable(t, app, true);
             }
-            logOffsets.put(t, size(t.consoleLog()));
         }
     }
 
-    /** msm logs WARN for what degrades and recovers; an ERROR/SEVERE line is a bug. */
+    /** A paused store answers again before the cluster checks the test's logs. */
     @AfterEach
-    void nothingSevereLogged() {
-        redis.resume();
-        for (TomcatInstance t : List.of(a, b)) {
-            List<String> severe = logSince(t).lines().filter(l -> l.contains(" SEVERE ") || l.contains(" ERROR "))
-                    .toList();
-            assertTrue(severe.isEmpty(), t + " logged:\n" + String.join("\n", severe));
-        }
-    }
-
-    private void withTomcatLogs(ExtensionContext context, Throwable failure) throws Throwable {
-        StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                logs.append("\n---- ").append(t).append(", ").append(t.consoleLog()).append(" (end) ----\n")
-                        .append(t.logTail(40));
-            }
-        }
-        AssertionError withLogs = new AssertionError(logs.toString(), failure);
-        withLogs.setStackTrace(failure.getStackTrace());
-        throw withLogs;
-    }
-
-    private void both(Consumer<TomcatInstance> action) {
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> action.accept(a)),
-                CompletableFuture.runAsync(() -> action.accept(b))).join();
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** What {@code t} logged since the test began. */
-    private String logSince(TomcatInstance t) {
-        try {
-            byte[] all = Files.readAllBytes(t.consoleLog());
-            int from = (int) Math.min(logOffsets.getOrDefault(t, 0L), all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    void resumeStores() {
+        cluster.resumeStores();
     }
 
     /** An attribute of the msm manager of {@code app} on {@code t}, read from its JMX bean. */
@@ -287,21 +214,6 @@ public abstract class AbstractGrayFailureScenarios {
     private static void awaitStoreAvailable(TomcatInstance t, String app, boolean available) {
         await(Duration.ofSeconds(30)).alias(t + " " + app + " sees its store " + (available ? "" : "un")
                 + "available").until(() -> manager(t, app, "storeAvailable"), Boolean.toString(available)::equals);
-    }
-
-    private static String base(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? id : id.substring(0, dot);
-    }
-
-    private static String node(String id) {
-        String base = base(id);
-        return base.substring(base.lastIndexOf('-') + 1);
-    }
-
-    private static int count(String body) {
-        assertTrue(body.startsWith("count="), "not a count: [" + body + "]");
-        return Integer.parseInt(body.substring("count=".length()));
     }
 
     private static long millisSince(long startNanos) {
@@ -326,9 +238,7 @@ public abstract class AbstractGrayFailureScenarios {
             byte[] value = redisGet(key);
             return value == null ? null : new String(value, StandardCharsets.ISO_8859_1);
         }
-        ServerProcess server = node(id).equals("n1") ? n1 : n2;
-        String answer = server.command("get " + key, "END");
-        return answer.startsWith("VALUE ") ? answer.substring(answer.indexOf('\n') + 1) : null;
+        return cluster.stored(node(id), key);
     }
 
     /** Waits until the primary copy of {@code id} in the store of {@code app} holds {@code marker}. */
@@ -482,11 +392,10 @@ public abstract class AbstractGrayFailureScenarios {
             if (onRedis(app)) {
                 awaitStoreAvailable(t, app, true);
             } else {
-                await(Duration.ofSeconds(30)).alias(t + " " + app + " sees nodes [n1 n2]")
-                        .until(() -> new Browser().body(t.url(app) + "/status.jsp"), "nodes=n1 n2"::equals);
+                awaitNodes(t, app, "n1 n2");
             }
-            List<String> down = logSince(t).lines().filter(l -> l.contains("is unavailable") && l.contains(slowNode))
-                    .toList();
+            List<String> down = cluster.logSince(t).lines()
+                    .filter(l -> l.contains("is unavailable") && l.contains(slowNode)).toList();
             if (!stalled) {
                 assertEquals(List.of(), down, t + " reported the slow node down; the canary's longest wait was "
                         + longest + " ms");
@@ -683,7 +592,7 @@ public abstract class AbstractGrayFailureScenarios {
         for (TomcatInstance t : List.of(a, b)) {
             assertEquals(refused.get(t), statistic(t, REDIS, "statRequestsRefusedStoreUnavailable")
                     - refusedBefore.get(t), t + ": refusals counted");
-            List<String> warnings = logSince(t).lines().filter(l -> l.contains(" WARNING ")).toList();
+            List<String> warnings = cluster.logSince(t).lines().filter(l -> l.contains(" WARNING ")).toList();
             // one line per cause and application (the store's hang and recovery, the refusals' cause), not per
             // request: fewer lines than refused requests
             assertTrue(warnings.size() < refused.get(t), t + " refused " + refused.get(t) + " requests and logged "
@@ -798,7 +707,8 @@ public abstract class AbstractGrayFailureScenarios {
         } finally {
             redis.resume();
         }
-        List<String> notStored = logSince(a).lines().filter(l -> l.contains("were not stored at stop")).toList();
+        List<String> notStored = cluster.logSince(a).lines().filter(l -> l.contains("were not stored at stop"))
+                .toList();
         assertTrue(!notStored.isEmpty(), "Tomcat a did not say which sessions it could not write");
 
         awaitStoreAvailable(b, REDIS_STICKY, true);

@@ -1,27 +1,27 @@
 package dev.msm.it;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.it.Cluster.awaitNodes;
+import static dev.msm.it.SessionIds.base;
+import static dev.msm.it.SessionIds.node;
+import static dev.msm.it.SessionIds.otherNode;
+import static dev.msm.it.SessionIds.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.msm.api.ServerProcess;
 
 /**
  * A hung store node end to end (issue 14): two real Tomcats ({@code jvmRoute} a and b) with the drop-in jar, two real
@@ -36,9 +36,9 @@ public abstract class AbstractHungNodeScenarios {
     static final String NONSTICKY = "nonsticky";
     private static final int SESSIONS = 20;
 
-    private final TomcatVersion version;
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-    private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
+    /** Started once for the class; a failed test's message ends with both Tomcats' console logs. */
+    @RegisterExtension
+    final Cluster cluster;
     private TomcatInstance a;
     private TomcatInstance b;
 
@@ -46,88 +46,33 @@ public abstract class AbstractHungNodeScenarios {
      * @param version the Tomcat distribution every test of the subclass runs on
      */
     protected AbstractHungNodeScenarios(TomcatVersion version) {
-        this.version = version;
+        this.cluster = new Cluster(version, "hung", false);
     }
 
     @BeforeAll
     void startCluster() {
-        memcached.put("n1", ServerProcess.memcached());
-        memcached.put("n2", ServerProcess.memcached());
-        a = tomcat("a");
-        b = tomcat("b");
-        CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
+        cluster.start(t -> {
+            t.deploy(STICKY, cluster.memcachedManagerKeyedById(Map.of("sticky", "true")));
+            t.deploy(NONSTICKY, cluster.memcachedManagerKeyedById(Map.of("sticky", "false", "lockingMode", "all")));
+        });
+        a = cluster.a();
+        b = cluster.b();
     }
 
     @AfterAll
     void stopCluster() {
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                t.kill();
-            }
-        }
-        memcached.values().forEach(ServerProcess::close);
-    }
-
-    private TomcatInstance tomcat(String route) {
-        TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
-                .resolve(version.name().toLowerCase() + "-hung").resolve(route), route,
-                List.of(version.dropin(target)));
-        t.deploy(STICKY, manager(Map.of("sticky", "true")));
-        t.deploy(NONSTICKY, manager(Map.of("sticky", "false", "lockingMode", "all")));
-        return t;
-    }
-
-    private Map<String, String> manager(Map<String, String> mode) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("className", "dev.msm.tomcat.MsmManager");
-        m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
-        m.putAll(mode);
-        // these scenarios read memcached's keys by session id: no prefix (MSM's key format)
-        m.put("storageKeyPrefix", "");
-        m.put("allowedClasses", "dev.msm.it.app.**");
-        return m;
+        cluster.close();
     }
 
     /** Both nodes running and seen by every manager. */
     @BeforeEach
     void healthyCluster() {
-        for (ServerProcess server : memcached.values()) {
-            server.resume();
-        }
+        cluster.resumeStores();
         for (TomcatInstance t : List.of(a, b)) {
             for (String app : List.of(STICKY, NONSTICKY)) {
                 awaitNodes(t, app, "n1 n2");
             }
         }
-    }
-
-    private static void awaitNodes(TomcatInstance t, String app, String nodes) {
-        await(Duration.ofSeconds(30)).alias(t + " " + app + " sees nodes [" + nodes + "]")
-                .until(() -> new Browser().body(t.url(app) + "/status.jsp"), ("nodes=" + nodes)::equals);
-    }
-
-    private static String base(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? id : id.substring(0, dot);
-    }
-
-    private static String node(String id) {
-        String base = base(id);
-        return base.substring(base.lastIndexOf('-') + 1);
-    }
-
-    private static String route(String id) {
-        int dot = id.indexOf('.');
-        return dot < 0 ? null : id.substring(dot + 1);
-    }
-
-    private static String other(String node) {
-        return node.equals("n1") ? "n2" : "n1";
-    }
-
-    private String stored(String node, String key) {
-        String answer = memcached.get(node).command("get " + key, "END");
-        return answer.startsWith("VALUE ") ? answer : null;
     }
 
     /** The Tomcat a user's request goes to: its own in sticky mode, alternating in non-sticky mode. */
@@ -149,8 +94,8 @@ public abstract class AbstractHungNodeScenarios {
         }
         for (Browser user : users) {
             String id = user.sessionId();
-            await().alias("both copies of " + id).until(() -> stored(node(id), base(id)) != null
-                    && stored(other(node(id)), "bak:" + base(id)) != null);
+            await().alias("both copies of " + id).until(() -> cluster.stored(node(id), base(id)) != null
+                    && cluster.stored(otherNode(node(id)), "bak:" + base(id)) != null);
         }
         return users;
     }
@@ -185,7 +130,7 @@ public abstract class AbstractHungNodeScenarios {
         Arrays.fill(acknowledged, 1);
         List<String> problems = new ArrayList<>();
 
-        memcached.get("n1").pause();
+        cluster.memcached("n1").pause();
         try {
             round(app, users, acknowledged, 1, problems);
             // msm noticed the hang: new sessions go to the node that answers
@@ -197,7 +142,7 @@ public abstract class AbstractHungNodeScenarios {
             }
             round(app, users, acknowledged, 2, problems);
         } finally {
-            memcached.get("n1").resume();
+            cluster.memcached("n1").resume();
         }
         assertEquals(List.of(), problems, SESSIONS + " sessions, two rounds with n1 paused");
 
@@ -230,14 +175,14 @@ public abstract class AbstractHungNodeScenarios {
         TomcatInstance first = sticky && "b".equals(route(oldId)) ? b : a;
         // sticky users stay on their Tomcat; non-sticky requests alternate
         TomcatInstance second = sticky ? first : first == a ? b : a;
-        memcached.get("n1").pause();
+        cluster.memcached("n1").pause();
         try {
             awaitNodes(a, app, "n2");
             awaitNodes(b, app, "n2");
             assertEquals("count=2", user.body(first.url(app) + "/count.jsp").trim());
             assertEquals("count=3", user.body(second.url(app) + "/count.jsp").trim());
         } finally {
-            memcached.get("n1").resume();
+            cluster.memcached("n1").resume();
         }
         awaitNodes(a, app, "n1 n2");
         awaitNodes(b, app, "n1 n2");

@@ -9,25 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import dev.msm.api.ServerProcess;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Changes rolled out one Tomcat at a time on a real Tomcat distribution, users working through both Tomcats in every
@@ -46,8 +40,8 @@ import dev.msm.api.ServerProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractRollingScenarios {
 
-    private static final String K1 = key(1);
-    private static final String K2 = key(2);
+    private static final String K1 = Webapps.key(1);
+    private static final String K2 = Webapps.key(2);
     /** The README's procedure: the key list of every step, old key {@code k1}, new key {@code k2}. */
     private static final List<String> KEY_STEPS = List.of("k1:" + K1, "k1:" + K1 + ",k2:" + K2,
             "k2:" + K2 + ",k1:" + K1, "k2:" + K2);
@@ -113,115 +107,71 @@ public abstract class AbstractRollingScenarios {
             }
             """;
 
-    private final TomcatVersion version;
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-    private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
     private final Map<String, Path> builds = new HashMap<>();
+    /** Started once for the class; a failed test's message ends with both Tomcats' console logs. */
+    @RegisterExtension
+    final Cluster cluster;
     private TomcatInstance a;
     private TomcatInstance b;
-    private final Map<TomcatInstance, Long> logOffsets = new HashMap<>();
 
     /**
      * @param version the Tomcat distribution every test of the subclass runs on
      */
     protected AbstractRollingScenarios(TomcatVersion version) {
-        this.version = version;
-    }
-
-    private static String key(int seed) {
-        byte[] k = new byte[32];
-        new Random(seed).nextBytes(k);
-        return Base64.getEncoder().encodeToString(k);
+        this.cluster = new Cluster(version, "rolling", false);
     }
 
     // ==================================================================== fixture
 
     @BeforeAll
     void startCluster() {
-        Path dir = target.resolve("rolling-builds").resolve(version.name().toLowerCase());
+        Path dir = Cluster.TARGET.resolve("rolling-builds").resolve(cluster.version().name().toLowerCase());
         builds.put("v1", compile(dir.resolve("v1"), CART_V1));
         builds.put("v2", compile(dir.resolve("v2"), CART_V2));
         builds.put("v3-java", compile(dir.resolve("v3-java"), CART_V3_JAVA));
         builds.put("v3-kryo", compile(dir.resolve("v3-kryo"), CART_V3_KRYO));
-        memcached.put("n1", ServerProcess.memcached());
-        memcached.put("n2", ServerProcess.memcached());
-        a = tomcat("a");
-        b = tomcat("b");
-        CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
+        cluster.start(t -> {
+            for (KeyedApp app : KEYED_APPS) {
+                t.deploy(app.name(), keyedManager(app, KEY_STEPS.get(0)));
+            }
+            for (ShopApp app : SHOP_APPS) {
+                t.deploy(app.name(), shopManager(app));
+                Webapps.addPage(t, app.name(), "cart.jsp");
+                Webapps.installClasses(t, app.name(), builds.get("v1"), List.of("shop/Cart.class"));
+            }
+        });
+        a = cluster.a();
+        b = cluster.b();
     }
 
     @AfterAll
     void stopCluster() {
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                t.kill();
-            }
-        }
-        memcached.values().forEach(ServerProcess::close);
-    }
-
-    @BeforeEach
-    void markLogs() {
-        for (TomcatInstance t : List.of(a, b)) {
-            logOffsets.put(t, Webapps.logOffset(t));
-        }
-    }
-
-    /** A refused or unreadable session is a WARN; an ERROR/SEVERE line is a bug. */
-    @AfterEach
-    void nothingSevereLogged() {
-        for (TomcatInstance t : List.of(a, b)) {
-            List<String> severe = Webapps.severeSince(t, logOffsets.get(t));
-            assertTrue(severe.isEmpty(), t + " logged:\n" + String.join("\n", severe));
-        }
-    }
-
-    private TomcatInstance tomcat(String route) {
-        TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
-                .resolve("rolling-" + version.name().toLowerCase()).resolve(route), route,
-                List.of(version.dropin(target)));
-        for (KeyedApp app : KEYED_APPS) {
-            t.deploy(app.name(), keyedManager(app, KEY_STEPS.get(0)));
-        }
-        for (ShopApp app : SHOP_APPS) {
-            t.deploy(app.name(), shopManager(app));
-            Webapps.addPage(t, app.name(), "cart.jsp");
-            Webapps.installClasses(t, app.name(), builds.get("v1"), List.of("shop/Cart.class"));
-        }
-        return t;
-    }
-
-    private Map<String, String> manager() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("className", "dev.msm.tomcat.MsmManager");
-        m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:" + memcached.get("n2").address());
-        return m;
+        cluster.close();
     }
 
     private Map<String, String> keyedManager(KeyedApp app, String keys) {
-        Map<String, String> m = manager();
-        m.put("sticky", String.valueOf(app.sticky()));
-        if (app.sticky()) {
-            m.put("sessionBackupTimeout", "5000"); // a response waits until the other Tomcat can read its change
-        } else {
-            m.put("lockingMode", "all");
-        }
+        Map<String, String> m = modeManager(app.sticky());
         m.put(app.keyAttribute(), keys);
-        m.put("allowedClasses", "dev.msm.it.app.**");
         return m;
     }
 
     private Map<String, String> shopManager(ShopApp app) {
-        Map<String, String> m = manager();
-        m.put("sticky", String.valueOf(app.sticky()));
-        if (app.sticky()) {
+        Map<String, String> m = modeManager(app.sticky());
+        m.put("serializer", app.serializer());
+        m.put("integrityKeys", KEY_STEPS.get(0));
+        m.put("allowedClasses", "shop.Cart,dev.msm.it.app.**");
+        return m;
+    }
+
+    /** Both memcached nodes; a sticky response waits for its backup, a non-sticky request locks its session. */
+    private Map<String, String> modeManager(boolean sticky) {
+        Map<String, String> m = cluster.memcachedManager();
+        m.put("sticky", String.valueOf(sticky));
+        if (sticky) {
             m.put("sessionBackupTimeout", "5000"); // a response waits until the other Tomcat can read its change
         } else {
             m.put("lockingMode", "all");
         }
-        m.put("serializer", app.serializer());
-        m.put("integrityKeys", KEY_STEPS.get(0));
-        m.put("allowedClasses", "shop.Cart,dev.msm.it.app.**");
         return m;
     }
 
@@ -249,8 +199,9 @@ public abstract class AbstractRollingScenarios {
         t.start();
     }
 
-    private List<String> unreadableWarnings(TomcatInstance t, long offset) {
-        return Webapps.logSince(t, offset).lines().filter(l -> l.contains("Stored session [")).toList();
+    /** @return the lines of {@code log} that warn of a stored session that cannot be read */
+    private static List<String> unreadableWarnings(String log) {
+        return log.lines().filter(l -> l.contains("Stored session [")).toList();
     }
 
     // ==================================================================== the rolling key change (issue 15)
@@ -286,7 +237,7 @@ public abstract class AbstractRollingScenarios {
             }
         }
         for (TomcatInstance t : tomcats) {
-            List<String> unreadable = unreadableWarnings(t, logOffsets.get(t));
+            List<String> unreadable = unreadableWarnings(cluster.logSince(t));
             assertTrue(unreadable.isEmpty(), t + ":\n" + String.join("\n", unreadable));
         }
     }
@@ -345,7 +296,7 @@ public abstract class AbstractRollingScenarios {
             }
         }
         for (TomcatInstance t : List.of(a, b)) {
-            List<String> unreadable = unreadableWarnings(t, logOffsets.get(t));
+            List<String> unreadable = unreadableWarnings(cluster.logSince(t));
             assertTrue(unreadable.isEmpty(), t + ":\n" + String.join("\n", unreadable));
         }
 
@@ -359,7 +310,7 @@ public abstract class AbstractRollingScenarios {
                         s.name() + ": and keeps it");
             }
         }
-        List<String> warnings = unreadableWarnings(a, offset);
+        List<String> warnings = unreadableWarnings(Webapps.logSince(a, offset));
         String all = String.join("\n", warnings);
         assertEquals(4, warnings.size(), "one WARN per application for two users:\n" + all);
         assertEquals(2, warnings.stream().filter(l -> l.contains("cannot be read")

@@ -28,22 +28,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.msm.api.Awaits;
 import dev.msm.api.ServerProcess;
@@ -75,7 +72,7 @@ import dev.msm.api.ServerProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractTrustScenarios {
 
-    private static final String KEYS = "it1:" + key(15);
+    private static final String KEYS = "it1:" + Webapps.key(15);
     /** Pairs of applications with the same {@code <Manager>}: memcached and Redis, sticky and non-sticky. */
     private static final List<List<String>> PAIRS = List.of(List.of("app", "app2"), List.of("napp", "napp2"),
             List.of("rsapp", "rsapp2"), List.of("rapp", "rapp2"));
@@ -95,74 +92,36 @@ public abstract class AbstractTrustScenarios {
     private record LockedApp(String name, String lockingMode) {
     }
 
-    private final TomcatVersion version;
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-    private final Map<String, ServerProcess> memcached = new LinkedHashMap<>();
-    private ServerProcess redis;
+    /** Started once for the class; a failed test's message ends with both Tomcats' console logs. */
+    @RegisterExtension
+    final Cluster cluster;
     private TomcatInstance a;
     private TomcatInstance b;
-    private final Map<TomcatInstance, Long> logOffsets = new HashMap<>();
 
     /**
      * @param version the Tomcat distribution every test of the subclass runs on
      */
     protected AbstractTrustScenarios(TomcatVersion version) {
-        this.version = version;
-    }
-
-    private static String key(int seed) {
-        byte[] k = new byte[32];
-        new Random(seed).nextBytes(k);
-        return Base64.getEncoder().encodeToString(k);
+        this.cluster = new Cluster(version, "trust", true);
     }
 
     @BeforeAll
     void startCluster() {
-        memcached.put("n1", ServerProcess.memcached());
-        memcached.put("n2", ServerProcess.memcached());
-        redis = ServerProcess.redis();
-        a = tomcat("a");
-        b = tomcat("b");
-        CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start)).join();
+        cluster.start(this::deploy);
+        a = cluster.a();
+        b = cluster.b();
     }
 
     @AfterAll
     void stopCluster() {
-        for (TomcatInstance t : new TomcatInstance[] {a, b}) {
-            if (t != null) {
-                t.kill();
-            }
-        }
-        memcached.values().forEach(ServerProcess::close);
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void markLogs() {
-        for (TomcatInstance t : List.of(a, b)) {
-            logOffsets.put(t, Webapps.logOffset(t));
-        }
-    }
-
-    /** msm logs WARN for what degrades (a flood's refusals included); an ERROR/SEVERE line is a bug. */
-    @AfterEach
-    void nothingSevereLogged() {
-        for (TomcatInstance t : List.of(a, b)) {
-            List<String> severe = Webapps.severeSince(t, logOffsets.get(t));
-            assertTrue(severe.isEmpty(), t + " logged:\n" + String.join("\n", severe));
-        }
+        cluster.close();
     }
 
     private static List<String> keyedApps() {
         return PAIRS.stream().flatMap(List::stream).toList();
     }
 
-    private TomcatInstance tomcat(String route) {
-        List<Path> libs = List.of(version.dropin(target), TomcatVersion.Dropins.require(target, "msm-redis.jar"));
-        TomcatInstance t = new TomcatInstance(version, target, target.resolve("instances")
-                .resolve("trust-" + version.name().toLowerCase()).resolve(route), route, libs);
+    private void deploy(TomcatInstance t) {
         for (String app : keyedApps()) {
             Map<String, String> m = manager(app);
             boolean sticky = STICKY_APPS.contains(app);
@@ -207,22 +166,12 @@ public abstract class AbstractTrustScenarios {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return t;
     }
 
     /** The attributes every application has: its store, the key (but {@link #OPEN}), the sample's classes. */
     private Map<String, String> manager(String app) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("className", "dev.msm.tomcat.MsmManager");
-        if (REDIS_APPS.contains(app)) {
-            m.put("store", "redis");
-            m.put("redisUrl", "redis://" + redis.address());
-        } else {
-            m.put("memcachedNodes", "n1:" + memcached.get("n1").address() + " n2:"
-                    + memcached.get("n2").address());
-        }
+        Map<String, String> m = REDIS_APPS.contains(app) ? cluster.redisManager() : cluster.memcachedManager();
         m.put("integrityKeys", KEYS);
-        m.put("allowedClasses", "dev.msm.it.app.**");
         return m;
     }
 
@@ -407,7 +356,7 @@ public abstract class AbstractTrustScenarios {
         String summary = flood + " requests: " + served + " served, " + refused + " answered 503, " + waiting
                 + " waited while the other user was measured; the other user's slowest of 20 requests: " + before
                 + " ms before, " + during + " ms during the flood";
-        System.out.println(version + ", lock flood: " + summary);
+        System.out.println(cluster.version() + ", lock flood: " + summary);
         assertTrue(served <= MAX_LOCK_WAITERS, summary);
         assertTrue(waiting <= MAX_LOCK_WAITERS, summary);
         assertEquals("count=" + (2 + served), flooder.body(a.url(FLOOD) + "/read.jsp"), "a served increment was "
@@ -444,7 +393,7 @@ public abstract class AbstractTrustScenarios {
         // sticky backups are written in the background: wait until every session is there
         Awaits.await().until(() -> {
             keys.clear();
-            memcached.values().forEach(n -> keys.addAll(metadump(n)));
+            cluster.memcachedNodes().forEach(n -> keys.addAll(metadump(n)));
             return keys.stream().filter(k -> !k.startsWith("bak:") && !k.startsWith("msm:")).count() >= ids.size();
         });
         for (String key : keys) {
@@ -453,7 +402,7 @@ public abstract class AbstractTrustScenarios {
                         + "] names session [" + id + "]");
             }
         }
-        List<String> redisKeys = scan(redis);
+        List<String> redisKeys = scan(cluster.redis());
         assertTrue(redisKeys.size() >= redisIds.size(), "Redis holds the sessions: " + redisKeys);
         for (String key : redisKeys) {
             for (String id : redisIds) {
@@ -465,13 +414,8 @@ public abstract class AbstractTrustScenarios {
 
     /** What {@code SCAN} lists: every key of a small Redis (inline command, RESP answer). */
     private static List<String> scan(ServerProcess server) {
-        List<String> keys = new ArrayList<>();
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write("SCAN 0 COUNT 100000\r\n".getBytes(StandardCharsets.US_ASCII));
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                    StandardCharsets.ISO_8859_1));
+        return ask(server, "SCAN 0 COUNT 100000", in -> {
+            List<String> keys = new ArrayList<>();
             assertEquals("*2", in.readLine());
             in.readLine(); // $n of the cursor
             assertEquals("0", in.readLine(), "one SCAN call lists every key of a small database");
@@ -480,21 +424,14 @@ public abstract class AbstractTrustScenarios {
                 in.readLine(); // $length
                 keys.add(in.readLine());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return keys;
+            return keys;
+        });
     }
 
     /** What {@code lru_crawler metadump all} lists: every key of the node. */
     private static List<String> metadump(ServerProcess node) {
-        List<String> keys = new ArrayList<>();
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", node.port()), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write("lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII));
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                    StandardCharsets.ISO_8859_1));
+        return ask(node, "lru_crawler metadump all", in -> {
+            List<String> keys = new ArrayList<>();
             String line;
             while ((line = in.readLine()) != null && !line.equals("END")) {
                 if (line.startsWith("key=")) {
@@ -504,10 +441,26 @@ public abstract class AbstractTrustScenarios {
                     throw new IllegalStateException("metadump refused: " + line);
                 }
             }
+            return keys;
+        });
+    }
+
+    /** Sends one text command to {@code server} on a connection of its own; {@code answer} reads the reply. */
+    private static <T> T ask(ServerProcess server, String command, Answer<T> answer) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            return answer.read(new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.ISO_8859_1)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return keys;
+    }
+
+    /** Reads a server's reply to one command. */
+    private interface Answer<T> {
+        T read(BufferedReader in) throws IOException;
     }
 
     // ==================================================================== a store writer
@@ -526,7 +479,7 @@ public abstract class AbstractTrustScenarios {
             assertEquals("login-form", victim.body(a.url(app) + "/secure/hello.jsp"));
             String namespace = hash("localhost") + ":" + hash("/" + app) + "_";
             int planted = 0;
-            for (ServerProcess node : memcached.values()) {
+            for (ServerProcess node : cluster.memcachedNodes()) {
                 for (String key : metadump(node)) {
                     if (key.startsWith(namespace) || key.startsWith("bak:" + namespace)) {
                         set(node, key, forged);
@@ -550,7 +503,7 @@ public abstract class AbstractTrustScenarios {
 
     private byte[] forgedLogin() throws Exception {
         List<URL> jars = new ArrayList<>();
-        try (Stream<Path> files = Files.list(version.home(target).resolve("lib"))) {
+        try (Stream<Path> files = Files.list(cluster.version().home(Cluster.TARGET).resolve("lib"))) {
             for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 jars.add(jar.toUri().toURL());
             }

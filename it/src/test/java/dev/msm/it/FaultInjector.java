@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import dev.msm.api.ServerProcess;
 
@@ -174,18 +175,7 @@ final class FaultInjector {
                 report.event(name + " restarted (empty)");
             };
         }
-        return () -> {
-            long pid = server.pid();
-            report.event("SIGSTOP " + name + " (pid " + pid + ", resume in " + hold + " ms)");
-            report.count(MEMCACHED_PAUSE);
-            signal("STOP", pid);
-            try {
-                park(hold);
-            } finally {
-                signal("CONT", pid);
-                report.event("SIGCONT " + name);
-            }
-        };
+        return pause(name, server::pid, MEMCACHED_PAUSE, hold);
     }
 
     private Runnable tomcatEpisode() {
@@ -198,46 +188,49 @@ final class FaultInjector {
             return () -> {
                 report.event("kill -9 " + name + " (start in " + down + " ms)");
                 report.count(TOMCAT_KILL);
-                Death death = new Death();
-                deaths.get(index).add(death);
-                try {
-                    t.kill();
-                } finally {
-                    death.done = System.nanoTime();
-                }
+                endTomcat(index, t::kill);
                 park(down);
                 t.start();
                 report.event(name + " started");
             };
         }
         if (kind == 1) {
-            long hold = 500 + random.nextInt(2500);
-            return () -> {
-                long pid = t.pid();
-                report.event("SIGSTOP " + name + " (pid " + pid + ", resume in " + hold + " ms)");
-                report.count(TOMCAT_PAUSE);
-                signal("STOP", pid);
-                try {
-                    park(hold);
-                } finally {
-                    signal("CONT", pid);
-                    report.event("SIGCONT " + name);
-                }
-            };
+            return pause(name, t::pid, TOMCAT_PAUSE, 500 + random.nextInt(2500));
         }
         return () -> {
             report.event("SIGTERM " + name + " (graceful restart)");
             report.count(TOMCAT_RESTART);
-            Death death = new Death();
-            deaths.get(index).add(death);
-            try {
-                t.stop();
-            } finally {
-                death.done = System.nanoTime();
-            }
+            endTomcat(index, t::stop);
             report.event(name + " stopped");
             t.start();
             report.event(name + " started");
+        };
+    }
+
+    /** Kills or stops Tomcat {@code index}: a {@link Death} from now until its process is gone. */
+    private void endTomcat(int index, Runnable killOrStop) {
+        Death death = new Death();
+        deaths.get(index).add(death);
+        try {
+            killOrStop.run();
+        } finally {
+            death.done = System.nanoTime();
+        }
+    }
+
+    /** A pause of a process: SIGSTOP now (to its pid at that moment), SIGCONT after {@code hold} ms. */
+    private Runnable pause(String name, LongSupplier pid, String counter, long hold) {
+        return () -> {
+            long stopped = pid.getAsLong();
+            report.event("SIGSTOP " + name + " (pid " + stopped + ", resume in " + hold + " ms)");
+            report.count(counter);
+            signal("STOP", stopped);
+            try {
+                park(hold);
+            } finally {
+                signal("CONT", stopped);
+                report.event("SIGCONT " + name);
+            }
         };
     }
 

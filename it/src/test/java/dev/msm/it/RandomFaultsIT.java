@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,8 +22,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.msm.api.ServerProcess;
 
 /**
  * Issue 14, item 9: randomized faults on a real cluster (two Tomcat distributions {@code a} and {@code b}, two
@@ -70,8 +64,6 @@ class RandomFaultsIT {
     private static final String STICKY = "sticky";
     private static final String NONSTICKY = "nonsticky";
 
-    private final Path target = Path.of(System.getProperty("msm.it.target", "target")).toAbsolutePath();
-
     static Stream<TomcatVersion> versions() {
         String value = System.getProperty("msm.chaos.tomcat", "11");
         List<TomcatVersion> versions = new ArrayList<>();
@@ -113,31 +105,20 @@ class RandomFaultsIT {
                 + ")");
 
         List<String> nodeIds = List.of("n1", "n2");
-        List<ServerProcess> memcached = new ArrayList<>();
-        List<TomcatInstance> tomcats = new ArrayList<>();
+        Cluster cluster = new Cluster(version, "chaos-" + app, false);
+        List<TomcatInstance> tomcats = cluster.tomcats();
         FaultInjector injector = null;
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         AtomicBoolean stop = new AtomicBoolean();
         Heartbeat heartbeat = new Heartbeat();
         String logs = "";
         try {
-            memcached.add(ServerProcess.memcached());
-            memcached.add(ServerProcess.memcached());
-            Map<String, String> manager = new LinkedHashMap<>();
-            manager.put("className", "dev.msm.tomcat.MsmManager");
-            manager.put("memcachedNodes", "n1:" + memcached.get(0).address() + " n2:" + memcached.get(1).address());
+            cluster.startStores();
+            Map<String, String> manager = cluster.memcachedManager();
             manager.putAll(mode);
-            for (String route : List.of("a", "b")) {
-                Path base = target.resolve("instances").resolve("chaos")
-                        .resolve(version.name().toLowerCase(Locale.ROOT)).resolve(app).resolve(route);
-                TomcatInstance t = new TomcatInstance(version, target, base, route, List.of(version.dropin(target)));
-                t.deploy(app, manager);
-                tomcats.add(t);
-            }
-            CompletableFuture.allOf(tomcats.stream().map(t -> CompletableFuture.runAsync(t::start))
-                    .toArray(CompletableFuture[]::new)).join();
+            cluster.startTomcats(t -> t.deploy(app, manager));
 
-            injector = new FaultInjector(seed, memcached, nodeIds, tomcats, report);
+            injector = new FaultInjector(seed, List.copyOf(cluster.memcachedNodes()), nodeIds, tomcats, report);
             List<CounterClient> clients = new ArrayList<>();
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
@@ -170,8 +151,7 @@ class RandomFaultsIT {
                 injector.resumeAll();
             }
             logs = logs(tomcats, report.violations() > 0);
-            tomcats.forEach(TomcatInstance::kill);
-            memcached.forEach(ServerProcess::close);
+            cluster.close();
             heartbeat.close();
             report.count("longest stall of this machine seen by the test's heartbeat (ms)",
                     heartbeat.longestStallMillis());

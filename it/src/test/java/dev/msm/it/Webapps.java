@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * What the scenarios change in a deployed {@link SampleApp} between two starts of its Tomcat, the way an operator
  * does: a page added, the {@code <Manager>} attributes of {@code META-INF/context.xml} rewritten, a new build of the
- * application's classes copied into {@code WEB-INF/classes}; and the console log read from an offset.
+ * application's classes copied into {@code WEB-INF/classes}, a key of fixed seed for its {@code <Manager>}; and the
+ * console log read from an offset.
  */
 final class Webapps {
 
@@ -67,6 +70,16 @@ final class Webapps {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param seed a fixed seed, so that every run and every Tomcat has the same key
+     * @return a 256-bit key as {@code encryptionKeys} and {@code integrityKeys} take it (Base64)
+     */
+    static String key(int seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        return Base64.getEncoder().encodeToString(k);
     }
 
     /** @return the console log's size now: what {@link #logSince} reads from */
