@@ -25,12 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -60,53 +58,11 @@ public abstract class SessionStoreContract {
     protected abstract SessionStore store();
 
     /**
-     * @return {@code true} if {@link #kill} and {@link #restart} can stop and start the server behind a node
+     * @return what the kit may do to the server behind a node: {@link NodeFaults#NONE} (the default) skips the
+     *         outage and hang scenarios
      */
-    protected boolean canKill() {
-        return false;
-    }
-
-    /**
-     * Kills the server behind a node with SIGKILL.
-     *
-     * @param node a node id, or {@code null} for a store without explicit nodes
-     */
-    protected void kill(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * Starts the server behind a node again, on the same address.
-     *
-     * @param node a node id, or {@code null}
-     */
-    protected void restart(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * @return {@code true} if {@link #pause} and {@link #resume} can pause the server behind a node with SIGSTOP
-     */
-    protected boolean canPause() {
-        return false;
-    }
-
-    /**
-     * Pauses the server behind a node with SIGSTOP: its connections stay open, nothing is answered.
-     *
-     * @param node a node id, or {@code null} for a store without explicit nodes
-     */
-    protected void pause(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * Resumes the server behind a node with SIGCONT.
-     *
-     * @param node a node id, or {@code null}
-     */
-    protected void resume(String node) {
-        throw new UnsupportedOperationException();
+    protected NodeFaults faults() {
+        return NodeFaults.NONE;
     }
 
     /**
@@ -158,23 +114,12 @@ public abstract class SessionStoreContract {
     }
 
     protected static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return StoreTesting.bytes(text);
     }
 
+    /** The future's value within the operation timeout and 5 s more. */
     protected <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(operationTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete within the operation timeout + 5 s", e);
-        }
+        return StoreTesting.join(future, operationTimeout().plusSeconds(5));
     }
 
     // ------------------------------------------------------------------ get / set
@@ -566,12 +511,12 @@ public abstract class SessionStoreContract {
 
     @Test
     void outage_FailsFastWithinTimeout_ThenRecoversByItself() {
-        assumeTrue(canKill(), "fixture cannot kill servers");
+        assumeTrue(faults().canKill(), "fixture cannot kill servers");
         String node = node();
         String k = key("outage");
         join(store().set(node, k, bytes("before"), 60));
         List<String> events = events(store());
-        kill(node);
+        faults().kill(node);
         try {
             long bound = operationTimeout().toMillis() + 1500;
             AtomicInteger failures = new AtomicInteger();
@@ -586,7 +531,7 @@ public abstract class SessionStoreContract {
             await().until(() -> !store().isAvailable(node));
             assertEquals(10, failures.get());
         } finally {
-            restart(node);
+            faults().restart(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         await(Duration.ofSeconds(30)).untilAsserted(() -> join(store().set(node, k, bytes("after"), 60)));
@@ -598,12 +543,12 @@ public abstract class SessionStoreContract {
 
     @Test
     void hang_OperationsInFlightTimeOut_WithTheNodeAlreadyUnavailable_LaterOnesFailFast_UntilItResumes() {
-        assumeTrue(canPause(), "fixture cannot pause servers");
+        assumeTrue(faults().canPause(), "fixture cannot pause servers");
         String node = node();
         String k = key("hang");
         join(store().set(node, k, bytes("before"), 60));
         List<String> events = events(store());
-        pause(node);
+        faults().pause(node);
         try {
             // the operations sent while nothing answers: each one times out, and whoever sees the timeout finds
             // the node unavailable already (the engine then reads the backup copy)
@@ -631,7 +576,7 @@ public abstract class SessionStoreContract {
                 }
             }
         } finally {
-            resume(node);
+            faults().resume(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         assertArrayEquals(bytes("before"), join(store().get(node, k)), "the resumed server kept its data");
@@ -640,16 +585,16 @@ public abstract class SessionStoreContract {
 
     @Test
     void hang_IdleNodePaused_IsFoundByTheProbe_AndReturnsAfterResume() {
-        assumeTrue(canPause(), "fixture cannot pause servers");
+        assumeTrue(faults().canPause(), "fixture cannot pause servers");
         String node = node();
         List<String> events = events(store());
-        pause(node);
+        faults().pause(node);
         try {
             // no operation from the test: the store's own probe gets no answer
             await().until(() -> !store().isAvailable(node));
             assertThrows(StoreUnavailableException.class, () -> join(store().get(node, key("idle"))));
         } finally {
-            resume(node);
+            faults().resume(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         assertNull(join(store().get(node, key("idle"))));

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
@@ -15,7 +16,7 @@ import dev.msm.api.Settings;
 
 /**
  * Runs the store conformance kit against two real memcached servers, started once per class; the kit's outage
- * test kills and restarts them.
+ * test kills and restarts them, its hang tests pause and resume them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MemcachedContractBase extends SessionStoreContract {
@@ -57,32 +58,7 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        servers.get(node).kill();
-    }
-
-    @Override
-    protected void restart(String node) {
-        servers.get(node).start();
-    }
-
-    @Override
-    protected boolean canPause() {
-        return true;
-    }
-
-    @Override
-    protected void pause(String node) {
-        servers.get(node).pause();
-    }
-
-    @Override
-    protected void resume(String node) {
-        servers.get(node).resume();
+    protected NodeFaults faults() {
+        return NodeFaults.ofServers(servers::get);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
 import dev.msm.api.Settings;
@@ -71,17 +72,7 @@ class CouchbaseStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        server.kill();
-    }
-
-    @Override
-    protected void restart(String node) {
-        server.restart();
+    protected NodeFaults faults() {
+        return NodeFaults.killAndRestart(node -> server.kill(), node -> server.restart());
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
@@ -43,32 +44,7 @@ class RedisStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        server.kill();
-    }
-
-    @Override
-    protected void restart(String node) {
-        server.start();
-    }
-
-    @Override
-    protected boolean canPause() {
-        return true;
-    }
-
-    @Override
-    protected void pause(String node) {
-        server.pause();
-    }
-
-    @Override
-    protected void resume(String node) {
-        server.resume();
+    protected NodeFaults faults() {
+        return NodeFaults.ofServers(node -> server);
     }
 }
