@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** What every store test shares: a value written as text, and waiting for a store's future. */
+/** What every store test shares: a value written as text, waiting for a store's future, closing its fixture. */
 public final class StoreTesting {
 
     /** How long {@link #join(CompletableFuture)} waits: longer than any operation timeout the tests set. */
@@ -47,6 +47,31 @@ public final class StoreTesting {
             throw new AssertionError(e.getCause());
         } catch (TimeoutException e) {
             throw new AssertionError("future did not complete within [" + within.toMillis() + " ms]", e);
+        }
+    }
+
+    /**
+     * Closes each resource that is not {@code null}, in the order given (a store before the server it talks to),
+     * also after one of them failed to close; the first failure is thrown, later ones suppressed in it.
+     */
+    public static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception failure = null;
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -14,12 +14,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.msm.api.ServerProcess;
+import dev.msm.api.MemcachedNodes;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
 
@@ -29,17 +28,8 @@ import dev.msm.api.Settings;
  */
 class MemcachedKeyInjectionTest {
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ServerProcess.memcached();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(1);
 
     private static List<String> hostileKeys(String victim) {
         List<String> keys = new ArrayList<>(List.of(
@@ -64,7 +54,7 @@ class MemcachedKeyInjectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"binary", "text"})
     void hostileKeys_AreRefusedWithoutAnyCommandReachingTheServer(String protocol) throws Exception {
-        Settings settings = new Settings(Map.of("memcachedNodes", "n1:" + server.address(),
+        Settings settings = new Settings(Map.of("memcachedNodes", NODES.memcachedNodes(),
                 "memcachedProtocol", protocol), Duration.ofSeconds(1), "/injection");
         try (SessionStore store = new MemcachedStoreProvider().create(settings)) {
             String victim = "victim-" + protocol;
@@ -79,7 +69,7 @@ class MemcachedKeyInjectionTest {
                 key -> store.deleteIfEquals("n1", key, v),
                 key -> store.getVersioned("n1", key),
                 key -> store.compareAndSet("n1", key, 1L, v, 60));
-            Map<String, Long> before = MemcachedStats.commands(server);
+            Map<String, Long> before = MemcachedStats.commands(NODES.get("n1"));
             for (String key : hostileKeys(victim)) {
                 for (Function<String, CompletableFuture<?>> operation : operations) {
                     try {
@@ -90,7 +80,7 @@ class MemcachedKeyInjectionTest {
                     }
                 }
             }
-            assertEquals(before, MemcachedStats.commands(server), "a command reached the server");
+            assertEquals(before, MemcachedStats.commands(NODES.get("n1")), "a command reached the server");
             assertNull(join(store.get("n1", victim)), "a hostile key wrote the victim key");
             join(store.set("n1", victim, v, 60));
             assertArrayEquals(v, join(store.get("n1", victim)));

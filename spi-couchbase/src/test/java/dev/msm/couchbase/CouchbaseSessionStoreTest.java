@@ -3,6 +3,7 @@ package dev.msm.couchbase;
 import static dev.msm.api.Awaits.await;
 import static dev.msm.api.NodeEvents.events;
 import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.closeAll;
 import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,13 +51,8 @@ class CouchbaseSessionStoreTest {
     }
 
     @AfterAll
-    static void stopServer() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stopServer() throws Exception {
+        closeAll(store, server);
     }
 
     private static String key(String name) {

@@ -1,6 +1,7 @@
 package dev.msm.couchbase;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.StoreTesting.closeAll;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,13 +33,8 @@ class CouchbaseStoreTest extends SessionStoreContract {
     }
 
     @AfterAll
-    static void stopServer() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stopServer() throws Exception {
+        closeAll(store, server);
     }
 
     static SessionStore open(CouchbaseMockServer server) {

@@ -2,6 +2,7 @@ package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
 import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.closeAll;
 import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,16 +39,8 @@ class RedisClusterFailoverTest {
     private SessionStore waiting;
 
     @AfterEach
-    void stopAll() {
-        if (store != null) {
-            store.close();
-        }
-        if (waiting != null) {
-            waiting.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopAll() throws Exception {
+        closeAll(store, waiting, cluster);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -1,5 +1,6 @@
 package dev.msm.redis;
 
+import static dev.msm.api.StoreTesting.closeAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,13 +35,8 @@ class RedisClusterTest extends SessionStoreContract {
     }
 
     @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void stop() throws Exception {
+        closeAll(store, cluster);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.msm.redis;
 
+import static dev.msm.api.StoreTesting.closeAll;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,13 +31,8 @@ class RedisStoreTest extends SessionStoreContract {
     }
 
     @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        closeAll(store, server);
     }
 
     @Override
