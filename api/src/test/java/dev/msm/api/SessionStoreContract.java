@@ -262,6 +262,14 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void getAndTouch_WithZero_RemovesTheExpiry() {
+        String k = key("gat-zero");
+        join(store().set(node(), k, bytes("v"), 1));
+        assertArrayEquals(bytes("v"), join(store().getAndTouch(node(), k, 0)));
+        await(Duration.ofSeconds(5)).during(Duration.ofMillis(2500)).until(() -> join(store().get(node(), k)) != null);
+    }
+
+    @Test
     void getAndTouch_MissingKey_ReturnsNullAndCreatesNothing() {
         String k = key("gat-missing");
         assertNull(join(store().getAndTouch(node(), k, 30)));
@@ -443,6 +451,15 @@ public abstract class SessionStoreContract {
         assertNull(join(store().getVersioned(node(), k)));
         assertFalse(join(store().compareAndSet(node(), k, 12345L, bytes("v"), 60)));
         assertNull(join(store().get(node(), k)));
+    }
+
+    @Test
+    void compareAndSet_VersionZero_NeverWrites() {
+        // memcached's and Couchbase's CAS 0 means "unconditional": a version never read must not become one
+        String k = key("cas-zero");
+        join(store().set(node(), k, bytes("v1"), 60));
+        assertFalse(join(store().compareAndSet(node(), k, 0L, bytes("v2"), 60)));
+        assertArrayEquals(bytes("v1"), join(store().get(node(), k)));
     }
 
     @Test

@@ -208,16 +208,6 @@ class MemcachedSessionStoreTest {
     }
 
     @Test
-    void compareAndSet_VersionZero_NeverWrites() throws Exception {
-        try (SessionStore store = store()) {
-            join(store.set("n1", "cas-zero", bytes("v1"), 60));
-            assertFalse(join(store.compareAndSet("n1", "cas-zero", 0L, bytes("v2"), 60)));
-            assertArrayEquals(bytes("v1"), join(store.get("n1", "cas-zero")));
-            assertTrue(join(store.delete("n1", "cas-zero")));
-        }
-    }
-
-    @Test
     void describe_NamesNodesAndProtocol_NeverThePassword() throws Exception {
         try (ServerProcess down = ServerProcess.memcached()) {
             down.kill();

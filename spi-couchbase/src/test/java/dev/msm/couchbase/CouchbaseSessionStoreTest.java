@@ -148,24 +148,6 @@ class CouchbaseSessionStoreTest {
     }
 
     @Test
-    void getAndTouch_WithZero_RemovesTheExpiry() {
-        String k = key("gat-zero");
-        join(store.set(null, k, bytes("v"), 1));
-        assertArrayEquals(bytes("v"), join(store.getAndTouch(null, k, 0)));
-        await(Duration.ofSeconds(5)).during(Duration.ofMillis(2500)).until(() -> join(store.get(null, k)) != null);
-        join(store.delete(null, k));
-    }
-
-    @Test
-    void compareAndSet_VersionZero_IsNeverUnconditional() {
-        String k = key("cas-zero");
-        join(store.set(null, k, bytes("v1"), 60));
-        assertFalse(join(store.compareAndSet(null, k, 0, bytes("v2"), 60)));
-        assertArrayEquals(bytes("v1"), join(store.get(null, k)));
-        join(store.delete(null, k));
-    }
-
-    @Test
     void close_IsIdempotentAndLaterOperationsFail() {
         SessionStore other = CouchbaseStoreTest.open(server);
         await().until(() -> other.isAvailable(null));
