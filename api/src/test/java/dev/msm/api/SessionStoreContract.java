@@ -66,6 +66,14 @@ public abstract class SessionStoreContract {
     }
 
     /**
+     * @return a second store on the same servers, for the kit to close, or {@code null} (the default) to skip the
+     *         closing scenario
+     */
+    protected SessionStore openAnother() {
+        return null;
+    }
+
+    /**
      * @return the operation timeout the store was created with
      */
     protected Duration operationTimeout() {
@@ -522,6 +530,29 @@ public abstract class SessionStoreContract {
             assertTrue(store().isAvailable(node), "node " + node);
         }
         assertNotNull(store().describe());
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Test
+    void close_IsIdempotent_AndLaterOperationsFailAsClosed() {
+        SessionStore other = openAnother();
+        assumeTrue(other != null, "fixture cannot open another store");
+        List<String> nodes = new ArrayList<>();
+        if (other.nodes().isEmpty()) {
+            nodes.add(null);
+        } else {
+            other.nodes().forEach(n -> nodes.add(n.id()));
+        }
+        await().until(() -> nodes.stream().allMatch(other::isAvailable));
+        other.close();
+        other.close();
+        for (String node : nodes) {
+            assertFalse(other.isAvailable(node), "node " + node);
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                    () -> join(other.get(node, key("closed"))));
+            assertEquals("Store [" + other.describe() + "] is closed", e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ outage

@@ -33,10 +33,7 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     void startServers() {
         servers.put("n1", ServerProcess.memcached());
         servers.put("n2", ServerProcess.memcached());
-        Map<String, String> attributes = Map.of(
-                "memcachedNodes", "n1:" + servers.get("n1").address() + " n2:" + servers.get("n2").address(),
-                "memcachedProtocol", protocol());
-        store = new MemcachedStoreProvider().create(new Settings(attributes, operationTimeout(), "/contract"));
+        store = openAnother();
     }
 
     @AfterAll
@@ -50,6 +47,14 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     @Override
     protected SessionStore store() {
         return store;
+    }
+
+    @Override
+    protected SessionStore openAnother() {
+        Map<String, String> attributes = Map.of(
+                "memcachedNodes", "n1:" + servers.get("n1").address() + " n2:" + servers.get("n2").address(),
+                "memcachedProtocol", protocol());
+        return new MemcachedStoreProvider().create(new Settings(attributes, operationTimeout(), "/contract"));
     }
 
     @Override

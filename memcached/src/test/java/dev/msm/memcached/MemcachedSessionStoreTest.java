@@ -237,16 +237,6 @@ class MemcachedSessionStoreTest {
     }
 
     @Test
-    void close_IsIdempotent_AndLaterOperationsFail() throws Exception {
-        SessionStore store = store();
-        store.close();
-        store.close();
-        assertFalse(store.isAvailable("n1"));
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> join(store.get("n1", "k")));
-        assertEquals("Store [memcached [n1 " + NODES.get("n1").address() + "] binary] is closed", e.getMessage());
-    }
-
-    @Test
     void close_FailsOperationsStillPending() throws Exception {
         try (ServerProcess stopped = ServerProcess.memcached()) {
             Settings settings = new Settings(Map.of("memcachedNodes", "n1:" + stopped.address()),

@@ -148,16 +148,6 @@ class CouchbaseSessionStoreTest {
     }
 
     @Test
-    void close_IsIdempotentAndLaterOperationsFail() {
-        SessionStore other = CouchbaseStoreTest.open(server);
-        await().until(() -> other.isAvailable(null));
-        other.close();
-        other.close();
-        assertFalse(other.isAvailable(null));
-        assertThrows(StoreUnavailableException.class, () -> join(other.get(null, key("closed"))));
-    }
-
-    @Test
     void operationOnHangingServer_TimesOutWithinTheOperationTimeout() {
         Duration timeout = Duration.ofMillis(200);
         try (CouchbaseMockServer hanging = CouchbaseMockServer.start()) {

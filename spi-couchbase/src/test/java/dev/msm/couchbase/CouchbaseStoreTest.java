@@ -63,6 +63,11 @@ class CouchbaseStoreTest extends SessionStoreContract {
     }
 
     @Override
+    protected SessionStore openAnother() {
+        return open(server);
+    }
+
+    @Override
     protected Duration operationTimeout() {
         return TIMEOUT;
     }

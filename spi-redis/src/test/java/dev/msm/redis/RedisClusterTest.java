@@ -30,8 +30,7 @@ class RedisClusterTest extends SessionStoreContract {
     @BeforeAll
     static void start() throws Exception {
         cluster = RedisClusterNodes.start(3, 0, 5000);
-        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", cluster.seeds(),
-                "redisCluster", "true"), Duration.ofSeconds(1), "/cluster"));
+        store = open();
     }
 
     @AfterAll
@@ -42,6 +41,16 @@ class RedisClusterTest extends SessionStoreContract {
     @Override
     protected SessionStore store() {
         return store;
+    }
+
+    private static SessionStore open() {
+        return new RedisStoreProvider().create(new Settings(Map.of("redisUrl", cluster.seeds(),
+                "redisCluster", "true"), Duration.ofSeconds(1), "/cluster"));
+    }
+
+    @Override
+    protected SessionStore openAnother() {
+        return open();
     }
 
     @Test

@@ -26,8 +26,7 @@ class RedisStoreTest extends SessionStoreContract {
     @BeforeAll
     static void start() {
         server = ServerProcess.redis();
-        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", "redis://" + server.address()),
-                Duration.ofSeconds(1), "/kit"));
+        store = open();
     }
 
     @AfterAll
@@ -38,6 +37,16 @@ class RedisStoreTest extends SessionStoreContract {
     @Override
     protected SessionStore store() {
         return store;
+    }
+
+    private static SessionStore open() {
+        return new RedisStoreProvider().create(new Settings(Map.of("redisUrl", "redis://" + server.address()),
+                Duration.ofSeconds(1), "/kit"));
+    }
+
+    @Override
+    protected SessionStore openAnother() {
+        return open();
     }
 
     @Override
