@@ -3,13 +3,11 @@ package dev.msm.couchbase;
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import java.util.jar.JarFile;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.DropInJars;
 import dev.msm.api.DropInStore;
 
 /**
@@ -35,11 +34,7 @@ class CouchbaseStoreJarIT {
             "org/jspecify/");
 
     private static Path jar() {
-        String path = System.getProperty("msm.couchbase.jar");
-        assertNotNull(path, "system property msm.couchbase.jar (set by failsafe)");
-        Path jar = Path.of(path);
-        assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn package");
-        return jar;
+        return DropInJars.built("msm.couchbase.jar");
     }
 
     @Test

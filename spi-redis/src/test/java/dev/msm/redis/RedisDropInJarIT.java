@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import java.util.jar.JarFile;
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.DropInJars;
 import dev.msm.api.DropInStore;
 import dev.msm.api.ServerProcess;
 
@@ -36,11 +36,7 @@ import dev.msm.api.ServerProcess;
 class RedisDropInJarIT {
 
     private static Path jar() {
-        String path = System.getProperty("msm.redis.jar");
-        assertNotNull(path, "system property msm.redis.jar (set by the failsafe configuration)");
-        Path jar = Path.of(path);
-        assertTrue(Files.isRegularFile(jar), jar + " was not built");
-        return jar;
+        return DropInJars.built("msm.redis.jar");
     }
 
     @Test
