@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -119,6 +120,16 @@ public final class DropInJars {
         String value = System.getProperty(property);
         assertNotNull(value, "system property [" + property + "] (set by failsafe after package)");
         return Path.of(value);
+    }
+
+    /**
+     * @param property a system property set by the module's failsafe configuration
+     * @return its value as the path of a jar that {@code package} built
+     */
+    public static Path built(String property) {
+        Path jar = path(property);
+        assertTrue(Files.isRegularFile(jar), jar + " was not built: run mvn package");
+        return jar;
     }
 
     /**

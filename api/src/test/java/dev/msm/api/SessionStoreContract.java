@@ -25,12 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -60,53 +58,19 @@ public abstract class SessionStoreContract {
     protected abstract SessionStore store();
 
     /**
-     * @return {@code true} if {@link #kill} and {@link #restart} can stop and start the server behind a node
+     * @return what the kit may do to the server behind a node: {@link NodeFaults#NONE} (the default) skips the
+     *         outage and hang scenarios
      */
-    protected boolean canKill() {
-        return false;
+    protected NodeFaults faults() {
+        return NodeFaults.NONE;
     }
 
     /**
-     * Kills the server behind a node with SIGKILL.
-     *
-     * @param node a node id, or {@code null} for a store without explicit nodes
+     * @return a second store on the same servers, for the kit to close, or {@code null} (the default) to skip the
+     *         closing scenario
      */
-    protected void kill(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * Starts the server behind a node again, on the same address.
-     *
-     * @param node a node id, or {@code null}
-     */
-    protected void restart(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * @return {@code true} if {@link #pause} and {@link #resume} can pause the server behind a node with SIGSTOP
-     */
-    protected boolean canPause() {
-        return false;
-    }
-
-    /**
-     * Pauses the server behind a node with SIGSTOP: its connections stay open, nothing is answered.
-     *
-     * @param node a node id, or {@code null} for a store without explicit nodes
-     */
-    protected void pause(String node) {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * Resumes the server behind a node with SIGCONT.
-     *
-     * @param node a node id, or {@code null}
-     */
-    protected void resume(String node) {
-        throw new UnsupportedOperationException();
+    protected SessionStore openAnother() {
+        return null;
     }
 
     /**
@@ -158,23 +122,12 @@ public abstract class SessionStoreContract {
     }
 
     protected static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return StoreTesting.bytes(text);
     }
 
+    /** The future's value within the operation timeout and 5 s more. */
     protected <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(operationTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete within the operation timeout + 5 s", e);
-        }
+        return StoreTesting.join(future, operationTimeout().plusSeconds(5));
     }
 
     // ------------------------------------------------------------------ get / set
@@ -314,6 +267,14 @@ public abstract class SessionStoreContract {
         join(store().set(node(), k, bytes("v"), 0));
         assertArrayEquals(bytes("v"), join(store().getAndTouch(node(), k, 1)));
         await(Duration.ofSeconds(6)).until(() -> join(store().get(node(), k)) == null);
+    }
+
+    @Test
+    void getAndTouch_WithZero_RemovesTheExpiry() {
+        String k = key("gat-zero");
+        join(store().set(node(), k, bytes("v"), 1));
+        assertArrayEquals(bytes("v"), join(store().getAndTouch(node(), k, 0)));
+        await(Duration.ofSeconds(5)).during(Duration.ofMillis(2500)).until(() -> join(store().get(node(), k)) != null);
     }
 
     @Test
@@ -501,6 +462,15 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void compareAndSet_VersionZero_NeverWrites() {
+        // memcached's and Couchbase's CAS 0 means "unconditional": a version never read must not become one
+        String k = key("cas-zero");
+        join(store().set(node(), k, bytes("v1"), 60));
+        assertFalse(join(store().compareAndSet(node(), k, 0L, bytes("v2"), 60)));
+        assertArrayEquals(bytes("v1"), join(store().get(node(), k)));
+    }
+
+    @Test
     void compareAndSet_ConcurrentIncrements_NoLostUpdate() throws Exception {
         String k = key("counter");
         join(store().set(node(), k, bytes("0"), 60));
@@ -562,16 +532,39 @@ public abstract class SessionStoreContract {
         assertNotNull(store().describe());
     }
 
+    // ------------------------------------------------------------------ close
+
+    @Test
+    void close_IsIdempotent_AndLaterOperationsFailAsClosed() {
+        SessionStore other = openAnother();
+        assumeTrue(other != null, "fixture cannot open another store");
+        List<String> nodes = new ArrayList<>();
+        if (other.nodes().isEmpty()) {
+            nodes.add(null);
+        } else {
+            other.nodes().forEach(n -> nodes.add(n.id()));
+        }
+        await().until(() -> nodes.stream().allMatch(other::isAvailable));
+        other.close();
+        other.close();
+        for (String node : nodes) {
+            assertFalse(other.isAvailable(node), "node " + node);
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                    () -> join(other.get(node, key("closed"))));
+            assertEquals("Store [" + other.describe() + "] is closed", e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ outage
 
     @Test
     void outage_FailsFastWithinTimeout_ThenRecoversByItself() {
-        assumeTrue(canKill(), "fixture cannot kill servers");
+        assumeTrue(faults().canKill(), "fixture cannot kill servers");
         String node = node();
         String k = key("outage");
         join(store().set(node, k, bytes("before"), 60));
         List<String> events = events(store());
-        kill(node);
+        faults().kill(node);
         try {
             long bound = operationTimeout().toMillis() + 1500;
             AtomicInteger failures = new AtomicInteger();
@@ -586,7 +579,7 @@ public abstract class SessionStoreContract {
             await().until(() -> !store().isAvailable(node));
             assertEquals(10, failures.get());
         } finally {
-            restart(node);
+            faults().restart(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         await(Duration.ofSeconds(30)).untilAsserted(() -> join(store().set(node, k, bytes("after"), 60)));
@@ -598,12 +591,12 @@ public abstract class SessionStoreContract {
 
     @Test
     void hang_OperationsInFlightTimeOut_WithTheNodeAlreadyUnavailable_LaterOnesFailFast_UntilItResumes() {
-        assumeTrue(canPause(), "fixture cannot pause servers");
+        assumeTrue(faults().canPause(), "fixture cannot pause servers");
         String node = node();
         String k = key("hang");
         join(store().set(node, k, bytes("before"), 60));
         List<String> events = events(store());
-        pause(node);
+        faults().pause(node);
         try {
             // the operations sent while nothing answers: each one times out, and whoever sees the timeout finds
             // the node unavailable already (the engine then reads the backup copy)
@@ -631,7 +624,7 @@ public abstract class SessionStoreContract {
                 }
             }
         } finally {
-            resume(node);
+            faults().resume(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         assertArrayEquals(bytes("before"), join(store().get(node, k)), "the resumed server kept its data");
@@ -640,16 +633,16 @@ public abstract class SessionStoreContract {
 
     @Test
     void hang_IdleNodePaused_IsFoundByTheProbe_AndReturnsAfterResume() {
-        assumeTrue(canPause(), "fixture cannot pause servers");
+        assumeTrue(faults().canPause(), "fixture cannot pause servers");
         String node = node();
         List<String> events = events(store());
-        pause(node);
+        faults().pause(node);
         try {
             // no operation from the test: the store's own probe gets no answer
             await().until(() -> !store().isAvailable(node));
             assertThrows(StoreUnavailableException.class, () -> join(store().get(node, key("idle"))));
         } finally {
-            resume(node);
+            faults().resume(node);
         }
         await(Duration.ofSeconds(30)).until(() -> store().isAvailable(node));
         assertNull(join(store().get(node, key("idle"))));

@@ -1,16 +1,16 @@
 package dev.msm.api;
 
 import static dev.msm.api.NodeEvents.events;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -32,19 +32,6 @@ public abstract class SlowNodeScenarios {
 
     /** The node id that store's operations name ({@code null} where the store has no node ids). */
     protected abstract String node();
-
-    protected static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The future's value within 10 s; what failed it is thrown as it is. */
-    protected static <T> T join(CompletableFuture<T> future) throws Exception {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
-    }
 
     @Test
     void nodeAnswering200msLate_WithATimeoutOfOneSecond_StaysAvailable_AndLosesNothing() throws Exception {

@@ -6,9 +6,9 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,7 +31,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.support.RequestContextUtils;
 import org.springframework.web.servlet.view.RedirectView;
 
-import dev.msm.api.ServerProcess;
+import dev.msm.api.MemcachedNodes;
 
 /**
  * Issue 16: a Spring Boot application with Spring Security (form login, CSRF on, an in-memory user, a counter in the
@@ -42,22 +42,15 @@ import dev.msm.api.ServerProcess;
  */
 class SpringSecurityAcrossInstancesTest {
 
-    private static ServerProcess n1;
-    private static ServerProcess n2;
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(2);
+
     /** {@code null}: the README's configuration exactly; else the serializer set in addition. */
     static volatile String serializer;
 
     @BeforeAll
-    static void start() {
-        n1 = ServerProcess.memcached();
-        n2 = ServerProcess.memcached();
+    static void bootLogsThroughJul() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    }
-
-    @AfterAll
-    static void stop() {
-        n1.close();
-        n2.close();
     }
 
     /** The application; its msm bean, the README's, is the module's {@link ReadmeCustomizer}. */
@@ -105,7 +98,7 @@ class SpringSecurityAcrossInstancesTest {
     }
 
     static String nodes() {
-        return "n1:" + n1.address() + " n2:" + n2.address();
+        return NODES.memcachedNodes();
     }
 
     @Test

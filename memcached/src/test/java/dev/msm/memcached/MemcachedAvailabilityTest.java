@@ -1,6 +1,9 @@
 package dev.msm.memcached;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.NodeEvents.events;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,15 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,32 +38,6 @@ class MemcachedAvailabilityTest {
             attributes.put(more[i], more[i + 1]);
         }
         return new MemcachedStoreProvider().create(new Settings(attributes, Duration.ofSeconds(1), "/availability"));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) throws Exception {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
-    }
-
-    private static final class Events implements NodeListener {
-        final List<String> list = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void nodeUnavailable(String node) {
-            list.add("down " + node);
-        }
-
-        @Override
-        public void nodeAvailable(String node) {
-            list.add("up " + node);
-        }
     }
 
     @Test
@@ -97,15 +69,14 @@ class MemcachedAvailabilityTest {
                         () -> join(store.get("n2", "k")));
                 assertEquals("Memcached node [n2 " + down.address() + "] is unavailable", e.getMessage());
                 assertEquals("n2", e.node());
-                Events events = new Events();
-                store.addNodeListener(events);
+                List<String> events = events(store);
 
                 down.start();
                 await().until(() -> store.isAvailable("n2"));
-                await().until(() -> events.list.contains("up n2"));
+                await().until(() -> events.contains("up n2"));
                 join(store.set("n2", "k", bytes("v"), 60));
                 assertArrayEquals(bytes("v"), join(store.get("n2", "k")));
-                assertEquals(List.of("up n2"), events.list);
+                assertEquals(List.of("up n2"), events);
                 assertTrue(store.isAvailable("n1"));
             }
         }
@@ -115,23 +86,22 @@ class MemcachedAvailabilityTest {
     void idleNodeKilled_IsReportedUnavailable_AndAvailableAfterRestart() throws Exception {
         try (ServerProcess a = ServerProcess.memcached(); ServerProcess b = ServerProcess.memcached();
                 SessionStore store = store("n1:" + a.address() + " n2:" + b.address())) {
-            Events events = new Events();
-            store.addNodeListener(events);
+            List<String> events = events(store);
             join(store.set("n2", "k", bytes("v"), 60));
 
             // no operation from here on: the store's own ping notices the dead connection
             b.kill();
             await().until(() -> !store.isAvailable("n2"));
             // listeners are told right after the flag changes, from spymemcached's IO thread
-            await().until(() -> events.list.size() == 1);
-            assertEquals(List.of("down n2"), events.list);
+            await().until(() -> events.size() == 1);
+            assertEquals(List.of("down n2"), events);
             assertTrue(store.isAvailable("n1"));
             assertThrows(StoreUnavailableException.class, () -> join(store.get("n2", "k")));
 
             b.start();
             await().until(() -> store.isAvailable("n2"));
-            await().until(() -> events.list.size() == 2);
-            assertEquals(List.of("down n2", "up n2"), events.list);
+            await().until(() -> events.size() == 2);
+            assertEquals(List.of("down n2", "up n2"), events);
             // a restarted memcached is empty
             assertNull(join(store.get("n2", "k")));
         }
@@ -152,12 +122,11 @@ class MemcachedAvailabilityTest {
                     throw new IllegalStateException("listener bug");
                 }
             });
-            Events events = new Events();
-            store.addNodeListener(events);
+            List<String> events = events(store);
             b.kill();
-            await().until(() -> events.list.equals(List.of("down n2")));
+            await().until(() -> events.equals(List.of("down n2")));
             b.start();
-            await().until(() -> events.list.equals(List.of("down n2", "up n2")));
+            await().until(() -> events.equals(List.of("down n2", "up n2")));
             join(store.set("n2", "k", bytes("v"), 60));
             join(store.delete("n2", "k"));
         }

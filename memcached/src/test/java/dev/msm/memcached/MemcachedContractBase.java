@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
@@ -15,7 +16,7 @@ import dev.msm.api.Settings;
 
 /**
  * Runs the store conformance kit against two real memcached servers, started once per class; the kit's outage
- * test kills and restarts them.
+ * test kills and restarts them, its hang tests pause and resume them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MemcachedContractBase extends SessionStoreContract {
@@ -32,10 +33,7 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     void startServers() {
         servers.put("n1", ServerProcess.memcached());
         servers.put("n2", ServerProcess.memcached());
-        Map<String, String> attributes = Map.of(
-                "memcachedNodes", "n1:" + servers.get("n1").address() + " n2:" + servers.get("n2").address(),
-                "memcachedProtocol", protocol());
-        store = new MemcachedStoreProvider().create(new Settings(attributes, operationTimeout(), "/contract"));
+        store = openAnother();
     }
 
     @AfterAll
@@ -52,37 +50,20 @@ abstract class MemcachedContractBase extends SessionStoreContract {
     }
 
     @Override
+    protected SessionStore openAnother() {
+        Map<String, String> attributes = Map.of(
+                "memcachedNodes", "n1:" + servers.get("n1").address() + " n2:" + servers.get("n2").address(),
+                "memcachedProtocol", protocol());
+        return new MemcachedStoreProvider().create(new Settings(attributes, operationTimeout(), "/contract"));
+    }
+
+    @Override
     protected Duration operationTimeout() {
         return Duration.ofSeconds(1);
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        servers.get(node).kill();
-    }
-
-    @Override
-    protected void restart(String node) {
-        servers.get(node).start();
-    }
-
-    @Override
-    protected boolean canPause() {
-        return true;
-    }
-
-    @Override
-    protected void pause(String node) {
-        servers.get(node).pause();
-    }
-
-    @Override
-    protected void resume(String node) {
-        servers.get(node).resume();
+    protected NodeFaults faults() {
+        return NodeFaults.ofServers(servers::get);
     }
 }

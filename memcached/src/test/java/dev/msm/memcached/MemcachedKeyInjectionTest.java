@@ -1,26 +1,24 @@
 package dev.msm.memcached;
 
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.msm.api.ServerProcess;
+import dev.msm.api.MemcachedNodes;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
 
@@ -30,17 +28,8 @@ import dev.msm.api.Settings;
  */
 class MemcachedKeyInjectionTest {
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ServerProcess.memcached();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(1);
 
     private static List<String> hostileKeys(String victim) {
         List<String> keys = new ArrayList<>(List.of(
@@ -62,22 +51,10 @@ class MemcachedKeyInjectionTest {
         return keys;
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) throws Exception {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"binary", "text"})
     void hostileKeys_AreRefusedWithoutAnyCommandReachingTheServer(String protocol) throws Exception {
-        Settings settings = new Settings(Map.of("memcachedNodes", "n1:" + server.address(),
+        Settings settings = new Settings(Map.of("memcachedNodes", NODES.memcachedNodes(),
                 "memcachedProtocol", protocol), Duration.ofSeconds(1), "/injection");
         try (SessionStore store = new MemcachedStoreProvider().create(settings)) {
             String victim = "victim-" + protocol;
@@ -92,7 +69,7 @@ class MemcachedKeyInjectionTest {
                 key -> store.deleteIfEquals("n1", key, v),
                 key -> store.getVersioned("n1", key),
                 key -> store.compareAndSet("n1", key, 1L, v, 60));
-            Map<String, Long> before = MemcachedStats.commands(server);
+            Map<String, Long> before = MemcachedStats.commands(NODES.get("n1"));
             for (String key : hostileKeys(victim)) {
                 for (Function<String, CompletableFuture<?>> operation : operations) {
                     try {
@@ -103,7 +80,7 @@ class MemcachedKeyInjectionTest {
                     }
                 }
             }
-            assertEquals(before, MemcachedStats.commands(server), "a command reached the server");
+            assertEquals(before, MemcachedStats.commands(NODES.get("n1")), "a command reached the server");
             assertNull(join(store.get("n1", victim)), "a hostile key wrote the victim key");
             join(store.set("n1", victim, v, 60));
             assertArrayEquals(v, join(store.get("n1", victim)));

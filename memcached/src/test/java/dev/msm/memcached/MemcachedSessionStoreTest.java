@@ -1,6 +1,8 @@
 package dev.msm.memcached;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,22 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.msm.api.MemcachedNodes;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
@@ -39,21 +38,12 @@ import dev.msm.api.Versioned;
  */
 class MemcachedSessionStoreTest {
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ServerProcess.memcached();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(1);
 
     private static SessionStore store(String owner, Duration timeout, String... more) {
         Map<String, String> attributes = new HashMap<>();
-        attributes.put("memcachedNodes", "n1:" + server.address());
+        attributes.put("memcachedNodes", NODES.memcachedNodes());
         for (int i = 0; i < more.length; i += 2) {
             attributes.put(more[i], more[i + 1]);
         }
@@ -64,27 +54,15 @@ class MemcachedSessionStoreTest {
         return store("/store-test", Duration.ofSeconds(1), more);
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) throws Exception {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
-    }
-
     // ------------------------------------------------------------------ lock release
 
     @Test
     void deleteIfEquals_AfterOwnAdd_IsOneDeleteWithCas() throws Exception {
         try (SessionStore store = store()) {
             assertTrue(join(store.add("n1", "lock-1", bytes("owner-a"), 60)));
-            Map<String, Long> before = MemcachedStats.commands(server);
+            Map<String, Long> before = MemcachedStats.commands(NODES.get("n1"));
             assertTrue(join(store.deleteIfEquals("n1", "lock-1", bytes("owner-a"))));
-            Map<String, Long> after = MemcachedStats.commands(server);
+            Map<String, Long> after = MemcachedStats.commands(NODES.get("n1"));
             assertEquals(before.get("cmd_get"), after.get("cmd_get"), "no gets before the delete");
             assertEquals(before.get("delete_hits") + 1, after.get("delete_hits"));
             assertNull(join(store.get("n1", "lock-1")));
@@ -95,9 +73,9 @@ class MemcachedSessionStoreTest {
     void deleteIfEquals_Text_IsGetsThenCasWithNegativeExpiration() throws Exception {
         try (SessionStore store = store("memcachedProtocol", "text")) {
             assertTrue(join(store.add("n1", "lock-2", bytes("owner-a"), 60)));
-            Map<String, Long> before = MemcachedStats.commands(server);
+            Map<String, Long> before = MemcachedStats.commands(NODES.get("n1"));
             assertTrue(join(store.deleteIfEquals("n1", "lock-2", bytes("owner-a"))));
-            Map<String, Long> after = MemcachedStats.commands(server);
+            Map<String, Long> after = MemcachedStats.commands(NODES.get("n1"));
             assertEquals(before.get("cmd_get") + 1, after.get("cmd_get"));
             assertEquals(before.get("cas_hits") + 1, after.get("cas_hits"));
             // the replaced item is expired at once: gone for get, gets and add
@@ -159,7 +137,7 @@ class MemcachedSessionStoreTest {
     void valueAboveMaxValueBytes_IsRefusedWithoutContactingTheServer() throws Exception {
         try (SessionStore store = store()) {
             byte[] tooLarge = new byte[store.maxValueBytes() + 1];
-            Map<String, Long> before = MemcachedStats.commands(server);
+            Map<String, Long> before = MemcachedStats.commands(NODES.get("n1"));
             // memcachedItemSizeMax 1048576 minus 1024 bytes for key and item header
             String expected = "Value of [1047553] bytes exceeds the limit of [1047552] bytes of " + store.describe()
                     + " (attribute [memcachedItemSizeMax])";
@@ -168,7 +146,7 @@ class MemcachedSessionStoreTest {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> join(f));
                 assertEquals(expected, e.getMessage());
             }
-            assertEquals(before, MemcachedStats.commands(server));
+            assertEquals(before, MemcachedStats.commands(NODES.get("n1")));
         }
     }
 
@@ -178,7 +156,8 @@ class MemcachedSessionStoreTest {
         try (SessionStore store = store("memcachedProtocol", protocol, "memcachedItemSizeMax", "4194304")) {
             byte[] value = new byte[2 * 1024 * 1024];
             StoreException e = assertThrows(StoreException.class, () -> join(store.set("n1", "too-big", value, 60)));
-            assertTrue(e.getMessage().startsWith("Memcached node [n1 " + server.address() + "]"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Memcached node [n1 " + NODES.get("n1").address() + "]"),
+                    e.getMessage());
             assertEquals("n1", e.node());
             // usable again: at once with the binary protocol; spymemcached drops a text connection after a
             // SERVER_ERROR, and the store reconnects within a second
@@ -221,20 +200,10 @@ class MemcachedSessionStoreTest {
         try (SessionStore store = store()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> join(store.get("n9", "k")));
-            assertEquals("Unknown node [n9] of store [memcached [n1 " + server.address() + "] binary]",
+            assertEquals("Unknown node [n9] of store [memcached [n1 " + NODES.get("n1").address() + "] binary]",
                     e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> join(store.set(null, "k", bytes("v"), 60)));
             assertThrows(IllegalArgumentException.class, () -> store.isAvailable("n9"));
-        }
-    }
-
-    @Test
-    void compareAndSet_VersionZero_NeverWrites() throws Exception {
-        try (SessionStore store = store()) {
-            join(store.set("n1", "cas-zero", bytes("v1"), 60));
-            assertFalse(join(store.compareAndSet("n1", "cas-zero", 0L, bytes("v2"), 60)));
-            assertArrayEquals(bytes("v1"), join(store.get("n1", "cas-zero")));
-            assertTrue(join(store.delete("n1", "cas-zero")));
         }
     }
 
@@ -265,16 +234,6 @@ class MemcachedSessionStoreTest {
         store.close();
         await().until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("msm-memcached[/shop] io ")));
-    }
-
-    @Test
-    void close_IsIdempotent_AndLaterOperationsFail() throws Exception {
-        SessionStore store = store();
-        store.close();
-        store.close();
-        assertFalse(store.isAvailable("n1"));
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> join(store.get("n1", "k")));
-        assertEquals("Store [memcached [n1 " + server.address() + "] binary] is closed", e.getMessage());
     }
 
     @Test

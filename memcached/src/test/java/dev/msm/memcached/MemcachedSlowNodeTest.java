@@ -1,6 +1,7 @@
 package dev.msm.memcached;
 
 import static dev.msm.api.NodeEvents.events;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

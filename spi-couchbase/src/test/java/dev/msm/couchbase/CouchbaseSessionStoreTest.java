@@ -1,6 +1,10 @@
 package dev.msm.couchbase;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.NodeEvents.events;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.closeAll;
+import static dev.msm.api.StoreTesting.join;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
@@ -18,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import com.couchbase.mock.memcached.MemcachedServer;
 import com.couchbase.mock.memcached.protocol.CommandCode;
-import dev.msm.api.NodeListener;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreTimeoutException;
@@ -51,34 +51,12 @@ class CouchbaseSessionStoreTest {
     }
 
     @AfterAll
-    static void stopServer() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stopServer() throws Exception {
+        closeAll(store, server);
     }
 
     private static String key(String name) {
         return "t:" + name + ":" + UUID.randomUUID();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** The opcodes the mock received while {@code action} ran. */
@@ -170,34 +148,6 @@ class CouchbaseSessionStoreTest {
     }
 
     @Test
-    void getAndTouch_WithZero_RemovesTheExpiry() {
-        String k = key("gat-zero");
-        join(store.set(null, k, bytes("v"), 1));
-        assertArrayEquals(bytes("v"), join(store.getAndTouch(null, k, 0)));
-        await(Duration.ofSeconds(5)).during(Duration.ofMillis(2500)).until(() -> join(store.get(null, k)) != null);
-        join(store.delete(null, k));
-    }
-
-    @Test
-    void compareAndSet_VersionZero_IsNeverUnconditional() {
-        String k = key("cas-zero");
-        join(store.set(null, k, bytes("v1"), 60));
-        assertFalse(join(store.compareAndSet(null, k, 0, bytes("v2"), 60)));
-        assertArrayEquals(bytes("v1"), join(store.get(null, k)));
-        join(store.delete(null, k));
-    }
-
-    @Test
-    void close_IsIdempotentAndLaterOperationsFail() {
-        SessionStore other = CouchbaseStoreTest.open(server);
-        await().until(() -> other.isAvailable(null));
-        other.close();
-        other.close();
-        assertFalse(other.isAvailable(null));
-        assertThrows(StoreUnavailableException.class, () -> join(other.get(null, key("closed"))));
-    }
-
-    @Test
     void operationOnHangingServer_TimesOutWithinTheOperationTimeout() {
         Duration timeout = Duration.ofMillis(200);
         try (CouchbaseMockServer hanging = CouchbaseMockServer.start()) {
@@ -228,18 +178,7 @@ class CouchbaseSessionStoreTest {
             SessionStore late = CouchbaseStoreTest.open(down, Duration.ofSeconds(1),
                     Map.of("couchbaseConnectTimeout", "300"));
             try {
-                List<String> events = new CopyOnWriteArrayList<>();
-                late.addNodeListener(new NodeListener() {
-                    @Override
-                    public void nodeUnavailable(String node) {
-                        events.add("down " + node);
-                    }
-
-                    @Override
-                    public void nodeAvailable(String node) {
-                        events.add("up " + node);
-                    }
-                });
+                List<String> events = events(late);
                 assertFalse(late.isAvailable(null));
                 long start = System.nanoTime();
                 StoreException e = assertThrows(StoreUnavailableException.class,

@@ -3,17 +3,11 @@ package dev.msm.couchbase;
 import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +15,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
-import dev.msm.api.SessionStoreProvider;
+import dev.msm.api.DropInJars;
+import dev.msm.api.DropInStore;
 
 /**
  * The drop-in jar as Tomcat sees it: opened by a class loader whose parent has only msm-api (and Tomcat's JULI, which
@@ -41,11 +34,7 @@ class CouchbaseStoreJarIT {
             "org/jspecify/");
 
     private static Path jar() {
-        String path = System.getProperty("msm.couchbase.jar");
-        assertNotNull(path, "system property msm.couchbase.jar (set by failsafe)");
-        Path jar = Path.of(path);
-        assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn package");
-        return jar;
+        return DropInJars.built("msm.couchbase.jar");
     }
 
     @Test
@@ -79,48 +68,21 @@ class CouchbaseStoreJarIT {
 
     @Test
     void store_LoadedFromTheJarAlone_SetsAndGets() throws Exception {
-        URL api = SessionStoreProvider.class.getProtectionDomain().getCodeSource().getLocation();
-        URL juli = LogFactory.class.getProtectionDomain().getCodeSource().getLocation();
-        try (URLClassLoader parent = new URLClassLoader(new URL[] {api, juli}, ClassLoader.getPlatformClassLoader());
-                URLClassLoader loader = new URLClassLoader(new URL[] {jar().toUri().toURL()}, parent);
+        try (DropInStore dropIn = DropInStore.load(jar(), "couchbase", LogFactory.class);
                 CouchbaseMockServer server = CouchbaseMockServer.start()) {
-            Class<?> providerType = parent.loadClass(SessionStoreProvider.class.getName());
-            Object provider = null;
-            for (Object p : ServiceLoader.load(providerType, loader)) {
-                if ("couchbase".equals(providerType.getMethod("name").invoke(p))) {
-                    provider = p;
-                }
-            }
-            assertNotNull(provider, "no couchbase provider in the jar");
-            assertSame(loader, provider.getClass().getClassLoader());
-
-            Class<?> settingsType = parent.loadClass("dev.msm.api.Settings");
-            Object settings = settingsType.getConstructor(Map.class, Duration.class, String.class).newInstance(
-                    Map.of("couchbaseConnectionString", server.connectionString(),
-                            "couchbaseBucket", CouchbaseMockServer.BUCKET,
-                            "password", CouchbaseMockServer.PASSWORD),
-                    Duration.ofSeconds(1), "/jar");
-            Object store = providerType.getMethod("create", settingsType).invoke(provider, settings);
-            Class<?> storeType = parent.loadClass("dev.msm.api.SessionStore");
-            Method isAvailable = storeType.getMethod("isAvailable", String.class);
-            Method set = storeType.getMethod("set", String.class, String.class, byte[].class, int.class);
-            Method get = storeType.getMethod("get", String.class, String.class);
-            try {
-                await().until(() -> (Boolean) isAvailable.invoke(store, (Object) null));
-                byte[] value = "from the drop-in jar".getBytes(StandardCharsets.UTF_8);
-                ((CompletableFuture<?>) set.invoke(store, null, "jar:key", value, 60)).get(10, TimeUnit.SECONDS);
-                assertArrayEquals(value, (byte[]) ((CompletableFuture<?>) get.invoke(store, null, "jar:key"))
-                        .get(10, TimeUnit.SECONDS));
-                assertNull(((CompletableFuture<?>) get.invoke(store, null, "jar:none")).get(10, TimeUnit.SECONDS));
-                // the SDK logs through the relocated SLF4J and its official JUL binding into JULI, not into
-                // SLF4J's "no provider" fallback
-                Object factory = loader.loadClass("dev.msm.couchbase.shaded.org.slf4j.LoggerFactory")
-                        .getMethod("getILoggerFactory").invoke(null);
-                assertEquals("dev.msm.couchbase.shaded.org.slf4j.jul.JDK14LoggerFactory",
-                        factory.getClass().getName());
-            } finally {
-                storeType.getMethod("close").invoke(store);
-            }
+            dropIn.create(Map.of("couchbaseConnectionString", server.connectionString(),
+                    "couchbaseBucket", CouchbaseMockServer.BUCKET,
+                    "password", CouchbaseMockServer.PASSWORD), Duration.ofSeconds(1));
+            await().until(() -> dropIn.isAvailable(null));
+            byte[] value = "from the drop-in jar".getBytes(StandardCharsets.UTF_8);
+            dropIn.set(null, "jar:key", value, 60);
+            assertArrayEquals(value, dropIn.get(null, "jar:key"));
+            assertNull(dropIn.get(null, "jar:none"));
+            // the SDK logs through the relocated SLF4J and its official JUL binding into JULI, not into
+            // SLF4J's "no provider" fallback
+            Object factory = dropIn.loader().loadClass("dev.msm.couchbase.shaded.org.slf4j.LoggerFactory")
+                    .getMethod("getILoggerFactory").invoke(null);
+            assertEquals("dev.msm.couchbase.shaded.org.slf4j.jul.JDK14LoggerFactory", factory.getClass().getName());
         }
     }
 }

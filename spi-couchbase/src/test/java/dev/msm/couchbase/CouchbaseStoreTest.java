@@ -1,6 +1,7 @@
 package dev.msm.couchbase;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.StoreTesting.closeAll;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
 import dev.msm.api.Settings;
@@ -31,13 +33,8 @@ class CouchbaseStoreTest extends SessionStoreContract {
     }
 
     @AfterAll
-    static void stopServer() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stopServer() throws Exception {
+        closeAll(store, server);
     }
 
     static SessionStore open(CouchbaseMockServer server) {
@@ -66,22 +63,17 @@ class CouchbaseStoreTest extends SessionStoreContract {
     }
 
     @Override
+    protected SessionStore openAnother() {
+        return open(server);
+    }
+
+    @Override
     protected Duration operationTimeout() {
         return TIMEOUT;
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        server.kill();
-    }
-
-    @Override
-    protected void restart(String node) {
-        server.restart();
+    protected NodeFaults faults() {
+        return NodeFaults.killAndRestart(node -> server.kill(), node -> server.restart());
     }
 }

@@ -1,27 +1,18 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
-import static dev.msm.redis.RedisTestSupport.bytes;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.closeAll;
 import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
-import dev.msm.api.StoreTimeoutException;
-import dev.msm.api.StoreUnavailableException;
 
 /**
  * Redis Cluster for real (issue 14): three masters with one replica each ({@code redis-cli --cluster create ...
@@ -45,28 +34,13 @@ class RedisClusterFailoverTest {
     /** The engine's keys of one session; {@link RedisSessionStore#clusterKey} puts them in one slot. */
     private static final String ID = "shop:-2Fcart_0123456789ABCDEF";
 
-    private final List<ServerProcess> nodes = new ArrayList<>();
-    private Path dir;
+    private RedisClusterNodes cluster;
     private SessionStore store;
     private SessionStore waiting;
 
     @AfterEach
-    void stopAll() throws IOException {
-        if (store != null) {
-            store.close();
-        }
-        if (waiting != null) {
-            waiting.close();
-        }
-        nodes.forEach(ServerProcess::close);
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
+    void stopAll() throws Exception {
+        closeAll(store, waiting, cluster);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -75,25 +49,9 @@ class RedisClusterFailoverTest {
 
     @Test
     void masterOfTheSessionKilledWhileRequestsRun_ReplicaPromoted_SessionContinues_LocksWork() throws Exception {
-        dir = Files.createTempDirectory("msm-redis-cluster-failover");
-        for (int i = 0; i < 6; i++) {
-            nodes.add(ServerProcess.redis(List.of("--cluster-enabled", "yes",
-                    "--cluster-config-file", dir.resolve("nodes-" + i + ".conf").toString(),
-                    "--cluster-port", String.valueOf(ServerProcess.freePort()),
-                    "--cluster-node-timeout", "2000")));
-        }
-        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
-        nodes.forEach(n -> create.add(n.address()));
-        create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-        String created = cli(create.toArray(String[]::new));
-        assertTrue(created.contains("[OK] All 16384 slots covered"), created);
-        for (ServerProcess node : nodes) {
-            await(Duration.ofSeconds(30)).alias(node + " sees the cluster ok")
-                    .until(() -> cli(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
-        }
-        StringBuilder seeds = new StringBuilder();
-        nodes.forEach(n -> seeds.append("redis://").append(n.address()).append(' '));
-        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", seeds.toString().trim(),
+        cluster = RedisClusterNodes.start(6, 1, 2000);
+        List<ServerProcess> nodes = cluster.nodes();
+        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", cluster.seeds(),
                 "redisCluster", "true"), TIMEOUT, "/cluster-failover"));
 
         join(store.set(null, ID, bytes("session"), 600));
@@ -122,7 +80,7 @@ class RedisClusterFailoverTest {
         // complete until the replica is resumed. A long operation timeout (WAIT waits half of it) keeps the pause
         // from ending the WAIT.
         Duration waitTimeout = Duration.ofSeconds(10);
-        waiting = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", seeds.toString().trim(),
+        waiting = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", cluster.seeds(),
                 "redisCluster", "true", "redisWaitReplicas", "1"), waitTimeout, "/cluster-wait"));
         ServerProcess replicaOfMaster = replica;
         CompletableFuture<Void> write;
@@ -138,53 +96,19 @@ class RedisClusterFailoverTest {
         }
         RedisTestSupport.join(write, waitTimeout);
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicLong killedAt = new AtomicLong();
-        AtomicLong servedAgainAt = new AtomicLong();
-        AtomicBoolean failedSinceKill = new AtomicBoolean();
-        AtomicInteger failed = new AtomicInteger();
-        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
-            // bounded by time, not by count: while the slot has no master operations fail fast, and a count would
-            // be used up before the replica takes over
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (running.get() && System.nanoTime() - deadline < 0) {
-                try {
-                    join(store.get(null, ID));
-                    served.incrementAndGet();
-                    if (failedSinceKill.get()) {
-                        servedAgainAt.compareAndSet(0, System.nanoTime());
-                    }
-                } catch (StoreUnavailableException | StoreTimeoutException e) {
-                    // during the failover, as documented
-                    failedSinceKill.set(killedAt.get() != 0);
-                    failed.incrementAndGet();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a client's retry pause, not a wait
-                } catch (RuntimeException | AssertionError e) {
-                    unexpected.add(e);
-                }
-            }
-        });
+        RequestsDuringFailover requests = RequestsDuringFailover.start(i -> join(store.get(null, ID)));
         long promotedAt;
         try {
-            await().until(() -> served.get() > 20);
-            killedAt.set(System.nanoTime());
-            master.kill();
+            requests.awaitServed();
+            requests.kill(master);
             await(Duration.ofSeconds(30)).alias("the replica " + promoted + " took over")
                     .until(() -> cli(promoted.port(), "ROLE").startsWith("master"));
             promotedAt = System.nanoTime();
-            await(Duration.ofSeconds(30)).alias("requests served by the new master")
-                    .until(() -> servedAgainAt.get() != 0);
+            requests.awaitServedAgain();
         } finally {
-            running.set(false);
-            requests.get(30, TimeUnit.SECONDS);
+            requests.stop();
         }
-        assertEquals(List.of(), unexpected, "only the documented failures during the failover");
-        System.out.printf("Redis Cluster failover (cluster-node-timeout 2000 ms): replica promoted after [%d ms] at"
-                + " the latest, requests served again [%d ms] after the kill, [%d] requests failed meanwhile%n",
-                TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt.get()),
-                TimeUnit.NANOSECONDS.toMillis(servedAgainAt.get() - killedAt.get()), failed.get());
+        requests.assertOnlyDocumentedFailures("Redis Cluster failover (cluster-node-timeout 2000 ms)", promotedAt);
 
         assertArrayEquals(bytes("session"), join(store.get(null, ID)));
         assertArrayEquals(bytes("backup"), join(store.get(null, "bak:" + ID)));

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,16 +18,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import org.apache.juli.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 
+import dev.msm.api.DropInJars;
+import dev.msm.api.DropInStore;
 import dev.msm.api.ServerProcess;
-import dev.msm.api.SessionStoreProvider;
 
 /**
  * The drop-in jar as Tomcat sees it: built by {@code package}, opened in a class loader whose parent holds only
@@ -42,15 +36,7 @@ import dev.msm.api.SessionStoreProvider;
 class RedisDropInJarIT {
 
     private static Path jar() {
-        String path = System.getProperty("msm.redis.jar");
-        assertNotNull(path, "system property msm.redis.jar (set by the failsafe configuration)");
-        Path jar = Path.of(path);
-        assertTrue(Files.isRegularFile(jar), jar + " was not built");
-        return jar;
-    }
-
-    private static URL location(Class<?> type) {
-        return type.getProtectionDomain().getCodeSource().getLocation();
+        return DropInJars.built("msm.redis.jar");
     }
 
     @Test
@@ -99,46 +85,18 @@ class RedisDropInJarIT {
      * the store through {@link ServiceLoader} and writes and reads one value; nothing may be printed to stderr.
      */
     private static void roundTrip(String redisUrl, String description) throws Exception {
-        ClassLoader platform = ClassLoader.getPlatformClassLoader();
         PrintStream originalErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (URLClassLoader tomcatLib = new URLClassLoader("tomcat-lib",
-                        new URL[] {location(SessionStoreProvider.class), location(LogFactory.class)}, platform);
-                URLClassLoader dropIn = new URLClassLoader("msm-redis", new URL[] {jar().toUri().toURL()},
-                        tomcatLib)) {
-            assertThrows(ClassNotFoundException.class, () -> dropIn.loadClass("io.lettuce.core.RedisClient"));
-            Class<?> spi = tomcatLib.loadClass("dev.msm.api.SessionStoreProvider");
-            Object provider = null;
-            for (Object candidate : ServiceLoader.load(spi, dropIn)) {
-                if ("redis".equals(spi.getMethod("name").invoke(candidate))) {
-                    provider = candidate;
-                }
-            }
-            assertNotNull(provider, "no provider named [redis] found by ServiceLoader");
-            assertSame(dropIn, provider.getClass().getClassLoader());
-
-            Class<?> settingsType = tomcatLib.loadClass("dev.msm.api.Settings");
-            Object settings = settingsType.getConstructor(Map.class, Duration.class, String.class)
-                    .newInstance(Map.of("redisUrl", redisUrl), Duration.ofSeconds(1), "/jar");
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            Object store = spi.getMethod("create", settingsType).invoke(provider, settings);
-            Class<?> storeType = tomcatLib.loadClass("dev.msm.api.SessionStore");
-            try {
-                assertEquals(true, storeType.getMethod("isAvailable", String.class).invoke(store, (Object) null),
-                        () -> "not connected; log: " + err.toString(StandardCharsets.UTF_8));
-                assertEquals(description, storeType.getMethod("describe").invoke(store));
-                byte[] value = "from the drop-in jar".getBytes(StandardCharsets.UTF_8);
-                Method set = storeType.getMethod("set", String.class, String.class, byte[].class, int.class);
-                Method get = storeType.getMethod("get", String.class, String.class);
-                Method delete = storeType.getMethod("delete", String.class, String.class);
-                ((CompletableFuture<?>) set.invoke(store, null, "jar:key", value, 60)).get(10, TimeUnit.SECONDS);
-                Object read = ((CompletableFuture<?>) get.invoke(store, null, "jar:key")).get(10, TimeUnit.SECONDS);
-                assertArrayEquals(value, (byte[]) read);
-                ((CompletableFuture<?>) delete.invoke(store, null, "jar:key")).get(10, TimeUnit.SECONDS);
-            } finally {
-                storeType.getMethod("close").invoke(store);
-                System.setErr(originalErr);
-            }
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (DropInStore dropIn = DropInStore.load(jar(), "redis", LogFactory.class)) {
+            assertThrows(ClassNotFoundException.class, () -> dropIn.loader().loadClass("io.lettuce.core.RedisClient"));
+            dropIn.create(Map.of("redisUrl", redisUrl), Duration.ofSeconds(1));
+            assertTrue(dropIn.isAvailable(null), () -> "not connected; log: " + err.toString(StandardCharsets.UTF_8));
+            assertEquals(description, dropIn.describe());
+            byte[] value = "from the drop-in jar".getBytes(StandardCharsets.UTF_8);
+            dropIn.set(null, "jar:key", value, 60);
+            assertArrayEquals(value, dropIn.get(null, "jar:key"));
+            dropIn.delete(null, "jar:key");
         } finally {
             System.setErr(originalErr);
         }

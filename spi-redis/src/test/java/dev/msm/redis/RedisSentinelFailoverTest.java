@@ -1,7 +1,7 @@
 package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
-import static dev.msm.redis.RedisTestSupport.bytes;
+import static dev.msm.api.StoreTesting.bytes;
 import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,12 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.Settings;
-import dev.msm.api.StoreTimeoutException;
-import dev.msm.api.StoreUnavailableException;
 
 /**
  * Redis Sentinel for real (issue 14): one master, one replica and three sentinels, from the same {@code redis-server}
@@ -106,52 +98,18 @@ class RedisSentinelFailoverTest {
         // asynchronous replication: what the replica has not received when the master dies is lost
         assertEquals("1", cli(master.port(), "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicLong killedAt = new AtomicLong();
-        AtomicLong servedAgainAt = new AtomicLong();
-        AtomicBoolean failedSinceKill = new AtomicBoolean();
-        AtomicInteger failed = new AtomicInteger();
-        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
-            // bounded by time, not by count: while the master is down operations fail fast, and a count would be
-            // used up before the replica takes over
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            for (int i = 0; running.get() && System.nanoTime() - deadline < 0; i++) {
-                try {
-                    join(store.get(null, "s" + (i % 20)));
-                    served.incrementAndGet();
-                    if (failedSinceKill.get()) {
-                        servedAgainAt.compareAndSet(0, System.nanoTime());
-                    }
-                } catch (StoreUnavailableException | StoreTimeoutException e) {
-                    // during the failover, as documented
-                    failedSinceKill.set(killedAt.get() != 0);
-                    failed.incrementAndGet();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a client's retry pause, not a wait
-                } catch (RuntimeException | AssertionError e) {
-                    unexpected.add(e);
-                }
-            }
-        });
+        RequestsDuringFailover requests = RequestsDuringFailover.start(i -> join(store.get(null, "s" + (i % 20))));
         long promotedAt;
         try {
-            await().until(() -> served.get() > 20);
-            killedAt.set(System.nanoTime());
-            master.kill();
+            requests.awaitServed();
+            requests.kill(master);
             awaitPromotion();
             promotedAt = System.nanoTime();
-            await(Duration.ofSeconds(30)).alias("requests served by the new master")
-                    .until(() -> servedAgainAt.get() != 0);
+            requests.awaitServedAgain();
         } finally {
-            running.set(false);
-            requests.get(30, TimeUnit.SECONDS);
+            requests.stop();
         }
-        assertEquals(List.of(), unexpected, "only the documented failures during the failover");
-        System.out.printf("Redis Sentinel failover (down-after-milliseconds 1000 ms): replica promoted after [%d ms]"
-                + " at the latest, requests served again [%d ms] after the kill, [%d] requests failed meanwhile%n",
-                TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt.get()),
-                TimeUnit.NANOSECONDS.toMillis(servedAgainAt.get() - killedAt.get()), failed.get());
+        requests.assertOnlyDocumentedFailures("Redis Sentinel failover (down-after-milliseconds 1000 ms)", promotedAt);
 
         for (int i = 0; i < 20; i++) {
             assertArrayEquals(bytes("session-" + i), join(store.get(null, "s" + i)), "session s" + i);

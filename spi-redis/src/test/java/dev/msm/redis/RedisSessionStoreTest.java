@@ -2,7 +2,7 @@ package dev.msm.redis;
 
 import static dev.msm.api.Awaits.await;
 import static dev.msm.api.NodeEvents.events;
-import static dev.msm.redis.RedisTestSupport.bytes;
+import static dev.msm.api.StoreTesting.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

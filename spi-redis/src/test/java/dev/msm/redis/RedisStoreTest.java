@@ -1,11 +1,14 @@
 package dev.msm.redis;
 
+import static dev.msm.api.StoreTesting.closeAll;
+
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.ServerProcess;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
@@ -23,18 +26,12 @@ class RedisStoreTest extends SessionStoreContract {
     @BeforeAll
     static void start() {
         server = ServerProcess.redis();
-        store = new RedisStoreProvider().create(new Settings(Map.of("redisUrl", "redis://" + server.address()),
-                Duration.ofSeconds(1), "/kit"));
+        store = open();
     }
 
     @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        closeAll(store, server);
     }
 
     @Override
@@ -42,33 +39,18 @@ class RedisStoreTest extends SessionStoreContract {
         return store;
     }
 
-    @Override
-    protected boolean canKill() {
-        return true;
+    private static SessionStore open() {
+        return new RedisStoreProvider().create(new Settings(Map.of("redisUrl", "redis://" + server.address()),
+                Duration.ofSeconds(1), "/kit"));
     }
 
     @Override
-    protected void kill(String node) {
-        server.kill();
+    protected SessionStore openAnother() {
+        return open();
     }
 
     @Override
-    protected void restart(String node) {
-        server.start();
-    }
-
-    @Override
-    protected boolean canPause() {
-        return true;
-    }
-
-    @Override
-    protected void pause(String node) {
-        server.pause();
-    }
-
-    @Override
-    protected void resume(String node) {
-        server.resume();
+    protected NodeFaults faults() {
+        return NodeFaults.ofServers(node -> server);
     }
 }

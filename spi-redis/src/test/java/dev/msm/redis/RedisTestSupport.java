@@ -9,40 +9,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.msm.api.ServerProcess;
+import dev.msm.api.StoreTesting;
 
-/** What the Redis store tests share: text as bytes, waiting for a store's future, {@code redis-cli}. */
+/** What the Redis store tests share: waiting for a store's future, {@code redis-cli}. */
 final class RedisTestSupport {
 
     private RedisTestSupport() {
     }
 
-    static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The future's value, waiting the store's operation timeout and 5 s more; a store's {@link RuntimeException} is
-     * thrown as it is, anything else fails the test.
-     */
+    /** The future's value, waiting the store's operation timeout and 5 s more; see {@link StoreTesting#join}. */
     static <T> T join(CompletableFuture<T> future, Duration operationTimeout) {
-        try {
-            return future.get(operationTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future did not complete", e);
-        }
+        return StoreTesting.join(future, operationTimeout.plusSeconds(5));
     }
 
     /** Runs {@code redis-cli args...} and returns what it printed. */

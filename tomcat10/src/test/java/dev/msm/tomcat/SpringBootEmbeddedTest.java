@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import jakarta.servlet.http.HttpSession;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.embedded.tomcat.TomcatContextCustomizer;
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.msm.api.ServerProcess;
+import dev.msm.api.MemcachedNodes;
 import dev.msm.core.Browser;
 
 /**
@@ -28,20 +28,12 @@ import dev.msm.core.Browser;
  */
 class SpringBootEmbeddedTest {
 
-    private static ServerProcess n1;
-    private static ServerProcess n2;
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(2);
 
     @BeforeAll
-    static void start() {
-        n1 = ServerProcess.memcached();
-        n2 = ServerProcess.memcached();
+    static void bootLogsThroughJul() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    }
-
-    @AfterAll
-    static void stop() {
-        n1.close();
-        n2.close();
     }
 
     /** A Boot application with msm, configured as in the README. */
@@ -54,7 +46,7 @@ class SpringBootEmbeddedTest {
         TomcatContextCustomizer msmSessions() {
             return context -> {
                 MsmManager manager = new MsmManager();
-                manager.setMemcachedNodes("n1:" + n1.address() + " n2:" + n2.address());
+                manager.setMemcachedNodes(NODES.memcachedNodes());
                 manager.setSticky("false");
                 manager.setLockingMode("all");
                 context.setManager(manager);

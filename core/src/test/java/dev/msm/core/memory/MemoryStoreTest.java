@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.msm.api.NodeFaults;
 import dev.msm.api.SessionStore;
 import dev.msm.api.SessionStoreContract;
 import dev.msm.api.Settings;
@@ -35,17 +36,8 @@ class MemoryStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected boolean canKill() {
-        return true;
-    }
-
-    @Override
-    protected void kill(String node) {
-        MemoryStoreProvider.setAvailable("kit", node, false, false);
-    }
-
-    @Override
-    protected void restart(String node) {
-        MemoryStoreProvider.setAvailable("kit", node, true, true);
+    protected NodeFaults faults() {
+        return NodeFaults.killAndRestart(node -> MemoryStoreProvider.setAvailable("kit", node, false, false),
+                node -> MemoryStoreProvider.setAvailable("kit", node, true, true));
     }
 }

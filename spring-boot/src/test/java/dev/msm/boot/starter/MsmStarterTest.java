@@ -20,19 +20,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.servlet.http.HttpSession;
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.context.annotation.Import;
 
+import dev.msm.api.MemcachedNodes;
 import dev.msm.api.ServerProcess;
 import dev.msm.boot.MsmInstaller;
+import dev.msm.boot.counter.SessionCounter;
 import dev.msm.core.MsmManagerBase;
 import dev.msm.tomcat.MsmManager;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -48,35 +47,18 @@ class MsmStarterTest {
 
     private static final Pattern PROPERTIES = Pattern.compile("```properties\n(.*?)```", Pattern.DOTALL);
 
-    private static ServerProcess n1;
-    private static ServerProcess n2;
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(2);
 
     @BeforeAll
-    static void start() {
-        n1 = ServerProcess.memcached();
-        n2 = ServerProcess.memcached();
+    static void bootLogsThroughJul() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    }
-
-    @AfterAll
-    static void stop() {
-        n1.close();
-        n2.close();
     }
 
     /** A Boot application that knows nothing of msm but the starter on its class path. */
     @SpringBootApplication(proxyBeanMethods = false)
-    @RestController
+    @Import(SessionCounter.class)
     public static class App {
-
-        /** Counts per session. */
-        @GetMapping("/count")
-        String count(HttpSession session) {
-            Integer n = (Integer) session.getAttribute("count");
-            int next = n == null ? 1 : n + 1;
-            session.setAttribute("count", next);
-            return "count=" + next;
-        }
     }
 
     /** @return the README's starter properties, each block as property → value */
@@ -132,7 +114,7 @@ class MsmStarterTest {
         List<Map<String, String>> blocks = readmeProperties();
         assertFalse(blocks.isEmpty(), "the README lost its application.properties example");
         for (Map<String, String> readme : blocks) {
-            Map<String, String> properties = onTestNodes(readme, n1, n2);
+            Map<String, String> properties = onTestNodes(readme, NODES.get("n1"), NODES.get("n2"));
             try (ConfigurableApplicationContext a = run(properties);
                     ConfigurableApplicationContext b = run(properties)) {
                 assertInstanceOf(MsmManager.class, manager(a));
@@ -166,9 +148,7 @@ class MsmStarterTest {
 
     @Test
     void misspelledValue_StopsTheStart_NamingAttributeAcceptedValuesAndProperty() {
-        Map<String, String> properties = onTestNodes(Map.of("msm.sticky", "ture"), n1);
-        Exception e = assertThrows(Exception.class, () -> run(properties).close());
-        String chain = messages(e);
+        String chain = startFailure(Map.of("msm.sticky", "ture"));
         assertTrue(chain.contains("Invalid value [ture] for attribute [sticky]"), chain);
         assertTrue(chain.contains("[true, false]"), chain);
         assertTrue(chain.contains("(set by property [msm.sticky])"), chain);
@@ -176,14 +156,14 @@ class MsmStarterTest {
 
     @Test
     void unknownPassThroughAttribute_StopsTheStart_NamingIt() {
-        Map<String, String> properties = onTestNodes(Map.of("msm.attributes.lock-timeuot", "100"), n1);
-        Exception e = assertThrows(Exception.class, () -> run(properties).close());
-        String chain = messages(e);
+        String chain = startFailure(Map.of("msm.attributes.lock-timeuot", "100"));
         assertTrue(chain.contains("lockTimeuot"), chain);
         assertTrue(chain.contains("lockTimeout"), "the known attributes are listed: " + chain);
     }
 
-    private static String messages(Throwable e) {
+    /** @return the messages of the exception that stopped an application on node n1 with these properties */
+    private static String startFailure(Map<String, String> properties) {
+        Exception e = assertThrows(Exception.class, () -> run(onTestNodes(properties, NODES.get("n1"))).close());
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             all.append(t).append('\n');
@@ -224,7 +204,7 @@ class MsmStarterTest {
     @Test
     void meters_CountWhatMsmDid_WithPrometheusNames() {
         Map<String, String> properties = Map.of("msm.sticky", "false", "msm.attributes.operationTimeout", "900");
-        try (ConfigurableApplicationContext app = run(onTestNodes(properties, n1, n2))) {
+        try (ConfigurableApplicationContext app = run(onTestNodes(properties, NODES.get("n1"), NODES.get("n2")))) {
             assertEquals("900", manager(app).getOperationTimeout(), "a camel-case pass-through key");
             HttpUser user = new HttpUser();
             for (int i = 1; i <= 3; i++) {

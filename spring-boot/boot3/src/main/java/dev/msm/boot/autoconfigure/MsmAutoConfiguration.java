@@ -7,31 +7,27 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
+import dev.msm.boot.MsmConfiguration;
 import dev.msm.boot.MsmInstaller;
-import dev.msm.boot.MsmMetrics;
 import dev.msm.boot.MsmProperties;
 import dev.msm.tomcat.MsmManager;
 
 /**
  * Spring Boot 3: installs msm's manager on the embedded Tomcat from the {@code msm.*} properties, and adds the
- * {@code msm} health indicator and the {@code msm.*} meters where actuator and Micrometer are present. Everything but
- * the Boot 3 type names lives in {@code msm-spring-boot-common}; the Boot 4 twin differs only in imports.
+ * {@code msm} health indicator and the {@code msm.*} meters where actuator and Micrometer are present. What Boot 3 and
+ * 4 write alike lives in {@code msm-spring-boot-common} ({@link MsmConfiguration}: the properties and the meters);
+ * the Boot 4 twin of this class differs only in imports.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Tomcat.class, TomcatContextCustomizer.class})
+@Import(MsmConfiguration.class)
 public class MsmAutoConfiguration {
-
-    @Bean
-    @ConfigurationProperties("msm")
-    MsmProperties msmProperties() {
-        return new MsmProperties();
-    }
 
     @Bean
     MsmInstaller msmInstaller(MsmProperties properties) {
@@ -41,16 +37,6 @@ public class MsmAutoConfiguration {
     @Bean
     TomcatContextCustomizer msmTomcatContextCustomizer(MsmInstaller installer) {
         return installer::install;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-    static class Metrics {
-
-        @Bean
-        MsmMetrics msmMetrics(MsmInstaller installer) {
-            return new MsmMetrics(installer);
-        }
     }
 
     @Configuration(proxyBeanMethods = false)

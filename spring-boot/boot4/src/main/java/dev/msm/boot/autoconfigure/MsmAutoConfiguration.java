@@ -4,34 +4,30 @@ import org.apache.catalina.startup.Tomcat;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
+import dev.msm.boot.MsmConfiguration;
 import dev.msm.boot.MsmInstaller;
-import dev.msm.boot.MsmMetrics;
 import dev.msm.boot.MsmProperties;
 import dev.msm.tomcat.MsmManager;
 
 /**
  * Spring Boot 4: installs msm's manager on the embedded Tomcat from the {@code msm.*} properties, and adds the
- * {@code msm} health indicator and the {@code msm.*} meters where actuator and Micrometer are present. Everything but
- * the Boot 4 type names lives in {@code msm-spring-boot-common}; the Boot 3 twin differs only in imports.
+ * {@code msm} health indicator and the {@code msm.*} meters where actuator and Micrometer are present. What Boot 3 and
+ * 4 write alike lives in {@code msm-spring-boot-common} ({@link MsmConfiguration}: the properties and the meters);
+ * the Boot 3 twin of this class differs only in imports.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Tomcat.class, TomcatContextCustomizer.class})
+@Import(MsmConfiguration.class)
 public class MsmAutoConfiguration {
-
-    @Bean
-    @ConfigurationProperties("msm")
-    MsmProperties msmProperties() {
-        return new MsmProperties();
-    }
 
     @Bean
     MsmInstaller msmInstaller(MsmProperties properties) {
@@ -41,16 +37,6 @@ public class MsmAutoConfiguration {
     @Bean
     TomcatContextCustomizer msmTomcatContextCustomizer(MsmInstaller installer) {
         return installer::install;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-    static class Metrics {
-
-        @Bean
-        MsmMetrics msmMetrics(MsmInstaller installer) {
-            return new MsmMetrics(installer);
-        }
     }
 
     @Configuration(proxyBeanMethods = false)

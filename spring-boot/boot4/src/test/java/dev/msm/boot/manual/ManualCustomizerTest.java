@@ -11,21 +11,19 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.servlet.http.HttpSession;
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.context.annotation.Import;
 
-import dev.msm.api.ServerProcess;
+import dev.msm.api.MemcachedNodes;
 import dev.msm.boot.autoconfigure.MsmAutoConfiguration;
+import dev.msm.boot.counter.SessionCounter;
 import dev.msm.boot.starter.HttpUser;
 import dev.msm.tomcat.MsmManager;
 
@@ -36,45 +34,28 @@ import dev.msm.tomcat.MsmManager;
  */
 class ManualCustomizerTest {
 
-    private static ServerProcess n1;
-    private static ServerProcess n2;
+    @RegisterExtension
+    static final MemcachedNodes NODES = new MemcachedNodes(2);
 
     @BeforeAll
-    static void start() {
-        n1 = ServerProcess.memcached();
-        n2 = ServerProcess.memcached();
+    static void bootLogsThroughJul() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    }
-
-    @AfterAll
-    static void stop() {
-        n1.close();
-        n2.close();
     }
 
     /** A Boot 4 application with msm set up by hand: the starter's auto-configuration is left out. */
     @SpringBootApplication(proxyBeanMethods = false, exclude = MsmAutoConfiguration.class)
-    @RestController
+    @Import(SessionCounter.class)
     public static class App {
 
         @Bean
         TomcatContextCustomizer msmSessions() {
             return context -> {
                 MsmManager manager = new MsmManager();
-                manager.setMemcachedNodes("n1:" + n1.address() + " n2:" + n2.address());
+                manager.setMemcachedNodes(NODES.memcachedNodes());
                 manager.setSticky("false");
                 manager.setLockingMode("all");
                 context.setManager(manager);
             };
-        }
-
-        /** Counts per session. */
-        @GetMapping("/count")
-        String count(HttpSession session) {
-            Integer n = (Integer) session.getAttribute("count");
-            int next = n == null ? 1 : n + 1;
-            session.setAttribute("count", next);
-            return "count=" + next;
         }
     }
 
