@@ -17,13 +17,16 @@ public interface SerializerProvider {
     String name();
 
     /**
-     * @return attribute names this serializer reads
+     * @return attribute names this serializer reads; by default the names of {@link #attributes()}
      */
-    Set<String> attributeNames();
+    default Set<String> attributeNames() {
+        return Attribute.names(attributes());
+    }
 
     /**
      * Declares the attributes this serializer reads, with default, accepted values and meaning; the README's attribute
-     * tables are checked against these declarations. Optional: the default declares none.
+     * tables are checked against these declarations, and {@link #attributeNames()} follows from them. The default
+     * declares none.
      *
      * @return the declarations, in documentation order; their names are among {@link #attributeNames()}
      */

@@ -19,13 +19,16 @@ public interface SessionStoreProvider {
      * Lists every attribute this store reads. An attribute the user set that no part of msm reads fails the start of
      * the context with this list in the message.
      *
-     * @return attribute names as written in {@code context.xml}
+     * @return attribute names as written in {@code context.xml}; by default the names of {@link #attributes()}
      */
-    Set<String> attributeNames();
+    default Set<String> attributeNames() {
+        return Attribute.names(attributes());
+    }
 
     /**
      * Declares the attributes this store reads, with default, accepted values and meaning; the README's attribute
-     * tables are checked against these declarations. Optional: the default declares none.
+     * tables are checked against these declarations, and {@link #attributeNames()} follows from them. The default
+     * declares none.
      *
      * @return the declarations, in documentation order; their names are among {@link #attributeNames()}
      */

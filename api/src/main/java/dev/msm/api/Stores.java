@@ -1,17 +1,37 @@
 package dev.msm.api;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
- * What every {@link SessionStore} implementation does the same way: unwrapping a future's failure, refusing an
- * oversized value before it is sent, and the exception of a closed store. One phrasing per event, so that messages
- * read alike whichever store is configured. Stateless.
+ * What every {@link SessionStore} implementation does the same way: argument errors as failed futures, unwrapping a
+ * future's failure, refusing an oversized value before it is sent, and the exception of a closed store. One phrasing
+ * per event, so that messages read alike whichever store is configured. Stateless.
  */
 public final class Stores {
 
     private Stores() {
+    }
+
+    /**
+     * Runs an operation of a {@link SessionStore} whose checks throw: its arguments (node, key, time to live, value
+     * size) or the store's state (closed, known to be down). Such an error fails the returned future instead, like
+     * every other failure, so callers handle one path.
+     *
+     * @param operation checks its arguments and the store, then starts the store request
+     * @param <T>       the operation's result
+     * @return the operation's future, or a future failed with the {@link IllegalArgumentException},
+     *         {@link NullPointerException} or {@link StoreException} it threw
+     */
+    public static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> operation) {
+        try {
+            return operation.get();
+        } catch (IllegalArgumentException | NullPointerException | StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.msm.core;
 
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -35,6 +37,25 @@ interface EngineClock {
      * @return a monotonic time in nanoseconds for measuring durations (arbitrary origin)
      */
     long nanos();
+
+    /**
+     * @return this clock's wall time as an {@link InstantSource}, for the parts of the engine outside this package
+     *         (the codec stamps stored values with it)
+     */
+    default InstantSource wallClock() {
+        EngineClock self = this;
+        return new InstantSource() {
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(self.millis());
+            }
+
+            @Override
+            public long millis() {
+                return self.millis();
+            }
+        };
+    }
 
     /**
      * Waits about {@code nanos} (a backoff between lock attempts). A manual clock advances itself instead.

@@ -383,34 +383,7 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     protected void access(String id, Consumer<HttpSession> task) {
         RequestState state = new RequestState(requests, null, false, null);
         state.layer = layer;
-        state.inApplication = true;
-        RequestState previous = RequestState.enter(state);
-        try {
-            Session session;
-            try {
-                session = findSession(id);
-            } catch (IOException e) {
-                throw new IllegalStateException("Session [" + id + "] cannot be found: " + e, e);
-            }
-            if (session == null || !session.isValid()) {
-                throw new IllegalStateException("Session [" + id + "] is no longer valid");
-            }
-            session.access();
-            try {
-                task.accept(session.getSession());
-            } finally {
-                session.endAccess();
-            }
-        } finally {
-            try {
-                endRequest(state);
-            } finally {
-                RequestState.leave(previous);
-            }
-        }
-        if (state.refused != null) {
-            throw state.refused; // never report a change the store does not have as done (issue 14)
-        }
+        SessionAccess.run(this, state, id, task);
     }
 
     // ==================================================================== helpers for the modes
@@ -432,9 +405,6 @@ public abstract class MsmManagerBase extends MsmStatisticsBase {
     Map<String, Session> sessionMap() {
         return sessions;
     }
-
-
-
 
     /**
      * @return the session timeout new sessions get, in seconds

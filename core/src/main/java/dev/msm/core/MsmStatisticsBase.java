@@ -14,7 +14,7 @@ import dev.msm.api.StoreNode;
  *
  * <p>Not for extension outside msm: {@link MsmManagerBase} is the class to extend.
  */
-public abstract class MsmStatisticsBase extends MsmAttributesBase {
+public abstract class MsmStatisticsBase extends MsmStoreAttributesBase {
 
     private volatile Statistics statistics = new Statistics();
 

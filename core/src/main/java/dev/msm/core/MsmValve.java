@@ -28,7 +28,7 @@ final class MsmValve extends ValveBase {
         super(true);
         this.manager = manager;
         this.context = context;
-        this.refusals = new Refusals(manager.statistics(), manager.contextLog(), System::nanoTime);
+        this.refusals = new Refusals(manager.statistics(), manager.contextLog(), manager.clock()::nanos);
     }
 
     @Override

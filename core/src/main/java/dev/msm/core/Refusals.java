@@ -49,7 +49,7 @@ final class Refusals {
     private final Period lostAfterCommit = new Period();
 
     /**
-     * @param nanoTime the clock, {@code System::nanoTime} outside tests
+     * @param nanoTime the engine clock's {@link EngineClock#nanos()}
      */
     Refusals(Statistics stats, Log log, LongSupplier nanoTime) {
         this.stats = stats;

@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -16,8 +13,6 @@ import dev.msm.api.SerializationException;
 import dev.msm.api.SessionStore;
 import dev.msm.api.StoreException;
 import dev.msm.api.StoreNode;
-import dev.msm.api.StoreTimeoutException;
-import dev.msm.api.StoreUnavailableException;
 import dev.msm.core.codec.SessionCodec;
 import dev.msm.core.keys.NodeSelector;
 import dev.msm.core.keys.SessionId;
@@ -45,7 +40,7 @@ final class SessionStorage {
     final UnreadableValues unreadable;
     private final Tombstones tombstones;
     final String writer;
-    private final Duration waitBound;
+    private final StoreWait wait;
     private final boolean shadowOnSameNode;
     private final int maxValueBytes;
 
@@ -61,7 +56,7 @@ final class SessionStorage {
         this.codec = codec;
         this.stats = stats;
         this.writer = writer;
-        this.waitBound = operationTimeout.plusMillis(250);
+        this.wait = new StoreWait(operationTimeout, store);
         this.shadowOnSameNode = shadowOnSameNode;
         this.maxValueBytes = maxValueBytes;
         this.unreadable = new UnreadableValues(stats, this::deleteUnreadable);
@@ -475,29 +470,11 @@ final class SessionStorage {
     // ------------------------------------------------------------------ waiting
 
     /**
-     * Waits for a store operation, bounded by the operation timeout (plus a margin; stores enforce the timeout
-     * themselves).
+     * Waits for a store operation, bounded by the operation timeout; see {@link StoreWait}.
      *
      * @throws StoreException when the operation failed or did not complete in time
      */
     <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(waitBound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StoreException se) {
-                throw se;
-            }
-            if (cause instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new StoreException("Store operation failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw new StoreTimeoutException(null, "store [" + store.describe() + "]", waitBound, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException(null, "Interrupted while waiting for the store", e);
-        }
+        return wait.await(future);
     }
 }

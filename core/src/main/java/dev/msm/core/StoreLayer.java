@@ -125,7 +125,7 @@ final class StoreLayer {
                     cfg.storageKeySecret(), cfg.hashesIds());
             NodeSelector nodes = new NodeSelector(s, stillRetired);
             SessionCodec codec = new SessionCodec(serializer, serializerProvider.name(), cfg.compressionThreshold(),
-                    cfg.cipher(), cfg.integrity(), keys.namespace());
+                    cfg.cipher(), cfg.integrity(), keys.namespace(), manager.clock().wallClock());
             int maxBytes = cfg.maxSessionBytes() == 0 ? s.maxValueBytes() : Math.min(cfg.maxSessionBytes(),
                     s.maxValueBytes());
             SessionStorage storage = new SessionStorage(s, nodes, keys, codec, manager.statistics(),

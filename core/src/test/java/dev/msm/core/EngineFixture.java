@@ -86,7 +86,8 @@ final class EngineFixture {
         this.store = shared != null ? shared : new RecordingStore(MemoryStores.withClock(clock::nanos, "n1", "n2"));
         this.stats = new Statistics(clock);
         this.codec = new SessionCodec(Plugins.serializer("java", getClass().getClassLoader())
-                .create(new Settings(Map.of(), Duration.ofSeconds(1), "unit")), "java");
+                .create(new Settings(Map.of(), Duration.ofSeconds(1), "unit")), "java", 0, null, null, "",
+                clock.wallClock());
         this.storage = new SessionStorage(store, new NodeSelector(store), StorageKeys.of(null, "", "/app", ""),
                 codec, stats, writer, Duration.ofSeconds(1), true, store.maxValueBytes());
         this.context = new Context();
@@ -120,6 +121,15 @@ final class EngineFixture {
         storage.await(storage.write(s.sessionId(), encoded.value(), maxInactive));
         s.stored(encoded.payload(), true, clock.millis());
         return s;
+    }
+
+    /**
+     * Writes {@code s} (both copies) a millisecond after the previous write, on this fixture's clock: stored values
+     * carry the time of their write ({@code SessionCodec}), which tells a stale copy from the current one.
+     */
+    void writeLater(MsmSession s) {
+        clock.advance(Duration.ofMillis(1));
+        storage.await(storage.write(s.sessionId(), bytes.encode(s).value(), 1800));
     }
 
     private final class Context implements ModeContext {

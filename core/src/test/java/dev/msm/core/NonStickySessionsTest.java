@@ -75,16 +75,6 @@ class NonStickySessionsTest {
                 Duration.ofMillis(1000), null));
     }
 
-    /**
-     * Writes {@code s} (both copies) once the wall clock moved on from the previous write: stored values carry the
-     * wall time of their write ({@code SessionCodec}), which tells a stale copy from the current one.
-     */
-    private void writeAfterTheWallClockTicks(MsmSession s) {
-        long before = System.currentTimeMillis();
-        dev.msm.api.Awaits.await().alias("the wall clock ticks").until(() -> System.currentTimeMillis() > before);
-        f.storage.await(f.storage.write(s.sessionId(), f.bytes.encode(s).value(), 1800));
-    }
-
     @Test
     void writeTimesOut_RequestAnswered503_NotAcknowledged_NextRequestReadsWhatTheStoreHas_Issue14() {
         TestSession s = f.storedSession("n1", 1800);
@@ -177,7 +167,7 @@ class NonStickySessionsTest {
         stale.setIdDetached(there.full());
         // the session lived on n2 before, with count 10 (written earlier than the current copy); n2 kept the copy
         f.storage.await(f.storage.write(there, f.bytes.encode(stale).value(), 1800));
-        writeAfterTheWallClockTicks(s);
+        f.writeLater(s);
         RequestState state = new RequestState(new RequestState.Scope(), null, false, "/count");
         f.current = state;
         TestSession loaded = (TestSession) mode.find(s.getIdInternal());
@@ -203,7 +193,7 @@ class NonStickySessionsTest {
         mover.setMaxInactiveInterval(1800);
         mover.put("count", 50);
         mover.setIdDetached(there.full());
-        writeAfterTheWallClockTicks(mover);
+        f.writeLater(mover);
         MemoryStores.setAvailable(f.store.delegate(), "n1", false);
         mode.end(state);
         f.current = null;

@@ -40,16 +40,6 @@ class SessionReaderTest {
         return (Integer) s.attributeValue("count");
     }
 
-    /**
-     * Writes {@code s} (both copies) once the wall clock moved on from the previous write: stored values carry the
-     * wall time of their write ({@code SessionCodec}), which tells a stale copy from the current one.
-     */
-    private void writeAfterTheWallClockTicks(MsmSession s) {
-        long before = System.currentTimeMillis();
-        dev.msm.api.Awaits.await().alias("the wall clock ticks").until(() -> System.currentTimeMillis() > before);
-        f.storage.await(f.storage.write(s.sessionId(), f.bytes.encode(s).value(), 1800));
-    }
-
     @Test
     void primaryNodeDown_ReadsTheBackupCopy_UnderTheMovedId() {
         MsmSession s = f.storedSession("n1", 1800);
@@ -195,7 +185,7 @@ class SessionReaderTest {
         stale.setIdDetached(there.full());
         // the session lived on n2 before, with count 10 (written earlier than the current copy)
         f.storage.await(f.storage.write(there, f.bytes.encode(stale).value(), 1800));
-        writeAfterTheWallClockTicks(s);
+        f.writeLater(s);
         MemoryStores.setAvailable(f.store.delegate(), "n1", false);
         SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
         assertNotNull(out.read());
@@ -212,49 +202,52 @@ class SessionReaderTest {
         s.restoreState(new Object[] {new java.util.HashMap<>(java.util.Map.of("count", 42)), null, null,
             new java.util.HashMap<>()});
         s.setIdDetached(there.full());
-        writeAfterTheWallClockTicks(s); // another Tomcat moved it
+        f.writeLater(s); // another Tomcat moved it
         MemoryStores.setAvailable(f.store.delegate(), "n1", false);
         SessionReader.Outcome out = reader.read(s.sessionId().withNode("n1"), 1800, null);
         assertFalse(out.read().fromBackup());
         assertEquals(42, count(f.bytes.toSession(out.read(), out.read().id().full(), false, false)));
     }
 
+    /**
+     * Reads {@code s} after the node {@code restarted} came back empty (losing its copy) {@code since} ago, while
+     * {@code hung} does not answer.
+     */
+    private SessionReader.Outcome readAfterRestart(MsmSession s, String restarted, Duration since, String hung) {
+        SessionId id = s.sessionId();
+        String key = restarted.equals(id.node()) ? f.storage.keys().session(id) : f.storage.keys().backup(id);
+        f.storage.await(f.store.delegate().delete(restarted, key));
+        f.clock.advance(since);
+        MemoryStores.setAvailable(f.store.delegate(), hung, false);
+        return reader.read(id, 1800, null);
+    }
+
     @Test
     void relocatingRead_NothingFound_TheBackupNodeStartedEmptyJustNow_Unavailable_NeverANewSession_Issue14() {
-        MsmSession s = f.storedSession("n1", 1800);
-        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId()))); // n2 restarted empty
-        MemoryStores.setAvailable(f.store.delegate(), "n1", false); // n1 holds the session but looks hung
-        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        // n2 restarted empty; n1 holds the session but looks hung
+        SessionReader.Outcome out = readAfterRestart(f.storedSession("n1", 1800), "n2", Duration.ZERO, "n1");
         assertTrue(out.unavailable(), "the session was taken as ended although it may exist on n1");
     }
 
     @Test
     void relocatingRead_NothingFound_TheBackupNodeUpForAMinute_TheSessionEnded() {
-        MsmSession s = f.storedSession("n1", 1800);
-        f.storage.await(f.store.delegate().delete("n2", f.storage.keys().backup(s.sessionId())));
-        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
-        MemoryStores.setAvailable(f.store.delegate(), "n1", false);
-        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        SessionReader.Outcome out = readAfterRestart(f.storedSession("n1", 1800), "n2",
+                Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS), "n1");
         assertFalse(out.unavailable());
         assertNull(out.read());
     }
 
     @Test
     void primaryMissing_ItsNodeStartedEmptyJustNow_TheOtherNodeUnavailable_Unavailable_NeverANewSession_Issue14() {
-        MsmSession s = f.storedSession("n1", 1800);
-        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId()))); // n1 restarted
-        MemoryStores.setAvailable(f.store.delegate(), "n2", false); // n2 holds the backup copy but looks hung
-        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        // n1 restarted empty; n2 holds the backup copy but looks hung
+        SessionReader.Outcome out = readAfterRestart(f.storedSession("n1", 1800), "n1", Duration.ZERO, "n2");
         assertTrue(out.unavailable(), "the session was taken as ended although its backup copy may exist on n2");
     }
 
     @Test
     void primaryMissing_ItsNodeUpForAMinute_TheOtherNodeUnavailable_TheSessionEnded() {
-        MsmSession s = f.storedSession("n1", 1800);
-        f.storage.await(f.store.delegate().delete("n1", f.storage.keys().session(s.sessionId())));
-        f.clock.advance(Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS));
-        MemoryStores.setAvailable(f.store.delegate(), "n2", false);
-        SessionReader.Outcome out = reader.read(s.sessionId(), 1800, null);
+        SessionReader.Outcome out = readAfterRestart(f.storedSession("n1", 1800), "n1",
+                Duration.ofMillis(SessionReader.BACKUP_LOST_WINDOW_MILLIS), "n2");
         assertFalse(out.unavailable());
         assertNull(out.read());
     }

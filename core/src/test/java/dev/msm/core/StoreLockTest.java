@@ -94,12 +94,18 @@ class StoreLockTest {
         assertTrue(lockedByAnyone(), "the other holder's lock was released");
     }
 
-    @Test
-    void lockExpiredButNoOneWroteSince_ReconfirmTakesItAgain_AndTheWriteGoesAhead() {
-        StoreLock lock = obtained(5);
+    /** The session as the request loaded it is in the store; then the lock expires there (a hang, a paused JVM). */
+    private byte[] loadedThenLockExpired() {
         byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
         f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
         f.clock.advance(Duration.ofSeconds(7));
+        return loaded;
+    }
+
+    @Test
+    void lockExpiredButNoOneWroteSince_ReconfirmTakesItAgain_AndTheWriteGoesAhead() {
+        StoreLock lock = obtained(5);
+        byte[] loaded = loadedThenLockExpired();
         assertTrue(lock.mayBeLost());
         assertTrue(lock.reconfirm(loaded));
         assertFalse(lock.mayBeLost());
@@ -109,9 +115,7 @@ class StoreLockTest {
     @Test
     void lockExpired_SomeoneLockedWroteAndUnlockedMeanwhile_ReconfirmRefusesTheWrite() {
         StoreLock lock = obtained(5);
-        byte[] loaded = "v1".getBytes(StandardCharsets.US_ASCII);
-        f.storage.await(f.store.set("n1", f.storage.keys().session(id), loaded, 60));
-        f.clock.advance(Duration.ofSeconds(7));
+        byte[] loaded = loadedThenLockExpired();
         f.storage.await(f.store.set("n1", f.storage.keys().session(id), "v2".getBytes(StandardCharsets.US_ASCII),
                 60));
         assertFalse(lock.reconfirm(loaded));

@@ -73,8 +73,6 @@ record MemcachedConfig(List<Node> nodes, MemcachedProtocol protocol, String user
                     "SASL PLAIN authentication, together with `password`"),
             Attribute.text(PASSWORD, "none", "the SASL user's password", "never logged"),
             ITEM_SIZE_MAX_ATTRIBUTE);
-    /** The names of {@link #ATTRIBUTES}. */
-    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     /**
      * One configured memcached server.

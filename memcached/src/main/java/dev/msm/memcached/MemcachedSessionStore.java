@@ -321,17 +321,15 @@ final class MemcachedSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<byte[]> get(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             return submit(n, () -> n.value(n.client.asyncGet(key, BYTES)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<byte[]> getAndTouch(String node, String key, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             int exp = expiration(ttlSeconds);
             if (config.protocol() == MemcachedProtocol.BINARY) {
@@ -344,59 +342,49 @@ final class MemcachedSessionStore implements SessionStore {
                 CompletableFuture<Boolean> touched = n.found("touch", n.client.touch(key, exp));
                 return value.thenCombine(touched, (v, t) -> v);
             });
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Void> set(String node, String key, byte[] value, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             int exp = expiration(ttlSeconds);
             checkSize(value);
             return submit(n, () -> n.stored(n.client.set(key, exp, value, BYTES)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> add(String node, String key, byte[] value, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             int exp = expiration(ttlSeconds);
             checkSize(value);
             return submit(n, () -> n.added(key, value, n.client.add(key, exp, value, BYTES)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> touch(String node, String key, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             int exp = expiration(ttlSeconds);
             return submit(n, () -> n.found("touch", n.client.touch(key, exp)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> delete(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             return submit(n, () -> n.found("delete", n.client.delete(key)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> deleteIfEquals(String node, String key, byte[] expected) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             Objects.requireNonNull(expected, "expected");
             long cas = n.added.take(key, expected);
@@ -408,26 +396,22 @@ final class MemcachedSessionStore implements SessionStore {
             return submit(n, () -> n.deletedWithCas(key, cas)
                     .thenCompose(deleted -> deleted != null ? CompletableFuture.completedFuture(deleted)
                             : n.compareAndDelete(key, expected)));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Versioned> getVersioned(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             return submit(n, () -> n.casValue(n.client.asyncGets(key, BYTES))
                     .thenApply(cv -> cv == null ? null : new Versioned(cv.getValue(), cv.getCas())));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> compareAndSet(String node, String key, long version, byte[] value,
             int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             Node n = target(node, key);
             int exp = expiration(ttlSeconds);
             checkSize(value);
@@ -436,9 +420,7 @@ final class MemcachedSessionStore implements SessionStore {
                 return CompletableFuture.completedFuture(false);
             }
             return submit(n, () -> n.swapped(n.client.asyncCAS(key, version, exp, value, BYTES)));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     /**

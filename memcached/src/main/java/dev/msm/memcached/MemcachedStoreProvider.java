@@ -1,7 +1,6 @@
 package dev.msm.memcached;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.msm.api.Attribute;
 import dev.msm.api.SessionStore;
@@ -71,11 +70,6 @@ public final class MemcachedStoreProvider implements SessionStoreProvider {
      * @return {@code memcachedNodes}, {@code failoverNodes}, {@code memcachedProtocol}, {@code username},
      *         {@code password}, {@code memcachedItemSizeMax}
      */
-    @Override
-    public Set<String> attributeNames() {
-        return MemcachedConfig.ATTRIBUTE_NAMES;
-    }
-
     @Override
     public List<Attribute> attributes() {
         return MemcachedConfig.ATTRIBUTES;

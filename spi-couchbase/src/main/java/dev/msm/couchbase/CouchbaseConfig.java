@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import com.couchbase.client.core.util.ConnectionString;
 import dev.msm.api.Attribute;
@@ -82,8 +81,6 @@ record CouchbaseConfig(String connectionString, String connectionStringAttribute
             CONNECT_TIMEOUT_ATTRIBUTE,
             MAX_VALUE_BYTES_ATTRIBUTE);
 
-    /** The names of {@link #ATTRIBUTES}. */
-    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     /**
      * Parses and checks every attribute without connecting.

@@ -334,32 +334,28 @@ final class CouchbaseSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<byte[]> get(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             return call("get", () -> collection.getOrNull(key, GET),
                     r -> r == null ? null : r.contentAsBytes(), e -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<byte[]> getAndTouch(String node, String key, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Duration expiry = expiry(ttlSeconds);
             forget(key);
             return call("getAndTouch", () -> collection.getAndTouch(key, expiry,
                     GetAndTouchOptions.getAndTouchOptions().transcoder(RawBinaryTranscoder.INSTANCE)),
                     GetResult::contentAsBytes, e -> e instanceof DocumentNotFoundException ? NOT_FOUND : null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Void> set(String node, String key, byte[] value, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Duration expiry = expiry(ttlSeconds);
             checkSize(value);
@@ -367,14 +363,12 @@ final class CouchbaseSessionStore implements SessionStore {
             return call("upsert", () -> collection.upsert(key, value,
                     UpsertOptions.upsertOptions().transcoder(RawBinaryTranscoder.INSTANCE).expiry(expiry)),
                     r -> null, e -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> add(String node, String key, byte[] value, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Duration expiry = expiry(ttlSeconds);
             checkSize(value);
@@ -390,34 +384,28 @@ final class CouchbaseSessionStore implements SessionStore {
                         return Boolean.TRUE;
                     },
                     e -> e instanceof DocumentExistsException ? Boolean.FALSE : null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> touch(String node, String key, int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Duration expiry = expiry(ttlSeconds);
             forget(key);
             return call("touch", () -> collection.touch(key, expiry, TouchOptions.touchOptions()),
                     r -> Boolean.TRUE, e -> e instanceof DocumentNotFoundException ? Boolean.FALSE : null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> delete(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             forget(key);
             return call("remove", () -> collection.remove(key, RemoveOptions.removeOptions()),
                     r -> Boolean.TRUE, e -> e instanceof DocumentNotFoundException ? Boolean.FALSE : null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     /**
@@ -428,7 +416,7 @@ final class CouchbaseSessionStore implements SessionStore {
      */
     @Override
     public CompletableFuture<Boolean> deleteIfEquals(String node, String key, byte[] expected) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Objects.requireNonNull(expected, "expected");
             ensureReady();
@@ -444,9 +432,7 @@ final class CouchbaseSessionStore implements SessionStore {
                 readAndRemove(key, expected, 1, deadline, result);
             }
             return result;
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     private void readAndRemove(String key, byte[] expected, int attempt, long deadline,
@@ -502,19 +488,17 @@ final class CouchbaseSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Versioned> getVersioned(String node, String key) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             return call("get", () -> collection.getOrNull(key, GET),
                     r -> r == null ? null : new Versioned(r.contentAsBytes(), r.cas()), e -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> compareAndSet(String node, String key, long version, byte[] value,
             int ttlSeconds) {
-        try {
+        return Stores.guard(() -> {
             check(node, key);
             Duration expiry = expiry(ttlSeconds);
             checkSize(value);
@@ -527,9 +511,7 @@ final class CouchbaseSessionStore implements SessionStore {
                     .transcoder(RawBinaryTranscoder.INSTANCE).expiry(expiry).cas(version)),
                     r -> Boolean.TRUE, e -> e instanceof CasMismatchException
                             || e instanceof DocumentNotFoundException ? Boolean.FALSE : null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override

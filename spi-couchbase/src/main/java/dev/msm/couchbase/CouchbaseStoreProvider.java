@@ -1,7 +1,6 @@
 package dev.msm.couchbase;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.msm.api.Attribute;
 import dev.msm.api.SessionStore;
@@ -57,11 +56,6 @@ public final class CouchbaseStoreProvider implements SessionStoreProvider {
     @Override
     public String name() {
         return "couchbase";
-    }
-
-    @Override
-    public Set<String> attributeNames() {
-        return CouchbaseConfig.ATTRIBUTE_NAMES;
     }
 
     @Override

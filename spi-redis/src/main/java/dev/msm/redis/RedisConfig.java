@@ -97,8 +97,6 @@ record RedisConfig(Mode mode, List<RedisURI> uris, String description, int maxVa
             MAX_VALUE_BYTES_ATTRIBUTE,
             WAIT_REPLICAS_ATTRIBUTE);
 
-    /** The names of {@link #ATTRIBUTES}. */
-    static final Set<String> ATTRIBUTE_NAMES = Attribute.names(ATTRIBUTES);
 
     private static final Set<String> PLAIN_SCHEMES = Set.of("redis", "rediss");
     private static final Set<String> SENTINEL_SCHEMES = Set.of("redis-sentinel", "rediss-sentinel");

@@ -467,7 +467,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<byte[]> get(String node, String key) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             return send(c -> c.get(k), v -> v == null ? null : payload(v, key));
         });
@@ -475,7 +475,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<byte[]> getAndTouch(String node, String key, int ttlSeconds) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             GetExArgs args = SessionStore.checkTtl(ttlSeconds) == 0 ? new GetExArgs().persist()
                     : new GetExArgs().ex(ttlSeconds);
@@ -485,7 +485,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Void> set(String node, String key, byte[] value, int ttlSeconds) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             SetArgs args = expiry(new SetArgs(), ttlSeconds);
             byte[] v = frame(value);
@@ -495,7 +495,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Boolean> add(String node, String key, byte[] value, int ttlSeconds) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             SetArgs args = expiry(new SetArgs().nx(), ttlSeconds);
             byte[] v = frame(value);
@@ -505,7 +505,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Boolean> touch(String node, String key, int ttlSeconds) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             if (SessionStore.checkTtl(ttlSeconds) == 0) {
                 return script(PERSIST_IF_EXISTS, k).thenApply(n -> n == 1L);
@@ -516,7 +516,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Boolean> delete(String node, String key) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             return send(k, c -> c.del(k), n -> n == 1L);
         });
@@ -524,7 +524,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Boolean> deleteIfEquals(String node, String key, byte[] expected) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             Objects.requireNonNull(expected, "expected");
             return script(DELETE_IF_EQUALS, k, expected).thenApply(n -> n == 1L);
@@ -533,7 +533,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Versioned> getVersioned(String node, String key) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             return send(c -> c.get(k), v -> v == null ? null : new Versioned(payload(v, key), version(v)));
         });
@@ -542,7 +542,7 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletableFuture<Boolean> compareAndSet(String node, String key, long version, byte[] value,
             int ttlSeconds) {
-        return guard(() -> {
+        return Stores.guard(() -> {
             byte[] k = wireKey(node, key);
             byte[] ttl = String.valueOf(SessionStore.checkTtl(ttlSeconds)).getBytes(StandardCharsets.US_ASCII);
             byte[] v = frame(value);
@@ -777,15 +777,6 @@ final class RedisSessionStore implements SessionStore {
                     + "] replicas within [" + Math.max(1, timeout.toMillis() / 2) + " ms] (attribute ["
                     + RedisConfig.REDIS_WAIT_REPLICAS + "]); they complete anyway, and a failover may lose them"
                     + (failure == null ? "" : " (" + rootMessage(failure) + ")"));
-        }
-    }
-
-    /** Argument errors as a failed future, like every other failure. */
-    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> operation) {
-        try {
-            return operation.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return CompletableFuture.failedFuture(e);
         }
     }
 

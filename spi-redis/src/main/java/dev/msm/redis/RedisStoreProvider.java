@@ -1,7 +1,6 @@
 package dev.msm.redis;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.msm.api.Attribute;
 import dev.msm.api.InvalidAttributeException;
@@ -60,11 +59,6 @@ public final class RedisStoreProvider implements SessionStoreProvider {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Set<String> attributeNames() {
-        return RedisConfig.ATTRIBUTE_NAMES;
     }
 
     @Override

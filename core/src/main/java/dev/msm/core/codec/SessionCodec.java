@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -89,6 +90,7 @@ public final class SessionCodec {
     private final SessionCipher cipher;
     private final SessionMac mac;
     private final byte[] namespace;
+    private final InstantSource clock;
 
     /**
      * @param compressionThreshold compress payloads of at least this many bytes; 0 never
@@ -97,15 +99,24 @@ public final class SessionCodec {
      *                             none
      * @param namespace            the application's key namespace ({@link StorageKeys#namespace()}), bound to every
      *                             encrypted or signed value
+     * @param clock                stamps when each value was written ({@link Header#writtenAt()}) and when a
+     *                             session moved: the engine's clock, so that its time decisions and the stamps agree
      */
     public SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher,
-            SessionMac mac, String namespace) {
+            SessionMac mac, String namespace, InstantSource clock) {
         this.serializer = serializer;
         this.serializerName = serializerName;
         this.compressionThreshold = compressionThreshold;
         this.cipher = cipher;
         this.mac = mac;
         this.namespace = namespace.getBytes(StandardCharsets.US_ASCII);
+        this.clock = clock;
+    }
+
+    /** A codec on the system clock (tools such as {@code bench}, tests). */
+    public SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher,
+            SessionMac mac, String namespace) {
+        this(serializer, serializerName, compressionThreshold, cipher, mac, namespace, InstantSource.system());
     }
 
     public SessionCodec(Serializer serializer, String serializerName, int compressionThreshold, SessionCipher cipher) {
@@ -170,7 +181,7 @@ public final class SessionCodec {
      * @return the value left under a session's old key when it moved to another node
      */
     public byte[] moved(SessionId oldId, SessionId newId, int maxInactiveInterval, String writer) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         // the same random part on another node: name the node only, so a store reader learns no id from the value
         String target = newId.node() != null && newId.random().equals(oldId.random()) ? "@" + newId.node()
                 : newId.base();
@@ -206,7 +217,7 @@ public final class SessionCodec {
             out.writeLong(creationTime);
             out.writeLong(lastAccessedTime);
             out.writeInt(maxInactiveInterval);
-            out.writeLong(System.currentTimeMillis());
+            out.writeLong(clock.millis());
             writeShortString(out, writer);
             if (cipher != null) {
                 writeShortString(out, cipher.currentKeyId());

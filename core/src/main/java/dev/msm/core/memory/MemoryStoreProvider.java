@@ -3,7 +3,6 @@ package dev.msm.core.memory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.msm.api.Attribute;
@@ -43,11 +42,6 @@ public final class MemoryStoreProvider implements SessionStoreProvider {
     private static final Attribute MAX_VALUE_BYTES = Attribute.integer("memoryMaxValueBytes", 1024 * 1024, 1024,
             64 * 1024 * 1024, "the largest value accepted, in bytes");
     private static final List<Attribute> ATTRIBUTES = List.of(NAME, NODES, MAX_VALUE_BYTES);
-
-    @Override
-    public Set<String> attributeNames() {
-        return Attribute.names(ATTRIBUTES);
-    }
 
     @Override
     public List<Attribute> attributes() {

@@ -1,7 +1,6 @@
 package dev.msm.core.serial;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.msm.api.Attribute;
 import dev.msm.api.Serializer;
@@ -34,11 +33,6 @@ public final class JavaSerializerProvider implements SerializerProvider {
             10_000, "the deepest object nesting read back");
 
     private static final List<Attribute> ATTRIBUTES = List.of(ALLOWED_CLASSES, MAX_DEPTH);
-
-    @Override
-    public Set<String> attributeNames() {
-        return Attribute.names(ATTRIBUTES);
-    }
 
     @Override
     public List<Attribute> attributes() {

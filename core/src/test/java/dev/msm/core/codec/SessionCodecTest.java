@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,20 @@ class SessionCodecTest {
         return ((Map<String, Object>) g[0]).get("count");
     }
 
+    /** One flipped bit anywhere, header or payload (every {@code step}-th byte), and the value is refused. */
+    private static void assertEveryFlippedBitRefused(SessionCodec codec, byte[] value, String baseId, int step) {
+        for (int i = 0; i < value.length; i += step) {
+            byte[] t = value.clone();
+            t[i] ^= 0x01;
+            try {
+                roundTrip(codec, t, baseId);
+                fail("tampered byte " + i + " accepted");
+            } catch (SerializationException expected) {
+                // refused
+            }
+        }
+    }
+
     @Test
     void roundTrip_HeaderFields() {
         SessionCodec codec = codec(0, null);
@@ -59,6 +75,23 @@ class SessionCodecTest {
         assertEquals(1800, h.maxInactiveInterval());
         assertEquals("a", h.writer());
         assertEquals(42, roundTrip(codec, value, "id-n1"));
+    }
+
+    @Test
+    void writtenAtAndMoveTimes_AreStampedFromTheInjectedClock() {
+        AtomicLong now = new AtomicLong(Instant.parse("2031-05-04T12:00:00Z").toEpochMilli());
+        SessionCodec codec = new SessionCodec(Serializers.java(), "java", 0, null, null, "",
+                () -> Instant.ofEpochMilli(now.get()));
+        byte[] first = codec.encode(graph(10), "id-n1", 1000, 2000, 1800, "a").value();
+        assertEquals(now.get(), SessionCodec.header(first).writtenAt());
+        now.addAndGet(90_000);
+        byte[] second = codec.encode(graph(10), "id-n1", 1000, 2000, 1800, "a").value();
+        assertEquals(now.get(), SessionCodec.header(second).writtenAt(), "the clock is read at each write");
+        SessionId old = new SessionId("0123456789ABCDEF", "n1", null);
+        SessionCodec.Header moved = SessionCodec.header(codec.moved(old, old.withNode("n2"), 60, "a"));
+        assertEquals(now.get(), moved.writtenAt());
+        assertEquals(now.get(), moved.creationTime());
+        assertEquals(now.get(), moved.lastAccessedTime());
     }
 
     @Test
@@ -79,17 +112,7 @@ class SessionCodecTest {
         assertEquals(42, roundTrip(codec, value, "victim-n1"));
         // the same bytes under another session's key
         assertThrows(SerializationException.class, () -> roundTrip(codec, value, "attacker-n1"));
-        // one flipped bit anywhere: header or payload
-        for (int i = 0; i < value.length; i += 7) {
-            byte[] t = value.clone();
-            t[i] ^= 0x01;
-            try {
-                roundTrip(codec, t, "victim-n1");
-                fail("tampered byte " + i + " accepted");
-            } catch (SerializationException expected) {
-                // refused
-            }
-        }
+        assertEveryFlippedBitRefused(codec, value, "victim-n1", 7);
         // a value written without encryption is not accepted once encryption is on
         byte[] plain = codec(0, null).encode(graph(10), "victim-n1", 0, 0, 0, "a").value();
         assertThrows(SerializationException.class, () -> roundTrip(codec, plain, "victim-n1"));
@@ -187,16 +210,7 @@ class SessionCodecTest {
         assertThrows(SerializationException.class, () -> roundTrip(codec, value, "attacker-n1"));
         assertThrows(SerializationException.class, () -> roundTrip(signing("i1:" + K2, "other"), value,
                 "victim-n1"), "a value of another application must not verify");
-        for (int i = 0; i < value.length; i += 5) {
-            byte[] t = value.clone();
-            t[i] ^= 0x01;
-            try {
-                roundTrip(codec, t, "victim-n1");
-                fail("tampered byte " + i + " accepted");
-            } catch (SerializationException expected) {
-                // refused
-            }
-        }
+        assertEveryFlippedBitRefused(codec, value, "victim-n1", 5);
         // a store writer without the key: an unsigned value, or one signed with a key of its own under a known id
         byte[] unsigned = codec(0, null).encode(graph(10), "victim-n1", 0, 0, 0, "a").value();
         assertThrows(ConfigurationMismatchException.class, () -> roundTrip(codec, unsigned, "victim-n1"));

@@ -1,11 +1,7 @@
 package dev.msm.core.serial.kryo;
 
-import java.io.Externalizable;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.reflect.InaccessibleObjectException;
-import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -66,13 +62,13 @@ import dev.msm.core.serial.FilteredObjectInput;
  * One configured Kryo: references on, registration not required, the allow-list on every class a reading instance
  * resolves ({@link KryoClassResolver}), and a serializer choice that works on Java 17+ without {@code --add-opens}:
  * <ol>
- * <li>JDK types with a serializer of their own here (collections and maps of {@link KryoCollections}, {@code UUID},
+ * <li>JDK types with a serializer of their own here ({@link KryoCollections}, {@link KryoMaps}, {@code UUID},
  * {@code URI}, {@code Timestamp}, atomics, Kryo's empty and singleton collections);</li>
  * <li>arrays, with the declared length checked before allocation, enums and {@code EnumSet}: Kryo's own;</li>
  * <li>application classes that define {@code writeReplace}, {@code readResolve}, {@code writeObject},
  * {@code readObject} or are {@code Externalizable}: Java serialization of that object ({@link KryoJavaFallback}), as
  * their state may only be right through those methods;</li>
- * <li>other collections and maps: {@link KryoCollections};</li>
+ * <li>other collections and maps: {@link KryoCollections}, {@link KryoMaps};</li>
  * <li>the rest: Kryo's default ({@code FieldSerializer}, {@code RecordSerializer}, its serializers for
  * {@code java.time}, {@code BigDecimal}, {@code Locale}, {@code Date}, ...), except that a JDK class Kryo would read
  * field by field (it cannot without {@code --add-opens}) or an application class extending a JDK class with private
@@ -160,7 +156,8 @@ final class KryoInstance extends Kryo {
             });
         }
 
-        KryoCollections.addJdkSerializers(jdkSerializers, copyCollections, javaFallback);
+        KryoCollections.addJdkSerializers(jdkSerializers, copyCollections);
+        KryoMaps.addJdkSerializers(jdkSerializers, copyCollections, javaFallback);
         jdkSerializers.put(Collections.emptyList().getClass(), new DefaultSerializers.CollectionsEmptyListSerializer());
         jdkSerializers.put(Collections.emptyMap().getClass(), new DefaultSerializers.CollectionsEmptyMapSerializer());
         jdkSerializers.put(Collections.emptySet().getClass(), new DefaultSerializers.CollectionsEmptySetSerializer());
@@ -315,21 +312,21 @@ final class KryoInstance extends Kryo {
         if (type.isEnum() || EnumSet.class.isAssignableFrom(type) || KryoSerializable.class.isAssignableFrom(type)) {
             return super.getDefaultSerializer(type);
         }
-        boolean jdk = isJdk(type);
-        if (!jdk && definesJavaSerialization(type)) {
+        boolean jdk = KryoClassTraits.isJdk(type);
+        if (!jdk && KryoClassTraits.definesJavaSerialization(type)) {
             return javaFallback;
         }
         if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
-            if (jdk && !creatable(type) || EnumMap.class.isAssignableFrom(type)) {
+            if (jdk && !KryoClassTraits.creatable(type) || EnumMap.class.isAssignableFrom(type)) {
                 return javaSerialization(type);
             }
-            if (!jdk && hasOwnState(type) && Serializable.class.isAssignableFrom(type)) {
+            if (!jdk && KryoClassTraits.hasOwnState(type) && Serializable.class.isAssignableFrom(type)) {
                 // entries alone would lose the subclass's fields: Spring's FlashMap (target path, expiry), Tomcat's
                 // CsrfPreventionFilter$LruCache$1 (its capacity: read back as 0, it would evict every entry)
                 return javaFallback;
             }
             return Collection.class.isAssignableFrom(type) ? KryoCollections.forCollection(type, copyCollections)
-                    : KryoCollections.forMap(type, copyCollections);
+                    : KryoMaps.forMap(type, copyCollections);
         }
         Serializer<?> chosen;
         try {
@@ -349,69 +346,6 @@ final class KryoInstance extends Kryo {
         }
         throw new KryoException("Class [" + type.getName() + "] cannot be serialized: its state is private to the JDK "
                 + "and it is not Serializable");
-    }
-
-    /** A class of a named module whose package is not open to us: Kryo cannot read or set its private fields. */
-    private static boolean isJdk(Class<?> type) {
-        Module module = type.getModule();
-        return module.isNamed() && !module.isOpen(type.getPackageName(), KryoInstance.class.getModule());
-    }
-
-    /** Whether a class or a superclass below the JDK declares an instance field that is not transient. */
-    private static boolean hasOwnState(Class<?> type) {
-        for (Class<?> c = type; c != null && !isJdk(c); c = c.getSuperclass()) {
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                int m = f.getModifiers();
-                if (!Modifier.isStatic(m) && !Modifier.isTransient(m)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** A public class with a public no-argument constructor: {@link Kryo#newInstance} can create it. */
-    private static boolean creatable(Class<?> type) {
-        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
-            return false;
-        }
-        try {
-            type.getConstructor();
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Whether the class (or a non-JDK superclass) defines how Java serialization writes it; then only Java
-     * serialization gets it right (Tomcat's {@code GenericPrincipal} writes a replacement, {@code ByteChunk} its
-     * charset).
-     */
-    private static boolean definesJavaSerialization(Class<?> type) {
-        if (!Serializable.class.isAssignableFrom(type)) {
-            return false;
-        }
-        if (Externalizable.class.isAssignableFrom(type)) {
-            return true;
-        }
-        for (Class<?> c = type; c != null && c != Object.class && !isJdk(c); c = c.getSuperclass()) {
-            if (declares(c, "writeReplace") || declares(c, "readResolve") || declares(c, "readObjectNoData")
-                    || declares(c, "writeObject", ObjectOutputStream.class)
-                    || declares(c, "readObject", ObjectInputStream.class)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean declares(Class<?> type, String name, Class<?>... parameters) {
-        try {
-            type.getDeclaredMethod(name, parameters);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     /**

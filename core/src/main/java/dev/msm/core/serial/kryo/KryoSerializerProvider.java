@@ -1,7 +1,6 @@
 package dev.msm.core.serial.kryo;
 
 import java.util.List;
-import java.util.Set;
 
 import com.esotericsoftware.kryo.unsafe.UnsafeUtil;
 import com.esotericsoftware.kryo.util.Util;
@@ -73,11 +72,6 @@ public final class KryoSerializerProvider implements SerializerProvider {
      * @return {@code allowedClasses}, {@code serializationMaxDepth}, {@code copyCollectionsForSerialization},
      *         {@code kryoCompatibleFields}
      */
-    @Override
-    public Set<String> attributeNames() {
-        return Attribute.names(ATTRIBUTES);
-    }
-
     @Override
     public List<Attribute> attributes() {
         return ATTRIBUTES;
