@@ -130,7 +130,8 @@ final class StoreLock implements AutoCloseable {
      *         checked first ({@link #reconfirm})
      */
     boolean mayBeLost() {
-        long margin = Math.max(500, seconds * 1000L - 1000); // memcached expires on whole seconds: up to 1 s early
+        // the store keeps the lock at least `seconds` after a confirmation (see ttl); checked a second before that
+        long margin = Math.max(500, seconds * 1000L - 1000);
         return isHeld() && (lost.get() || clock.millis() - confirmedAt >= margin);
     }
 

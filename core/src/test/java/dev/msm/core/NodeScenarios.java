@@ -1,6 +1,8 @@
 package dev.msm.core;
 
 import static dev.msm.api.Awaits.await;
+import static dev.msm.api.StoreTesting.bytes;
+import static dev.msm.api.StoreTesting.join;
 import static dev.msm.core.Scenarios.awaitBackups;
 import static dev.msm.core.Scenarios.base;
 import static dev.msm.core.Scenarios.count;
@@ -13,10 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +49,10 @@ import dev.msm.core.keys.StorageKeys;
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.msm.core.ScenarioMatrix#nodeStores")
 public abstract class NodeScenarios {
+
+    /** Non-sticky, every request locked, locks of 2 s (memcached's shortest), waiters patient for 30 s. */
+    private static final Map<String, String> TWO_SECOND_LOCKS = Map.of("sticky", "false", "lockingMode", "all",
+            "lockExpiration", "2", "lockTimeout", "30000");
 
     @Parameter
     StoreFixture.Nodes store;
@@ -90,14 +99,6 @@ public abstract class NodeScenarios {
         return store.keyPrefix() + base(sessionId);
     }
 
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
-        return f.orTimeout(10, TimeUnit.SECONDS).join();
-    }
-
     /** @return whether the store of a node is up again as seen by a manager */
     private static boolean nodeAvailable(MsmManagerBase m, String node) {
         return (" " + m.getAvailableNodes() + " ").contains(" " + node + " ");
@@ -113,10 +114,10 @@ public abstract class NodeScenarios {
         Browser user = new Browser();
         user.body(a.url() + "/count");
         String id = user.sessionId();
-        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
+        assertTrue(join(directStore().add(node(id), lockKey(id), bytes("other-owner"), 30)));
         assertEquals(2, count(user.body(a.url() + "/count")));
         assertEquals("other-owner", new String(join(directStore().get(node(id), lockKey(id))),
-                java.nio.charset.StandardCharsets.US_ASCII), "someone else's lock must stay");
+                StandardCharsets.US_ASCII), "someone else's lock must stay");
     }
 
     @Test
@@ -127,7 +128,7 @@ public abstract class NodeScenarios {
         assertEquals(1, count(user.body(a.url() + "/count")));
         String id = user.sessionId();
         // a Tomcat that died holding the lock left this behind
-        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("dead-owner"), 2)));
+        assertTrue(join(directStore().add(node(id), lockKey(id), bytes("dead-owner"), 2)));
         long start = System.nanoTime();
         assertEquals(2, count(user.body(a.url() + "/count")));
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -143,10 +144,10 @@ public abstract class NodeScenarios {
         Browser user = new Browser();
         user.body(a.url() + "/count");
         String id = user.sessionId();
-        assertTrue(join(directStore().add(node(id), lockKey(id), ascii("other-owner"), 30)));
+        assertTrue(join(directStore().add(node(id), lockKey(id), bytes("other-owner"), 30)));
         Browser.Response refused = user.get(a.url() + "/count");
         assertEquals(503, refused.status());
-        assertTrue(join(directStore().deleteIfEquals(node(id), lockKey(id), ascii("other-owner"))));
+        assertTrue(join(directStore().deleteIfEquals(node(id), lockKey(id), bytes("other-owner"))));
         assertEquals(2, count(user.body(a.url() + "/count")), "the refused request must not have changed it");
         assertEquals(1, a.manager().statistics().get(Statistics.Counter.LOCK_TIMEOUTS));
     }
@@ -213,18 +214,15 @@ public abstract class NodeScenarios {
      */
     @Test
     void lock_RequestLastingThreeLockExpirations_KeepsItsLock_EveryIncrementKept_Issue14() throws Exception {
-        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "2",
-                "lockTimeout", "30000");
-        EmbeddedTomcat a = tomcat("a", cfg);
-        EmbeddedTomcat b = tomcat("b", cfg);
+        EmbeddedTomcat a = tomcat("a", TWO_SECOND_LOCKS);
+        EmbeddedTomcat b = tomcat("b", TWO_SECOND_LOCKS);
         Browser user = new Browser();
         assertEquals(1, count(user.body(a.url() + "/count")));
         String id = user.sessionId();
         HeldRequest longRequest = HeldRequest.start(user, a);
         Browser other = new Browser();
         other.setSessionId(id);
-        java.util.concurrent.CompletableFuture<List<Integer>> modifying = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
+        CompletableFuture<List<Integer>> modifying = CompletableFuture.supplyAsync(() -> {
                     List<Integer> counts = new ArrayList<>();
                     for (int i = 0; i < 5; i++) {
                         counts.add(count(other.body(b.url() + "/count")));
@@ -235,7 +233,7 @@ public abstract class NodeScenarios {
         assertNotNull(holder, "the long request holds no lock");
         await(Duration.ofSeconds(20)).alias("the lock stays the long request's for 3 x lockExpiration")
                 .during(Duration.ofSeconds(6))
-                .until(() -> java.util.Arrays.equals(holder, join(directStore().get(node(id), lockKey(id))))
+                .until(() -> Arrays.equals(holder, join(directStore().get(node(id), lockKey(id))))
                         && !modifying.isDone());
         assertEquals(200, longRequest.complete().status());
         assertEquals(List.of(3, 4, 5, 6, 7), modifying.get(60, TimeUnit.SECONDS));
@@ -248,10 +246,8 @@ public abstract class NodeScenarios {
      */
     @Test
     void lock_LostWhileTheRequestRuns_ItsWriteDoesNotOverwriteTheNextHolders_Issue14() throws Exception {
-        Map<String, String> cfg = Map.of("sticky", "false", "lockingMode", "all", "lockExpiration", "2",
-                "lockTimeout", "30000");
-        EmbeddedTomcat a = tomcat("a", cfg);
-        EmbeddedTomcat b = tomcat("b", cfg);
+        EmbeddedTomcat a = tomcat("a", TWO_SECOND_LOCKS);
+        EmbeddedTomcat b = tomcat("b", TWO_SECOND_LOCKS);
         Browser user = new Browser();
         assertEquals(1, count(user.body(a.url() + "/count")));
         String id = user.sessionId();
@@ -287,7 +283,7 @@ public abstract class NodeScenarios {
         int flood = 300;
         Browser sameCookie = new Browser();
         sameCookie.setSessionId(id);
-        List<java.util.concurrent.CompletableFuture<Browser.Response>> sent = new ArrayList<>();
+        List<CompletableFuture<Browser.Response>> sent = new ArrayList<>();
         for (int i = 0; i < flood; i++) {
             sent.add(sameCookie.getAsync(a.url() + "/count"));
         }
@@ -303,7 +299,7 @@ public abstract class NodeScenarios {
         }
         assertEquals(200, holder.complete().status());
         int served = 0;
-        for (java.util.concurrent.CompletableFuture<Browser.Response> f : sent) {
+        for (CompletableFuture<Browser.Response> f : sent) {
             int status = f.get(90, TimeUnit.SECONDS).status();
             assertTrue(status == 200 || status == 503, "flood request answered " + status);
             served += status == 200 ? 1 : 0;
@@ -503,7 +499,7 @@ public abstract class NodeScenarios {
         assertFalse(keys.session(sid).contains(base(id)), "the store key reveals the session id");
         for (byte[] stored : List.of(join(directStore().get(node(id), keys.session(sid))),
                 join(directStore().get(otherNode, keys.backup(sid))))) {
-            String raw = new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String raw = new String(stored, StandardCharsets.ISO_8859_1);
             assertFalse(raw.contains("s3cr3t-4111-1111"), "attribute in plain text");
             assertFalse(raw.contains("alice"), "principal in plain text");
             assertFalse(raw.contains("/secure/hello"), "saved request in plain text");
@@ -511,8 +507,6 @@ public abstract class NodeScenarios {
         assertEquals("s3cr3t-4111-1111", user.body(b.url() + "/get?name=card"));
         assertEquals("hello alice", user.body(b.url() + "/secure/hello"));
     }
-
-    // ==================================================================== authentication
 
     // ==================================================================== sticky
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,7 +165,7 @@ public abstract class StoreScenarios {
     }
 
     /** One user's requests alternate between two non-sticky Tomcats; request {@code i} must see all before it. */
-    private void alternateBetweenTwoTomcats(String page, int requests, java.util.function.IntFunction<String> body) {
+    private void alternateBetweenTwoTomcats(String page, int requests, IntFunction<String> body) {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));
         EmbeddedTomcat b = tomcat("b", nonSticky("none"));
         Browser user = new Browser();
