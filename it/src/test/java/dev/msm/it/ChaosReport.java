@@ -26,7 +26,8 @@ final class ChaosReport {
     static final String ERRORS_UNDOCUMENTED = "errors undocumented (any other status or body)";
     static final String REFUSED = "connection refused (Tomcat down; retried on the other Tomcat)";
     static final String BROKEN = "connection broken after sending (outcome unknown; retried on the other Tomcat)";
-    static final String STOPPING = "404 from a Tomcat stopping (its contexts stop before its open connections close)";
+    static final String STOPPING =
+            "404 or 400 from a Tomcat stopping (connector paused, contexts stopped, connections open)";
     static final String LOST = "lost acknowledged increments";
     static final String JUMPS_BACK = "sessions that jumped back to an older value";
     static final String PHANTOM = "increments applied although answered with an error or never sent";
