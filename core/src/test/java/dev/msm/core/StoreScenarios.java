@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterEach;
@@ -154,9 +155,20 @@ public abstract class StoreScenarios {
         alternateBetweenTwoTomcats("/count", 200, i -> "count=" + i);
     }
 
+    /**
+     * The application closes the response and keeps running: every request still runs when the next one, on the
+     * other Tomcat, is answered, and ends only after that; the next must see its change all the same, and its end
+     * must not write over the newer one.
+     */
     @Test
     void nonSticky_ResponseCompletedBeforeRequestEnds_NextRequestSeesTheWrite() {
-        alternateBetweenTwoTomcats("/closecount", 30, i -> "count=" + i);
+        TestApp.resetCloseCounts();
+        alternateBetweenTwoTomcats("/closecount", 30, i -> "count=" + i, i -> {
+            if (i > 1) {
+                TestApp.endCloseCount(i - 1);
+            }
+        });
+        TestApp.endCloseCount(30);
     }
 
     @Test
@@ -166,11 +178,18 @@ public abstract class StoreScenarios {
 
     /** One user's requests alternate between two non-sticky Tomcats; request {@code i} must see all before it. */
     private void alternateBetweenTwoTomcats(String page, int requests, IntFunction<String> body) {
+        alternateBetweenTwoTomcats(page, requests, body, i -> { });
+    }
+
+    /** ... and runs {@code answered} with {@code i} once request {@code i} was answered. */
+    private void alternateBetweenTwoTomcats(String page, int requests, IntFunction<String> body,
+            IntConsumer answered) {
         EmbeddedTomcat a = tomcat("a", nonSticky("none"));
         EmbeddedTomcat b = tomcat("b", nonSticky("none"));
         Browser user = new Browser();
         for (int i = 1; i <= requests; i++) {
             assertEquals(body.apply(i), user.body((i % 2 == 0 ? b : a).url() + page), "request " + i);
+            answered.accept(i);
         }
     }
 

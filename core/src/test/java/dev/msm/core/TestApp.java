@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServlet;
@@ -77,21 +79,40 @@ public final class TestApp {
         }
     }
 
+    /** The {@code /closecount} requests that answered and still run, by the count they answered. */
+    private static final Map<Integer, CountDownLatch> CLOSE_COUNT_ENDS = new ConcurrentHashMap<>();
+
+    /** Lets the {@code /closecount} request that answered {@code count=n} end (now, or as soon as it waits). */
+    public static void endCloseCount(int n) {
+        CLOSE_COUNT_ENDS.computeIfAbsent(n, k -> new CountDownLatch(1)).countDown();
+    }
+
+    /** Forgets the ends of earlier {@code /closecount} runs. */
+    public static void resetCloseCounts() {
+        CLOSE_COUNT_ENDS.clear();
+    }
+
     /**
-     * {@code /closecount}: increments {@code count}, closes the response (the client has it all), then keeps the
-     * request busy for a moment, as an application doing work after responding would.
+     * {@code /closecount}: increments {@code count}, closes the response (the client has it all), then keeps running,
+     * as an application doing work after responding would, until the test lets it end (at most 10 s).
      */
     public static final class CloseCount extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            text(resp, "count=" + increment(req.getSession(true)));
+            int n = increment(req.getSession(true));
+            text(resp, "count=" + n);
             resp.getWriter().close();
+            CountDownLatch end = CLOSE_COUNT_ENDS.computeIfAbsent(n, k -> new CountDownLatch(1));
             try {
-                Thread.sleep(20); // the application is busy after responding, not the test waiting
+                if (!end.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("/closecount answering count=" + n + " was never told to end");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                CLOSE_COUNT_ENDS.remove(n, end);
             }
         }
     }
