@@ -297,9 +297,6 @@ public final class TestApp {
 
         @Override
         public void sessionDestroyed(HttpSessionEvent se) {
-            if (Boolean.getBoolean("msm.debugEvents")) {
-                new Throwable("destroyed " + se.getSession().getId()).printStackTrace();
-            }
             String cluster = se.getSession().getServletContext().getInitParameter("cluster");
             event(cluster, "destroyed");
             event(cluster, "destroyed " + se.getSession().getId());
