@@ -24,9 +24,9 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 import dev.msm.api.Awaits;
+import dev.msm.api.Http;
 import dev.msm.api.ServerProcess;
 import dev.msm.bench.app.SpyPages;
-import dev.msm.it.Http;
 import dev.msm.it.SampleApp;
 import dev.msm.it.TomcatInstance;
 import dev.msm.it.TomcatVersion;

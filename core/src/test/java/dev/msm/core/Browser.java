@@ -1,20 +1,17 @@
 package dev.msm.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+
+import dev.msm.api.Http;
 
 /**
  * The HTTP client of the embedded-Tomcat tests. One instance is one user: a cookie jar shared by every Tomcat on
@@ -132,63 +129,13 @@ public final class Browser {
     }
 
     /**
-     * A GET written byte by byte on its own connection, for cookies no HTTP client would send; no cookie jar.
+     * A GET written byte by byte on its own connection ({@link Http}), for cookies no HTTP client would send; no
+     * cookie jar.
      *
      * @param cookie the JSESSIONID value, sent as is (may hold any character)
      */
     public static Response raw(int port, String path, String cookie) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(30_000);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: JSESSIONID=" + cookie
-                    + "\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            String raw = new String(readAll(socket.getInputStream()), StandardCharsets.ISO_8859_1);
-            int headerEnd = raw.indexOf("\r\n\r\n");
-            String head = headerEnd < 0 ? raw : raw.substring(0, headerEnd);
-            String body = headerEnd < 0 ? "" : raw.substring(headerEnd + 4);
-            int status = Integer.parseInt(head.substring(9, 12));
-            String session = null;
-            for (String line : head.split("\r\n")) {
-                if (line.regionMatches(true, 0, "Set-Cookie: JSESSIONID=", 0, 23)) {
-                    session = line.substring(23).split(";", 2)[0];
-                }
-            }
-            if (head.toLowerCase().contains("transfer-encoding: chunked")) {
-                body = unchunk(body);
-            }
-            return new Response(status, body, session);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private static String unchunk(String body) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < body.length()) {
-            int lineEnd = body.indexOf("\r\n", i);
-            if (lineEnd < 0) {
-                break;
-            }
-            int size = Integer.parseInt(body.substring(i, lineEnd).trim(), 16);
-            if (size == 0) {
-                break;
-            }
-            sb.append(body, lineEnd + 2, lineEnd + 2 + size);
-            i = lineEnd + 2 + size + 2;
-        }
-        return sb.toString();
+        Http.Response r = Http.get("http://127.0.0.1:" + port + path, "JSESSIONID=" + cookie);
+        return new Response(r.status(), r.body(), r.sessionCookie());
     }
 }

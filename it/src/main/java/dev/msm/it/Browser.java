@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.msm.api.Http;
+
 /**
  * One user: keeps the {@code JSESSIONID} cookie of each web application (by context path, as a browser does for
  * {@code Path=/ctx} cookies) and sends it to whichever Tomcat it talks to, as a browser behind a load balancer would.

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.msm.api.Awaits;
+import dev.msm.api.Http;
 import dev.msm.api.ServerProcess;
 
 /**

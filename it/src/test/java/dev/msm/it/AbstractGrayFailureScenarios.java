@@ -47,6 +47,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.msm.api.DelayingProxy;
+import dev.msm.api.Http;
 import dev.msm.api.ServerProcess;
 
 /**

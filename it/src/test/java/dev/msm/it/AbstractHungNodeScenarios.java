@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.msm.api.Http;
+
 /**
  * A hung store node end to end (issue 14): two real Tomcats ({@code jvmRoute} a and b) with the drop-in jar, two real
  * memcached nodes, {@code /sticky} and {@code /nonsticky} ({@code lockingMode="all"}) on each. One memcached node is

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.msm.api.Awaits;
+import dev.msm.api.Http;
 import dev.msm.api.ServerProcess;
 
 /**

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.msm.api.Http;
+
 /**
  * One user of {@link RandomFaultsIT}: increments the counter of its own session ({@code count.jsp}) as fast as the
  * cluster answers, through a load balancer it plays itself, and checks every answer against what the mode

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.msm.api.Http;
+
 /**
  * Issue 14, item 9: randomized faults on a real cluster (two Tomcat distributions {@code a} and {@code b}, two
  * memcached nodes {@code n1} and {@code n2}, all on 127.0.0.1) while users keep incrementing counters, in both modes:

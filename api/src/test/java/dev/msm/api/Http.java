@@ -1,4 +1,4 @@
-package dev.msm.it;
+package dev.msm.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 written by hand on one connection per request ({@code Connection: close}): no connection pool that
- * outlives a killed Tomcat, no retry a client library might do behind the test's back (a retried {@code count.jsp}
- * would count twice), and header bytes sent exactly as given, so that hostile cookies reach Tomcat as they are.
+ * The tests' HTTP/1.1 written by hand, on one connection per request ({@code Connection: close}): no connection pool
+ * that outlives a killed Tomcat, no retry a client library might do behind the test's back (a retried
+ * {@code count.jsp} would count twice), and header bytes sent exactly as given, so that hostile cookies reach Tomcat
+ * as they are. The end-to-end tests use it for every request, the embedded ones for hostile cookies.
  */
 public final class Http {
 
