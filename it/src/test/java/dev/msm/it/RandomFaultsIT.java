@@ -43,8 +43,8 @@ import dev.msm.api.Http;
  * -Dit.test=RandomFaultsIT -Dmsm.chaos.seconds=600}):
  * <ul>
  * <li>{@code msm.chaos.seconds}: seconds of faults per mode (default {@value #DEFAULT_SECONDS}, so both modes
- *     together take about 90 s of faults in the normal suite), 1 to {@value #MAX_SECONDS}; each mode adds about a
- *     minute for starting its cluster and the final checks;</li>
+ *     together take 2 minutes of faults in the normal suite), 1 to {@value #MAX_SECONDS}; each mode adds about
+ *     10 s for starting its cluster and the final checks;</li>
  * <li>{@code msm.chaos.seed}: the seed of the fault schedule and the clients' choices (default: the clock; always
  *     printed). The same seed repeats the same schedule; the timing of a real cluster is never identical;</li>
  * <li>{@code msm.chaos.tomcat}: the distributions, {@code 11} (default), {@code 10.1}, or {@code 10.1,11}.</li>
@@ -59,7 +59,7 @@ import dev.msm.api.Http;
  */
 class RandomFaultsIT {
 
-    static final int DEFAULT_SECONDS = 45;
+    static final int DEFAULT_SECONDS = 60;
     static final int MAX_SECONDS = 6000;
     private static final int CLIENTS = 6;
     private static final Duration RECOVERY = Duration.ofSeconds(90);
