@@ -92,7 +92,9 @@ public final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess("redis", port -> {
             List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no",
-                    "--dir", dir.toString()));
+                    "--dir", dir.toString(),
+                    // a replica's first sync starts at once (by default a master waits 5 s for more replicas)
+                    "--repl-diskless-sync-delay", "0"));
             cmd.addAll(extraArgs);
             return cmd;
         });

@@ -3,9 +3,9 @@ package dev.msm.redis;
 import static dev.msm.api.Awaits.await;
 import static dev.msm.api.StoreTesting.bytes;
 import static dev.msm.api.StoreTesting.closeAll;
+import static dev.msm.redis.RedisTestSupport.awaitReplicated;
 import static dev.msm.redis.RedisTestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +25,7 @@ import dev.msm.api.Settings;
  * Redis Cluster for real (issue 14): three masters with one replica each ({@code redis-cli --cluster create ...
  * --cluster-replicas 1}), on loopback ports. The master holding a session's slot is killed with SIGKILL while requests
  * run; its replica is promoted and the store follows the new topology. As with Sentinel, only what reached the replica
- * survives, so the session is replicated ({@code WAIT}) before the kill; a second store with
+ * survives, so the test waits until the replica has the session before the kill; a second store with
  * {@code redisWaitReplicas="1"} shows that its writes complete only once the replica has them.
  */
 class RedisClusterFailoverTest {
@@ -73,7 +73,7 @@ class RedisClusterFailoverTest {
         assertTrue(replica != null, "no replica of " + master);
         ServerProcess promoted = replica;
         // asynchronous replication: what the replica has not received when the master dies is lost
-        assertEquals("1", cli(master.port(), "WAIT", "1", "5000").trim(), "replica acknowledged the writes");
+        awaitReplicated(master, replica);
 
         // redisWaitReplicas="1": a write completes only once the replica of its slot's master has it. The replica is
         // paused (shorter than cluster-node-timeout) while the write is sent: it reaches the master but does not

@@ -1,5 +1,6 @@
 package dev.msm.redis;
 
+import static dev.msm.api.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.msm.api.ServerProcess;
 import dev.msm.api.StoreTesting;
 
-/** What the Redis store tests share: waiting for a store's future, {@code redis-cli}. */
+/** What the Redis store tests share: waiting for a store's future, {@code redis-cli}, waiting for a replica. */
 final class RedisTestSupport {
 
     private RedisTestSupport() {
@@ -47,5 +50,24 @@ final class RedisTestSupport {
         List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", String.valueOf(port)));
         all.addAll(List.of(args));
         return cli(all.toArray(String[]::new));
+    }
+
+    /**
+     * Waits (up to 30 s) until the replica has received everything the master had written when this is called: its
+     * replication offset reaches the master's. ({@code WAIT} from {@code redis-cli} proves nothing here: it waits for
+     * the writes of its own connection, which made none.)
+     */
+    static void awaitReplicated(ServerProcess master, ServerProcess replica) {
+        long written = offset(cli(master.port(), "INFO", "replication"), "master_repl_offset");
+        await(Duration.ofSeconds(30)).alias(replica + " received the writes of " + master + " up to offset " + written)
+                .until(() -> {
+                    String info = cli(replica.port(), "INFO", "replication");
+                    return info.contains("master_link_status:up") && offset(info, "slave_repl_offset") >= written;
+                });
+    }
+
+    private static long offset(String info, String field) {
+        Matcher m = Pattern.compile("(?m)^" + field + ":(\\d+)").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 }
