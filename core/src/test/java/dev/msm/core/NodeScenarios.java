@@ -223,12 +223,12 @@ public abstract class NodeScenarios {
         Browser other = new Browser();
         other.setSessionId(id);
         CompletableFuture<List<Integer>> modifying = CompletableFuture.supplyAsync(() -> {
-                    List<Integer> counts = new ArrayList<>();
-                    for (int i = 0; i < 5; i++) {
-                        counts.add(count(other.body(b.url() + "/count")));
-                    }
-                    return counts;
-                });
+            List<Integer> counts = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                counts.add(count(other.body(b.url() + "/count")));
+            }
+            return counts;
+        });
         byte[] holder = join(directStore().get(node(id), lockKey(id)));
         assertNotNull(holder, "the long request holds no lock");
         await(Duration.ofSeconds(20)).alias("the lock stays the long request's for 3 x lockExpiration")

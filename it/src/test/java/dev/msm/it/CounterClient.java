@@ -174,8 +174,9 @@ final class CounterClient implements Runnable {
         if (r.status() == 404 || r.status() == 400) {
             // a graceful stop first pauses the connector, then stops the contexts, then closes the connections
             // Tomcat already had. A request on one of them meets no application (404), or a paused connector: Tomcat
-            // then skips parsing the headers, finds no Host header and answers 400 instead of its 503 (Tomcat 11.0.25,
-            // Http11Processor). Neither is an answer of msm; the outcome counts as unknown
+            // then skips parsing the headers, finds no Host header and answers 400 instead of its 503
+            // (Http11Processor.service/prepareRequest, read in 11.0.21; seen once on 11.0.25). Neither is an answer
+            // of msm; the outcome counts as unknown
             FaultInjector.Death death = injector.firstDeathAfter(tomcat, sent);
             if (death != null && death.start() <= now) {
                 report.count(ChaosReport.STOPPING);

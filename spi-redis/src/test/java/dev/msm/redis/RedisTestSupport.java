@@ -58,7 +58,9 @@ final class RedisTestSupport {
      * the writes of its own connection, which made none.)
      */
     static void awaitReplicated(ServerProcess master, ServerProcess replica) {
-        long written = offset(cli(master.port(), "INFO", "replication"), "master_repl_offset");
+        String masterInfo = cli(master.port(), "INFO", "replication");
+        long written = offset(masterInfo, "master_repl_offset");
+        assertTrue(written > 0, master + " reports no replication offset: " + masterInfo);
         await(Duration.ofSeconds(30)).alias(replica + " received the writes of " + master + " up to offset " + written)
                 .until(() -> {
                     String info = cli(replica.port(), "INFO", "replication");
@@ -66,6 +68,7 @@ final class RedisTestSupport {
                 });
     }
 
+    /** @return the field's value in {@code INFO replication}, -1 when it is not there */
     private static long offset(String info, String field) {
         Matcher m = Pattern.compile("(?m)^" + field + ":(\\d+)").matcher(info);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
